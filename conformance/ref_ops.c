@@ -1,0 +1,151 @@
+/* ref_ops.c - dispatch and dtype rules of the fp64 reference. */
+#include "ref_ops.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ref_dtype.h"
+
+void ref_attrs_init(ref_attrs_t *attrs) {
+  memset(attrs, 0, sizeof *attrs);
+  attrs->axis = -1;
+  attrs->keepdims = 1;
+  attrs->alpha = 1.0;
+  attrs->beta = 1.0;
+}
+
+int ref_op_is_elementwise(xhal_op_t op) {
+  switch (op) {
+  case XHAL_OP_COPY:
+  case XHAL_OP_ADD:
+  case XHAL_OP_SUB:
+  case XHAL_OP_MUL:
+  case XHAL_OP_DIV:
+  case XHAL_OP_NEG:
+  case XHAL_OP_ABS:
+  case XHAL_OP_EXP:
+  case XHAL_OP_RELU:
+  case XHAL_OP_SIGMOID:
+  case XHAL_OP_TANH:
+  case XHAL_OP_CAST: return 1;
+  default: return 0;
+  }
+}
+
+static int ref_is_numeric(xhal_dtype_t dtype) {
+  return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16 || dtype == XHAL_DTYPE_I32 ||
+         dtype == XHAL_DTYPE_I64;
+}
+
+/* 1 if op is defined for dtype (the dtypes the suite knows a meaning for). */
+static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
+  switch (op) {
+  case XHAL_OP_COPY: return ref_dtype_size(dtype) != 0;
+  case XHAL_OP_EXP:
+  case XHAL_OP_SIGMOID:
+  case XHAL_OP_TANH:
+  case XHAL_OP_SOFTMAX: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
+  default: return ref_is_numeric(dtype);
+  }
+}
+
+static uint32_t ref_fixed_input_count(xhal_op_t op) {
+  switch (op) {
+  case XHAL_OP_ADD:
+  case XHAL_OP_SUB:
+  case XHAL_OP_MUL:
+  case XHAL_OP_DIV:
+  case XHAL_OP_MATMUL: return 2;
+  case XHAL_OP_GEMM: return 0; /* 2 or 3, checked by Gemm */
+  default: return 1;
+  }
+}
+
+int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                 const xhal_dtype_t *dtypes, const ref_attrs_t *attrs, ref_shape_t *out_shape,
+                 xhal_dtype_t *out_dtype, char *err, size_t err_size) {
+  uint32_t want = ref_fixed_input_count(op);
+  if ((want && input_count != want) || input_count == 0) {
+    snprintf(err, err_size, "%u inputs, the op takes %u", input_count, want ? want : 2);
+    return -1;
+  }
+  if (!ref_dtype_allowed(op, dtypes[0])) {
+    snprintf(err, err_size, "dtype %s is not defined for this op", ref_dtype_name(dtypes[0]));
+    return -1;
+  }
+  for (uint32_t k = 1; k < input_count; k++) {
+    if (dtypes[k] != dtypes[0]) {
+      snprintf(err, err_size, "input %u is %s, input 0 is %s", k, ref_dtype_name(dtypes[k]),
+               ref_dtype_name(dtypes[0]));
+      return -1;
+    }
+  }
+  *out_dtype = dtypes[0];
+  switch (op) {
+  case XHAL_OP_COPY: *out_shape = shapes[0]; return 0;
+  case XHAL_OP_CAST:
+    if (!attrs->has_to || !ref_is_numeric((xhal_dtype_t)attrs->to)) {
+      snprintf(err, err_size, "Cast 'to' %s", attrs->has_to ? "is not f32/f16/i32/i64" :
+                                                              "is missing");
+      return -1;
+    }
+    *out_dtype = (xhal_dtype_t)attrs->to;
+    *out_shape = shapes[0];
+    return 0;
+  case XHAL_OP_MATMUL: return ref_matmul_infer(&shapes[0], &shapes[1], out_shape, err, err_size);
+  case XHAL_OP_GEMM:
+    return ref_gemm_infer(input_count, shapes, attrs, out_shape, err, err_size);
+  case XHAL_OP_SOFTMAX: return ref_softmax_infer(&shapes[0], attrs, out_shape, err, err_size);
+  case XHAL_OP_REDUCE_SUM:
+  case XHAL_OP_REDUCE_MEAN: return ref_reduce_infer(&shapes[0], attrs, out_shape, err, err_size);
+  case XHAL_OP_TRANSPOSE:
+    return ref_transpose_infer(&shapes[0], attrs, out_shape, err, err_size);
+  default:
+    return ref_elementwise_infer(op, input_count, shapes, out_shape, err, err_size);
+  }
+}
+
+static int ref_has_scale(xhal_op_t op) {
+  return op == XHAL_OP_MATMUL || op == XHAL_OP_GEMM || op == XHAL_OP_SOFTMAX ||
+         op == XHAL_OP_REDUCE_SUM || op == XHAL_OP_REDUCE_MEAN;
+}
+
+int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                   const ref_attrs_t *attrs, ref_tensor_t *out, char *err, size_t err_size) {
+  ref_shape_t shapes[3];
+  xhal_dtype_t dtypes[3];
+  memset(out, 0, sizeof *out);
+  if (input_count > 3) {
+    snprintf(err, err_size, "too many inputs (%u)", input_count);
+    return -1;
+  }
+  for (uint32_t k = 0; k < input_count; k++) {
+    shapes[k] = inputs[k].shape;
+    dtypes[k] = inputs[k].dtype;
+  }
+  ref_shape_t out_shape;
+  xhal_dtype_t out_dtype;
+  if (ref_op_infer(op, input_count, shapes, dtypes, attrs, &out_shape, &out_dtype, err,
+                   err_size) != 0)
+    return -1;
+  if (ref_tensor_init(out, out_dtype, &out_shape, op == XHAL_OP_COPY, ref_has_scale(op)) != 0) {
+    snprintf(err, err_size, "out of host memory for the reference");
+    return -1;
+  }
+  int rc;
+  switch (op) {
+  case XHAL_OP_COPY: rc = ref_copy_compute(&inputs[0], out); break;
+  case XHAL_OP_CAST: rc = ref_cast_compute(&inputs[0], out_dtype, out); break;
+  case XHAL_OP_MATMUL: rc = ref_matmul_compute(&inputs[0], &inputs[1], out); break;
+  case XHAL_OP_GEMM: rc = ref_gemm_compute(input_count, inputs, attrs, out); break;
+  case XHAL_OP_SOFTMAX: rc = ref_softmax_compute(&inputs[0], attrs, out); break;
+  case XHAL_OP_REDUCE_SUM:
+  case XHAL_OP_REDUCE_MEAN:
+    return ref_reduce_compute(op, &inputs[0], attrs, out, err, err_size);
+  case XHAL_OP_TRANSPOSE: rc = ref_transpose_compute(&inputs[0], attrs, out); break;
+  default: rc = ref_elementwise_compute(op, input_count, inputs, out); break;
+  }
+  if (rc != 0) snprintf(err, err_size, "the reference does not define this call");
+  return rc;
+}
