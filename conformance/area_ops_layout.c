@@ -53,7 +53,7 @@ static void ops_register_copy_dtype(conf_registry_t *registry, xhal_dtype_t dtyp
        CONF_LAYOUT_CONTIGUOUS, 0, CONF_TIER_QUICK},
       {"large_1024x1024.transposed_to_contiguous", ops_shape(2, 1024, 1024),
        CONF_LAYOUT_REVERSED, 0, CONF_LAYOUT_CONTIGUOUS, 0, CONF_TIER_FULL},
-      {"large_64x1024x1024", ops_shape(3, 64, 1024, 1024), CONF_LAYOUT_CONTIGUOUS, 0,
+      {"large_16x1024x1024", ops_shape(3, 16, 1024, 1024), CONF_LAYOUT_CONTIGUOUS, 0,
        CONF_LAYOUT_CONTIGUOUS, 0, CONF_TIER_FULL},
   };
   for (size_t n = 0; n < sizeof cases / sizeof cases[0]; n++) {

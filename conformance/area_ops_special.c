@@ -8,8 +8,8 @@
  *  .special    NaN, +-Inf, +-0, +-1, 0.5, -2.5, 3, +-max, +-min normal
  *              (NaN propagation, signed zeros, Inf arithmetic, overflow)
  *  .subnormal  subnormal operands and results (no flush to zero)
- *  .large      magnitudes around overflow and saturation points
- *  .tiny       small normal magnitudes (tanh(x) ~ x, sigmoid ~ 1/2 + x/4)
+ *  .large_magnitude  magnitudes around overflow and saturation points
+ *  .small_magnitude  small normal magnitudes (tanh(x) ~ x, exp(x) ~ 1 + x)
  *  .edge       integers: INT_MIN, -1, 0 ... INT_MAX (wrap-around, x/0 = 0,
  *              INT_MIN / -1 = INT_MIN, |INT_MIN| = INT_MIN)
  *  .full_range integers: full-range random operands (wrap-around)
@@ -48,7 +48,7 @@ void ops_register_special(conf_registry_t *registry) {
     for (size_t d = 0; d < 2; d++) {
       ops_register_binary_list(registry, binary[o], floats[d], OPS_LIST_SPECIAL, "special");
       ops_register_binary_list(registry, binary[o], floats[d], OPS_LIST_SUBNORMAL, "subnormal");
-      ops_register_binary_list(registry, binary[o], floats[d], OPS_LIST_LARGE, "large");
+      ops_register_binary_list(registry, binary[o], floats[d], OPS_LIST_LARGE, "large_magnitude");
     }
     for (size_t d = 0; d < 2; d++) {
       ops_register_binary_list(registry, binary[o], ints[d], OPS_LIST_INT_EDGE, "edge");
@@ -66,8 +66,8 @@ void ops_register_special(conf_registry_t *registry) {
       ops_register_unary_list(registry, unary_float[o], floats[d], OPS_LIST_SPECIAL, "special");
       ops_register_unary_list(registry, unary_float[o], floats[d], OPS_LIST_SUBNORMAL,
                               "subnormal");
-      ops_register_unary_list(registry, unary_float[o], floats[d], OPS_LIST_LARGE, "large");
-      ops_register_unary_list(registry, unary_float[o], floats[d], OPS_LIST_TINY, "tiny");
+      ops_register_unary_list(registry, unary_float[o], floats[d], OPS_LIST_LARGE, "large_magnitude");
+      ops_register_unary_list(registry, unary_float[o], floats[d], OPS_LIST_TINY, "small_magnitude");
     }
   }
   for (size_t o = 0; o < sizeof unary_all / sizeof unary_all[0]; o++)

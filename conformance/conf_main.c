@@ -203,7 +203,10 @@ static const char *conf_test_plugin_dir(void) {
 int main(int argc, char **argv) {
   conf_cli_t cli;
   int code = conf_parse(argc, argv, &cli);
-  if (code) return code;
+  if (code) {
+    free(cli.report_spec);
+    return code;
+  }
 
   conf_registry_t registry;
   conf_registry_build(&registry);
@@ -212,6 +215,7 @@ int main(int argc, char **argv) {
   size_t count = conf_select(&registry, &cli, selected);
   if (cli.list) {
     for (size_t i = 0; i < count; ++i) printf("%s\n", registry.cases[selected[i]].name);
+    free(cli.report_spec);
     free(selected);
     conf_registry_free(&registry);
     return 0;
@@ -226,6 +230,7 @@ int main(int argc, char **argv) {
   if (code) {
     fprintf(code == 77 ? stdout : stderr, "conformance: %s: %s\n",
             code == 77 ? "no device" : "plugin failed to load", reason);
+    free(cli.report_spec);
     free(selected);
     conf_registry_free(&registry);
     return code;

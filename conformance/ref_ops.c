@@ -1,7 +1,6 @@
 /* ref_ops.c - dispatch and dtype rules of the fp64 reference. */
 #include "ref_ops.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -7,9 +7,17 @@
  * picked at run time on x86-64 because the build targets baseline SSE2. */
 #include "cpu_kernel_vmath.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "cpu_kernel_iter.h"
+
+/* The selects below compare floats; under the default -ftrapping-math gcc
+ * will not if-convert them (a compare may raise FE_INVALID), which blocks
+ * vectorisation. Nothing here reads the FP exception flags. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
 
 /* exp(x) = s * (1 + p) with s = 2^n and |p| < 0.42, for |x| <= 700. The
  * polynomial keeps p accurate relative to itself, so tanh can use
@@ -37,35 +45,38 @@ static inline void cpu_exp_parts(double x, double *s, double *p) {
 
 /* Arguments are clamped where the f32 result has long saturated (exp below
  * -104 is 0, above 89 is Inf; tanh beyond 10 is +-1); NaN fails both
- * comparisons, flows through as garbage and is replaced by x at the end. */
+ * comparisons, flows through as garbage and is replaced by x at the end.
+ * Every value is computed unconditionally and only selected, so gcc can
+ * if-convert and vectorise under the default -ftrapping-math. */
+static inline double cpu_clamp(double v, double lo, double hi) {
+  v = v < lo ? lo : v;
+  return v > hi ? hi : v;
+}
+
 static inline float cpu_expf_one(float x) {
-  double xd = x < -110.0f ? -110.0 : x > 100.0f ? 100.0 : (double)x;
   double s, p;
-  cpu_exp_parts(xd, &s, &p);
-  float r = (float)(s + s * p);
+  cpu_exp_parts(cpu_clamp((double)x, -110.0, 100.0), &s, &p);
+  const float r = (float)(s + s * p);
   return x != x ? x : r;
 }
 
 static inline float cpu_tanhf_one(float x) {
-  const float ax = x < 0.0f ? -x : x;
-  double a2 = ax > 20.0f ? 40.0 : 2.0 * (double)ax;
+  const float ax = fabsf(x);
   double s, p;
-  cpu_exp_parts(a2, &s, &p);
+  cpu_exp_parts(cpu_clamp(2.0 * (double)ax, 0.0, 40.0), &s, &p);
   const double em1 = s * p + (s - 1.0); /* expm1(2|x|) */
-  float t = (float)(em1 / (em1 + 2.0));
-  t = x < 0.0f ? -t : t;
-  /* Below 2^-13, tanh(x) rounds to x itself; this also keeps -0. */
-  t = ax < 0x1p-13f ? x : t;
-  return x != x ? x : t;
+  const float t = (float)(em1 / (em1 + 2.0)), nt = -t;
+  float r = x < 0.0f ? nt : t;
+  r = ax < 0x1p-13f ? x : r; /* tanh(x) rounds to x there; this also keeps -0 */
+  return x != x ? x : r;
 }
 
 /* 1 / (1 + exp(-x)) in f64 has no overflow or cancellation for |x| <= 110,
  * and keeps the negative tail accurate down to the subnormals. */
 static inline float cpu_sigmoidf_one(float x) {
-  double xd = x < -110.0f ? 110.0 : x > 110.0f ? -110.0 : -(double)x;
   double s, p;
-  cpu_exp_parts(xd, &s, &p);
-  float r = (float)(1.0 / (1.0 + (s + s * p)));
+  cpu_exp_parts(cpu_clamp(-(double)x, -110.0, 110.0), &s, &p);
+  const float r = (float)(1.0 / (1.0 + (s + s * p)));
   return x != x ? x : r;
 }
 
