@@ -254,6 +254,8 @@ static void ops_describe_call(ops_exec_t *x, const xhal_op_call_t *call) {
       conf_note(x->run, "]");
     } else if (a->type == XHAL_ATTR_FLOAT) {
       conf_note(x->run, "%g", a->f);
+    } else if (a->type == XHAL_ATTR_STRING) {
+      conf_note(x->run, "\"%s\"", a->s ? a->s : "");
     } else {
       conf_note(x->run, "%lld", (long long)a->i);
     }
@@ -293,14 +295,15 @@ static void ops_gen_slot(void *ctx, uint64_t slot, double *f, int64_t *i) {
 }
 
 static void ops_exec_free(ops_exec_t *x) {
+  /* The stream first: destroying it waits for work that uses the buffers. */
+  if (x->stream != NULL) xhal_stream_destroy(x->stream);
+  x->stream = NULL;
   for (uint32_t k = 0; k < 3; k++) {
     conf_tensor_free(&x->in[k]);
     ref_tensor_deinit(&x->ref_in[k]);
   }
   conf_tensor_free(&x->out);
   ref_tensor_deinit(&x->ref_out);
-  if (x->stream != NULL) xhal_stream_destroy(x->stream);
-  x->stream = NULL;
 }
 
 /* Plans the views of the call (no buffers) and infers the output.
@@ -354,14 +357,41 @@ static conf_result_t ops_alloc_and_fill(ops_exec_t *x) {
   return CONF_PASS;
 }
 
-/* Downloads the output after the op and synchronizes. */
+/* Downloads the output (and the inputs, into their canary copies) after
+ * the op and synchronizes. */
 static conf_result_t ops_read_back(ops_exec_t *x, const char *after) {
   xhal_status_t s = xhal_stream_synchronize(x->stream);
   if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, after, s);
   s = conf_tensor_download(x->stream, &x->out);
   if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, "xhal_copy_from_buffer", s);
+  for (uint32_t k = 0; k < x->input_count; k++) {
+    conf_tensor_t *t = &x->in[k];
+    t->canary = malloc((size_t)t->bytes);
+    if (t->canary == NULL) return conf_fail(x->run, "out of host memory");
+    s = xhal_copy_from_buffer(x->stream, t->canary, t->view.buffer, 0, t->bytes);
+    if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, "xhal_copy_from_buffer", s);
+  }
   s = xhal_stream_synchronize(x->stream);
   if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, "xhal_stream_synchronize", s);
+  return CONF_PASS;
+}
+
+/* Inputs are read-only: each buffer must read back as uploaded. */
+static conf_result_t ops_check_inputs(ops_exec_t *x) {
+  for (uint32_t k = 0; k < x->input_count; k++) {
+    const conf_tensor_t *t = &x->in[k];
+    if (t->canary == NULL || memcmp(t->canary, t->host, (size_t)t->bytes) == 0) continue;
+    uint64_t first = 0, changed = 0;
+    for (uint64_t b = 0; b < t->bytes; b++)
+      if (t->canary[b] != t->host[b] && changed++ == 0) first = b;
+    char view[256];
+    conf_tensor_format(view, sizeof view, &t->view);
+    return conf_fail(x->run,
+                     "input %u was modified: %llu byte(s) differ, first at buffer byte %llu "
+                     "(0x%02x, uploaded 0x%02x); view %s",
+                     k, (unsigned long long)changed, (unsigned long long)first, t->canary[first],
+                     t->host[first], view);
+  }
   return CONF_PASS;
 }
 
@@ -390,6 +420,11 @@ static conf_result_t ops_run_valid(ops_exec_t *x) {
   }
   r = ops_read_back(x, "xhal_stream_synchronize after xhal_op_launch");
   if (r != CONF_PASS) return r;
+  r = ops_check_inputs(x);
+  if (r != CONF_PASS) {
+    ops_describe_call(x, &call);
+    return r;
+  }
   for (uint32_t k = 0; k < x->input_count; k++)
     if (conf_tensor_gather(&x->in[k], c->op == XHAL_OP_COPY, &x->ref_in[k]) != 0)
       return conf_fail(run, "out of host memory for the reference");
@@ -526,6 +561,8 @@ static conf_result_t ops_run_invalid(ops_exec_t *x) {
     return CONF_FAIL;
   }
   r = ops_read_back(x, "xhal_stream_synchronize after a rejected xhal_op_launch");
+  if (r != CONF_PASS) return r;
+  r = ops_check_inputs(x);
   if (r != CONF_PASS) return r;
   return conf_tensor_check_untouched(run, "output of the rejected call", &x->out, 1);
 }
