@@ -112,7 +112,8 @@ static int bench_matrix_init(bench_matrix_t *m, int n, unsigned seed) {
     seed = seed * 1103515245u + 12345u;
     f[i] = (float)((seed >> 16) & 0x3ff) / 512.0f - 1.0f;
   }
-  m->tensor.header = (xhal_struct_header_t)XHAL_STRUCT_HEADER_INIT(XHAL_STYPE_TENSOR, xhal_plugin_tensor_t);
+  m->tensor.header =
+      (xhal_struct_header_t)XHAL_STRUCT_HEADER_INIT(XHAL_STYPE_TENSOR, xhal_plugin_tensor_t);
   m->tensor.dtype = XHAL_DTYPE_F32;
   m->tensor.rank = 2;
   m->tensor.dims[0] = m->tensor.dims[1] = n;
@@ -125,7 +126,8 @@ static int bench_matrix_init(bench_matrix_t *m, int n, unsigned seed) {
 static double bench_xhal(const xhal_plugin_op_desc_t *desc) {
   double t = bench_now();
   cpu_op_call_t *call = NULL;
-  if (cpu_op_prepare(&bench_device, desc, &call) != XHAL_STATUS_OK || cpu_op_execute(call) != XHAL_STATUS_OK) {
+  if (cpu_op_prepare(&bench_device, desc, &call) != XHAL_STATUS_OK ||
+      cpu_op_execute(call) != XHAL_STATUS_OK) {
     cpu_op_call_free(call);
     return -1.0;
   }
@@ -146,7 +148,13 @@ static int bench_row(int n, int threads, int reps, int gemm, bench_matrix_t *m) 
   const xhal_attr_t trans_b = {"transB", XHAL_ATTR_INT, 0, 1, 0.0, NULL, NULL, NULL};
   const xhal_plugin_op_desc_t desc = {
       XHAL_STRUCT_HEADER_INIT(XHAL_STYPE_OP_DESC, xhal_plugin_op_desc_t),
-      gemm ? XHAL_OP_GEMM : XHAL_OP_MATMUL, gemm ? 1 : 0, gemm ? &trans_b : NULL, 2, 1, ins, outs};
+      gemm ? XHAL_OP_GEMM : XHAL_OP_MATMUL,
+      gemm ? 1 : 0,
+      gemm ? &trans_b : NULL,
+      2,
+      1,
+      ins,
+      outs};
   float *c_blas = m[3].buffer.data;
   double tx[64], tb[64];
   if (reps > 64) reps = 64;
@@ -199,7 +207,8 @@ static int bench_spawn(char **argv, int threads) {
   snprintf(blas_var, sizeof blas_var, "OPENBLAS_NUM_THREADS=%d", threads);
   size_t n = 0;
   for (size_t i = 0; i < count; ++i)
-    if (strncmp(environ[i], "XHAL_CPU_THREADS=", 17) && strncmp(environ[i], "OPENBLAS_NUM_THREADS=", 21))
+    if (strncmp(environ[i], "XHAL_CPU_THREADS=", 17) &&
+        strncmp(environ[i], "OPENBLAS_NUM_THREADS=", 21))
       env[n++] = environ[i];
   env[n++] = xhal_var;
   env[n++] = blas_var;
@@ -218,7 +227,8 @@ static int bench_spawn(char **argv, int threads) {
     return 1;
   }
   int status;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
@@ -230,7 +240,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (child) return bench_child(&cfg);
-  printf("# xhal CPU backend vs OpenBLAS cblas_sgemm, f32, median of %d interleaved runs\n", cfg.reps);
+  printf("# xhal CPU backend vs OpenBLAS cblas_sgemm, f32, median of %d interleaved runs\n",
+         cfg.reps);
   printf("%-16s %6s %8s %14s %16s %8s\n", "op", "N", "threads", "xhal_GFLOP/s", "openblas_GFLOP/s",
          "ratio");
   fflush(stdout);

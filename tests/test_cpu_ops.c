@@ -36,7 +36,8 @@ static void test_log(uint32_t level, const char *message) {
 }
 
 static const xhal_host_api_v1_t test_host = {
-    XHAL_STRUCT_HEADER_INIT(XHAL_STYPE_HOST_API, xhal_host_api_v1_t), 1, 0, test_set_error, test_log};
+    XHAL_STRUCT_HEADER_INIT(XHAL_STYPE_HOST_API, xhal_host_api_v1_t), 1, 0, test_set_error,
+    test_log};
 
 #define TEST_MAX_BUFFERS 64
 static xhal_plugin_buffer_t *test_buffers[TEST_MAX_BUFFERS];
@@ -110,13 +111,20 @@ static xhal_plugin_op_desc_t desc_make(uint32_t op, const xhal_attr_t *attrs, ui
                                        const xhal_plugin_tensor_t *const *ins, uint32_t in_count,
                                        const xhal_plugin_tensor_t *const *outs) {
   xhal_plugin_op_desc_t d = {XHAL_STRUCT_HEADER_INIT(XHAL_STYPE_OP_DESC, xhal_plugin_op_desc_t),
-                             op, attr_count, attrs, in_count, 1, ins, outs};
+                             op,
+                             attr_count,
+                             attrs,
+                             in_count,
+                             1,
+                             ins,
+                             outs};
   return d;
 }
 
 /* prepare + execute + free; the status of the first failing step. */
 static int32_t run_op(uint32_t op, const xhal_attr_t *attrs, uint32_t attr_count,
-                      const xhal_plugin_tensor_t *ins, uint32_t in_count, xhal_plugin_tensor_t *out) {
+                      const xhal_plugin_tensor_t *ins, uint32_t in_count,
+                      xhal_plugin_tensor_t *out) {
   const xhal_plugin_tensor_t *in_ptrs[3] = {&ins[0], in_count > 1 ? &ins[1] : NULL,
                                             in_count > 2 ? &ins[2] : NULL};
   const xhal_plugin_tensor_t *out_ptrs[1] = {out};
@@ -333,8 +341,8 @@ static void test_matmul_f32(void **state) {
   bt[1].strides[0] = 1, bt[1].strides[1] = 3;
   assert_int_equal(run_op(XHAL_OP_MATMUL, NULL, 0, bt, 2, &y), XHAL_STATUS_OK);
   expect_f32(&y, F32(58, 64, 139, 154), 4, 0);
-  bt[1].buffer = buffer_new(&test_dev0, 12 * sizeof(float),
-                            F32(7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0));
+  bt[1].buffer =
+      buffer_new(&test_dev0, 12 * sizeof(float), F32(7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0));
   bt[1].strides[0] = 4, bt[1].strides[1] = 2;
   /* Column-major output too. */
   xhal_plugin_tensor_t yc = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), NULL);
@@ -430,8 +438,9 @@ static void test_softmax(void **state) {
              1e-6f);
   const xhal_attr_t axis0[1] = {attr_int("axis", 0)};
   assert_int_equal(run_op(XHAL_OP_SOFTMAX, axis0, 1, &x, 1, &y), XHAL_STATUS_OK);
-  expect_f32(&y, F32(0.731058579f, 0.880797078f, 0.952574127f, 0.268941421f, 0.119202922f,
-                      0.0474258732f), 6, 1e-6f);
+  expect_f32(
+      &y, F32(0.731058579f, 0.880797078f, 0.952574127f, 0.268941421f, 0.119202922f, 0.0474258732f),
+      6, 1e-6f);
 
   xhal_plugin_tensor_t special = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), F32(1, NAN, -INFINITY, 0));
   xhal_plugin_tensor_t sy = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), NULL);
@@ -541,7 +550,8 @@ static void test_transpose(void **state) {
 
 static void test_cast(void **state) {
   (void)state;
-  xhal_plugin_tensor_t f = tensor(XHAL_DTYPE_F32, 1, DIMS(6), F32(2.7f, -2.7f, NAN, 3e9f, -3e9f, 0));
+  xhal_plugin_tensor_t f =
+      tensor(XHAL_DTYPE_F32, 1, DIMS(6), F32(2.7f, -2.7f, NAN, 3e9f, -3e9f, 0));
   xhal_plugin_tensor_t i = tensor(XHAL_DTYPE_I32, 1, DIMS(6), NULL);
   const xhal_attr_t to_i32[1] = {attr_int("to", XHAL_DTYPE_I32)};
   assert_int_equal(run_op(XHAL_OP_CAST, to_i32, 1, &f, 1, &i), XHAL_STATUS_OK);
@@ -553,8 +563,9 @@ static void test_cast(void **state) {
   assert_int_equal(run_op(XHAL_OP_CAST, to_i64, 1, &f3, 1, &l), XHAL_STATUS_OK);
   EXPECT_INTS(int64_t, &l, INT64_MAX, INT64_MIN, 0);
 
-  xhal_plugin_tensor_t fh = tensor(XHAL_DTYPE_F32, 1, DIMS(9),
-                                   F32(1, 65520, 65519, 2049, 2051, -0.0f, 1e-8f, 5.9604645e-08f, NAN));
+  xhal_plugin_tensor_t fh =
+      tensor(XHAL_DTYPE_F32, 1, DIMS(9),
+             F32(1, 65520, 65519, 2049, 2051, -0.0f, 1e-8f, 5.9604645e-08f, NAN));
   xhal_plugin_tensor_t h = tensor(XHAL_DTYPE_F16, 1, DIMS(9), NULL);
   const xhal_attr_t to_f16[1] = {attr_int("to", XHAL_DTYPE_F16)};
   assert_int_equal(run_op(XHAL_OP_CAST, to_f16, 1, &fh, 1, &h), XHAL_STATUS_OK);
@@ -562,7 +573,8 @@ static void test_cast(void **state) {
   const uint16_t nan_half = ((uint16_t *)data_of(&h))[8];
   assert_true((nan_half & 0x7C00) == 0x7C00 && (nan_half & 0x03FF) != 0);
 
-  xhal_plugin_tensor_t hf = tensor(XHAL_DTYPE_F16, 1, DIMS(5), F16(0x3C00, 0xC000, 0x0001, 0x7C00, 0x7E00));
+  xhal_plugin_tensor_t hf =
+      tensor(XHAL_DTYPE_F16, 1, DIMS(5), F16(0x3C00, 0xC000, 0x0001, 0x7C00, 0x7E00));
   xhal_plugin_tensor_t ff = tensor(XHAL_DTYPE_F32, 1, DIMS(5), NULL);
   const xhal_attr_t to_f32[1] = {attr_int("to", XHAL_DTYPE_F32)};
   assert_int_equal(run_op(XHAL_OP_CAST, to_f32, 1, &hf, 1, &ff), XHAL_STATUS_OK);
@@ -610,7 +622,8 @@ static void test_errors_shape_dtype(void **state) {
   xhal_plugin_tensor_t ints_out = tensor(XHAL_DTYPE_I32, 1, DIMS(3), NULL);
   expect_error(run_op(XHAL_OP_EXP, NULL, 0, &ints, 1, &ints_out), XHAL_STATUS_UNSUPPORTED, "i32");
   assert_non_null(strstr(test_message, "Exp"));
-  xhal_plugin_tensor_t u8[2] = {tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL), tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL)};
+  xhal_plugin_tensor_t u8[2] = {tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL),
+                                tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL)};
   xhal_plugin_tensor_t u8_out = tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL);
   expect_error(run_op(XHAL_OP_ADD, NULL, 0, u8, 2, &u8_out), XHAL_STATUS_UNSUPPORTED, "u8");
 
@@ -631,7 +644,8 @@ static void test_errors_views(void **state) {
 
   xhal_plugin_tensor_t small = x;
   small.buffer = buffer_new(&test_dev0, 20, NULL);
-  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &small, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "24 bytes");
+  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &small, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "24 bytes");
   assert_non_null(strstr(test_message, "20"));
 
   xhal_plugin_tensor_t shifted = x;
@@ -641,7 +655,8 @@ static void test_errors_views(void **state) {
 
   xhal_plugin_tensor_t huge = x;
   huge.strides[0] = INT64_MAX;
-  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &huge, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "more than");
+  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &huge, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "more than");
 
   xhal_plugin_tensor_t neg = x;
   neg.dims[1] = -1;
@@ -649,7 +664,8 @@ static void test_errors_views(void **state) {
 
   xhal_plugin_tensor_t flat = y;
   flat.strides[0] = 0;
-  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &x, 1, &flat), XHAL_STATUS_INVALID_ARGUMENT, "stride 0");
+  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &x, 1, &flat), XHAL_STATUS_INVALID_ARGUMENT,
+               "stride 0");
 
   xhal_plugin_tensor_t foreign = y;
   foreign.buffer = buffer_new(&test_dev1, 24, NULL);
@@ -658,7 +674,8 @@ static void test_errors_views(void **state) {
 
   xhal_plugin_tensor_t none = y;
   none.buffer = NULL;
-  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &x, 1, &none), XHAL_STATUS_INVALID_ARGUMENT, "no buffer");
+  expect_error(run_op(XHAL_OP_RELU, NULL, 0, &x, 1, &none), XHAL_STATUS_INVALID_ARGUMENT,
+               "no buffer");
 
   /* op_supported needs no buffers at all. */
   xhal_plugin_tensor_t nx = x, ny = y;
@@ -675,21 +692,28 @@ static void test_errors_attrs(void **state) {
   xhal_plugin_tensor_t x = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 3), NULL);
   xhal_plugin_tensor_t y = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 3), NULL);
   const xhal_attr_t unknown[1] = {attr_ints("axes", 1, I64(0))};
-  expect_error(run_op(XHAL_OP_SOFTMAX, unknown, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "'axes'");
+  expect_error(run_op(XHAL_OP_SOFTMAX, unknown, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "'axes'");
   const xhal_attr_t wrong_type[1] = {attr_float("axis", 1.0)};
-  expect_error(run_op(XHAL_OP_SOFTMAX, wrong_type, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "FLOAT");
+  expect_error(run_op(XHAL_OP_SOFTMAX, wrong_type, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "FLOAT");
   const xhal_attr_t far_axis[1] = {attr_int("axis", 2)};
-  expect_error(run_op(XHAL_OP_SOFTMAX, far_axis, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "axis 2");
-  expect_error(run_op(XHAL_OP_RELU, far_axis, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "'axis'");
+  expect_error(run_op(XHAL_OP_SOFTMAX, far_axis, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "axis 2");
+  expect_error(run_op(XHAL_OP_RELU, far_axis, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "'axis'");
 
   const xhal_attr_t dup_axes[1] = {attr_ints("axes", 2, I64(0, -2))};
   xhal_plugin_tensor_t r = tensor(XHAL_DTYPE_F32, 2, DIMS(1, 3), NULL);
-  expect_error(run_op(XHAL_OP_REDUCE_SUM, dup_axes, 1, &x, 1, &r), XHAL_STATUS_INVALID_ARGUMENT, "-2");
+  expect_error(run_op(XHAL_OP_REDUCE_SUM, dup_axes, 1, &x, 1, &r), XHAL_STATUS_INVALID_ARGUMENT,
+               "-2");
   const xhal_attr_t keep2[1] = {attr_int("keepdims", 2)};
-  expect_error(run_op(XHAL_OP_REDUCE_SUM, keep2, 1, &x, 1, &r), XHAL_STATUS_INVALID_ARGUMENT, "is 2");
+  expect_error(run_op(XHAL_OP_REDUCE_SUM, keep2, 1, &x, 1, &r), XHAL_STATUS_INVALID_ARGUMENT,
+               "is 2");
 
   const xhal_attr_t bad_perm[1] = {attr_ints("perm", 2, I64(0, 0))};
-  expect_error(run_op(XHAL_OP_TRANSPOSE, bad_perm, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "perm");
+  expect_error(run_op(XHAL_OP_TRANSPOSE, bad_perm, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT,
+               "perm");
 
   expect_error(run_op(XHAL_OP_CAST, NULL, 0, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "'to'");
   const xhal_attr_t to_f64[1] = {attr_int("to", XHAL_DTYPE_F64)};

@@ -1,6 +1,7 @@
 /* cpu_device.c - instances, logical devices and their declared properties. */
 #include "cpu_device.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +26,19 @@ static long cpu_env_integer(const char *name, long low, long high, long fallback
   return value;
 }
 
+static int cpu_threads;
+
+static void cpu_threads_init(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cores < 1) cores = 1;
+  cpu_threads = (int)cpu_env_integer("XHAL_CPU_THREADS", 1, 1024, cores);
+}
+
 int cpu_kernel_threads(void) {
-  static int threads;
-  if (!threads) {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cores < 1) cores = 1;
-    threads = (int)cpu_env_integer("XHAL_CPU_THREADS", 1, 1024, cores);
-  }
-  return threads;
+  /* Kernels on several stream workers ask at once: initialise exactly once. */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, cpu_threads_init);
+  return cpu_threads;
 }
 
 int32_t cpu_instance_create(const xhal_plugin_instance_info_t *info,

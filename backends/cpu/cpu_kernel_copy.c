@@ -34,7 +34,7 @@ static cpu_row_fn cpu_copy_row_for(int64_t esize) {
  * When the output's innermost dim reads the source with a large stride and
  * the next dim reads it contiguously, a plain row loop touches a new source
  * cache line per element; square tiles keep both sides in L1. */
-#define CPU_TILE 32
+#define CPU_TILE 16
 
 typedef struct cpu_tile_job {
   const cpu_loop_t *loop;
@@ -144,35 +144,38 @@ CPU_CAST_ROW(cpu_cast_i64_i32, int64_t, int32_t, (int32_t)(uint32_t)(uint64_t)x)
  * that f32 rounds is >= 2^24, far past the f16 overflow threshold). */
 static void cpu_block_load(uint32_t dtype, float *dst, const char *src, int64_t n, int64_t stride) {
   switch (dtype) {
-  case XHAL_DTYPE_F16:
-    cpu_f16_load(dst, (const uint16_t *)(const void *)src, n, stride);
-    break;
-  case XHAL_DTYPE_F32:
-    for (int64_t i = 0; i < n; ++i) dst[i] = ((const float *)(const void *)src)[i * stride];
-    break;
-  case XHAL_DTYPE_I32:
-    for (int64_t i = 0; i < n; ++i) dst[i] = (float)((const int32_t *)(const void *)src)[i * stride];
-    break;
-  default:
-    for (int64_t i = 0; i < n; ++i) dst[i] = (float)((const int64_t *)(const void *)src)[i * stride];
-    break;
+    case XHAL_DTYPE_F16:
+      cpu_f16_load(dst, (const uint16_t *)(const void *)src, n, stride);
+      break;
+    case XHAL_DTYPE_F32:
+      for (int64_t i = 0; i < n; ++i) dst[i] = ((const float *)(const void *)src)[i * stride];
+      break;
+    case XHAL_DTYPE_I32:
+      for (int64_t i = 0; i < n; ++i)
+        dst[i] = (float)((const int32_t *)(const void *)src)[i * stride];
+      break;
+    default:
+      for (int64_t i = 0; i < n; ++i)
+        dst[i] = (float)((const int64_t *)(const void *)src)[i * stride];
+      break;
   }
 }
 
-static void cpu_block_store(uint32_t dtype, char *dst, int64_t stride, const float *src, int64_t n) {
+static void cpu_block_store(uint32_t dtype, char *dst, int64_t stride, const float *src,
+                            int64_t n) {
   switch (dtype) {
-  case XHAL_DTYPE_F16:
-    cpu_f16_store((uint16_t *)(void *)dst, stride, src, n);
-    break;
-  case XHAL_DTYPE_F32:
-    for (int64_t i = 0; i < n; ++i) ((float *)(void *)dst)[i * stride] = src[i];
-    break;
-  case XHAL_DTYPE_I32:
-    for (int64_t i = 0; i < n; ++i) ((int32_t *)(void *)dst)[i * stride] = cpu_f32_to_i32(src[i]);
-    break;
-  default:
-    for (int64_t i = 0; i < n; ++i) ((int64_t *)(void *)dst)[i * stride] = cpu_f32_to_i64(src[i]);
-    break;
+    case XHAL_DTYPE_F16:
+      cpu_f16_store((uint16_t *)(void *)dst, stride, src, n);
+      break;
+    case XHAL_DTYPE_F32:
+      for (int64_t i = 0; i < n; ++i) ((float *)(void *)dst)[i * stride] = src[i];
+      break;
+    case XHAL_DTYPE_I32:
+      for (int64_t i = 0; i < n; ++i) ((int32_t *)(void *)dst)[i * stride] = cpu_f32_to_i32(src[i]);
+      break;
+    default:
+      for (int64_t i = 0; i < n; ++i) ((int64_t *)(void *)dst)[i * stride] = cpu_f32_to_i64(src[i]);
+      break;
   }
 }
 

@@ -66,6 +66,7 @@ static inline int64_t cpu_div_i64(int64_t x, int64_t y) {
     }                                                                                              \
   }
 
+/* clang-format off */
 CPU_BINARY_ROW(cpu_add_f32, float, x + y)
 CPU_BINARY_ROW(cpu_sub_f32, float, x - y)
 CPU_BINARY_ROW(cpu_mul_f32, float, x * y)
@@ -78,6 +79,7 @@ CPU_BINARY_ROW(cpu_add_i64, int64_t, CPU_WRAP_ADD(int64_t, uint64_t, x, y))
 CPU_BINARY_ROW(cpu_sub_i64, int64_t, CPU_WRAP_SUB(int64_t, uint64_t, x, y))
 CPU_BINARY_ROW(cpu_mul_i64, int64_t, CPU_WRAP_MUL(int64_t, uint64_t, x, y))
 CPU_BINARY_ROW(cpu_div_i64_row, int64_t, cpu_div_i64(x, y))
+/* clang-format on */
 
 /* ---- Unary rows ------------------------------------------------------------- */
 #define CPU_UNARY_ROW(name, T, EXPR)                                                               \
@@ -186,34 +188,34 @@ static cpu_row_fn cpu_binary_row_for(uint32_t op, uint32_t dtype) {
   if (op < XHAL_OP_ADD || op > XHAL_OP_DIV) return NULL;
   const uint32_t k = op - XHAL_OP_ADD;
   switch (dtype) {
-  case XHAL_DTYPE_F32:
-  case XHAL_DTYPE_F16:
-    return f32[k];
-  case XHAL_DTYPE_I32:
-    return i32[k];
-  case XHAL_DTYPE_I64:
-    return i64[k];
-  default:
-    return NULL;
+    case XHAL_DTYPE_F32:
+    case XHAL_DTYPE_F16:
+      return f32[k];
+    case XHAL_DTYPE_I32:
+      return i32[k];
+    case XHAL_DTYPE_I64:
+      return i64[k];
+    default:
+      return NULL;
   }
 }
 
 static cpu_row_fn cpu_unary_row_float(uint32_t op) {
   switch (op) {
-  case XHAL_OP_NEG:
-    return cpu_neg_f32;
-  case XHAL_OP_ABS:
-    return cpu_abs_f32;
-  case XHAL_OP_RELU:
-    return cpu_relu_f32;
-  case XHAL_OP_EXP:
-    return cpu_exp_f32;
-  case XHAL_OP_SIGMOID:
-    return cpu_sigmoid_f32;
-  case XHAL_OP_TANH:
-    return cpu_tanh_f32;
-  default:
-    return NULL;
+    case XHAL_OP_NEG:
+      return cpu_neg_f32;
+    case XHAL_OP_ABS:
+      return cpu_abs_f32;
+    case XHAL_OP_RELU:
+      return cpu_relu_f32;
+    case XHAL_OP_EXP:
+      return cpu_exp_f32;
+    case XHAL_OP_SIGMOID:
+      return cpu_sigmoid_f32;
+    case XHAL_OP_TANH:
+      return cpu_tanh_f32;
+    default:
+      return NULL;
   }
 }
 
@@ -222,21 +224,23 @@ static cpu_row_fn cpu_unary_row_for(uint32_t op, uint32_t dtype) {
   static const cpu_row_fn i32[3] = {cpu_neg_i32, cpu_abs_i32, cpu_relu_i32};
   static const cpu_row_fn i64[3] = {cpu_neg_i64, cpu_abs_i64, cpu_relu_i64};
   switch (dtype) {
-  case XHAL_DTYPE_F32:
-  case XHAL_DTYPE_F16:
-    return cpu_unary_row_float(op);
-  case XHAL_DTYPE_I32:
-    return k < 0 ? NULL : i32[k];
-  case XHAL_DTYPE_I64:
-    return k < 0 ? NULL : i64[k];
-  default:
-    return NULL;
+    case XHAL_DTYPE_F32:
+    case XHAL_DTYPE_F16:
+      return cpu_unary_row_float(op);
+    case XHAL_DTYPE_I32:
+      return k < 0 ? NULL : i32[k];
+    case XHAL_DTYPE_I64:
+      return k < 0 ? NULL : i64[k];
+    default:
+      return NULL;
   }
 }
 
 int32_t cpu_kernel_unary(uint32_t op, const cpu_view_t *dst, const cpu_view_t *src) {
   cpu_row_fn row = cpu_unary_row_for(op, dst->dtype);
-  if (!row) return cpu_error(XHAL_STATUS_INTERNAL, "unary kernel: no row for op %u dtype %u", op, dst->dtype);
+  if (!row)
+    return cpu_error(XHAL_STATUS_INTERNAL, "unary kernel: no row for op %u dtype %u", op,
+                     dst->dtype);
   cpu_loop_t loop;
   const cpu_view_t *in[1] = {src};
   cpu_loop_init(&loop, dst, in, 1);
@@ -252,7 +256,9 @@ int32_t cpu_kernel_unary(uint32_t op, const cpu_view_t *dst, const cpu_view_t *s
 int32_t cpu_kernel_binary(uint32_t op, const cpu_view_t *dst, const cpu_view_t *a,
                           const cpu_view_t *b) {
   cpu_row_fn row = cpu_binary_row_for(op, dst->dtype);
-  if (!row) return cpu_error(XHAL_STATUS_INTERNAL, "binary kernel: no row for op %u dtype %u", op, dst->dtype);
+  if (!row)
+    return cpu_error(XHAL_STATUS_INTERNAL, "binary kernel: no row for op %u dtype %u", op,
+                     dst->dtype);
   cpu_loop_t loop;
   const cpu_view_t *in[2] = {a, b};
   cpu_loop_init(&loop, dst, in, 2);

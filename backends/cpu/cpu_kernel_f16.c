@@ -2,6 +2,7 @@
 #include "cpu_kernel_f16.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define CPU_HAVE_F16C_PATH 1
 #endif
@@ -13,15 +14,19 @@ static int cpu_f16c_available(void) {
   static int state; /* 0 unknown, 1 yes, 2 no; a benign race settles the same */
   int s = __atomic_load_n(&state, __ATOMIC_RELAXED);
   if (!s) {
+    /* "avx" also checks that the OS saves YMM state; F16C is CPUID.1:ECX
+     * bit 29 (not every compiler's __builtin_cpu_supports knows it). */
+    unsigned eax, ebx, ecx = 0, edx;
     __builtin_cpu_init();
-    s = (__builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx")) ? 1 : 2;
+    const int f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29));
+    s = (f16c && __builtin_cpu_supports("avx")) ? 1 : 2;
     __atomic_store_n(&state, s, __ATOMIC_RELAXED);
   }
   return s == 1;
 }
 
 __attribute__((target("avx,f16c"))) static int64_t cpu_f16c_load(float *dst, const uint16_t *src,
-                                                                  int64_t n) {
+                                                                 int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     __m128i h = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
@@ -31,7 +36,7 @@ __attribute__((target("avx,f16c"))) static int64_t cpu_f16c_load(float *dst, con
 }
 
 __attribute__((target("avx,f16c"))) static int64_t cpu_f16c_store(uint16_t *dst, const float *src,
-                                                                   int64_t n) {
+                                                                  int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT);

@@ -13,15 +13,15 @@
 
 size_t cpu_dtype_size(uint32_t dtype) {
   switch (dtype) {
-  case XHAL_DTYPE_F32:
-  case XHAL_DTYPE_I32:
-    return 4;
-  case XHAL_DTYPE_F16:
-    return 2;
-  case XHAL_DTYPE_I64:
-    return 8;
-  default:
-    return 0;
+    case XHAL_DTYPE_F32:
+    case XHAL_DTYPE_I32:
+      return 4;
+    case XHAL_DTYPE_F16:
+      return 2;
+    case XHAL_DTYPE_I64:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -91,7 +91,8 @@ void cpu_cursor_next(cpu_cursor_t *cursor) {
   for (int k = cursor->rank - 1; k >= 0; --k) {
     for (int s = 0; s < cursor->sets; ++s) cursor->off[s] += cursor->strides[s][k];
     if (++cursor->idx[k] < cursor->dims[k]) return;
-    for (int s = 0; s < cursor->sets; ++s) cursor->off[s] -= cursor->strides[s][k] * cursor->dims[k];
+    for (int s = 0; s < cursor->sets; ++s)
+      cursor->off[s] -= cursor->strides[s][k] * cursor->dims[k];
     cursor->idx[k] = 0;
   }
 }

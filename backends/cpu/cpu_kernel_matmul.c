@@ -130,7 +130,8 @@ static int cpu_mat_layout(const cpu_mat_t *m, int allow_trans, int *trans, int64
 static void cpu_scale_f32(const cpu_mat_t *c, float beta) {
   for (int64_t i = 0; i < c->rows; ++i) {
     float *row = (float *)(void *)c->data + i * c->rs;
-    for (int64_t j = 0; j < c->cols; ++j) row[j * c->cs] = beta == 0.0f ? 0.0f : beta * row[j * c->cs];
+    for (int64_t j = 0; j < c->cols; ++j)
+      row[j * c->cs] = beta == 0.0f ? 0.0f : beta * row[j * c->cs];
   }
 }
 
@@ -180,7 +181,9 @@ static void cpu_sgemm_rows(void *ctx, int thread, int64_t begin, int64_t end) {
 #if defined(XHAL_CPU_HAVE_BLAS)
 static pthread_once_t cpu_blas_once = PTHREAD_ONCE_INIT;
 
-static void cpu_blas_init(void) { openblas_set_num_threads(cpu_kernel_threads()); }
+static void cpu_blas_init(void) {
+  openblas_set_num_threads(cpu_kernel_threads());
+}
 #endif
 
 static int cpu_sgemm_use_blas(int64_t m, int64_t n, int64_t k, float alpha) {
@@ -209,8 +212,8 @@ static void cpu_sgemm_run(int blas, int trans_a, int trans_b, const cpu_sgemm_ar
 }
 
 /* Points at m in place when the GEMM can read it, else packs it. */
-static int32_t cpu_sgemm_operand(const cpu_mat_t *m, int allow_trans, cpu_scratch_t *scr,
-                                 int slot, const float **out, int *trans, int64_t *ld) {
+static int32_t cpu_sgemm_operand(const cpu_mat_t *m, int allow_trans, cpu_scratch_t *scr, int slot,
+                                 const float **out, int *trans, int64_t *ld) {
   if (cpu_mat_layout(m, allow_trans, trans, ld)) {
     *out = (const float *)(const void *)m->data;
     return XHAL_STATUS_OK;
@@ -343,15 +346,15 @@ static int32_t cpu_igemm_2d(uint32_t dtype, const cpu_mat_t *a, const cpu_mat_t 
 static int32_t cpu_mm_2d(uint32_t dtype, const cpu_mat_t *a, const cpu_mat_t *b, const cpu_mat_t *c,
                          double alpha, double beta, cpu_scratch_t *scr) {
   switch (dtype) {
-  case XHAL_DTYPE_F32:
-    return cpu_sgemm_2d(a, b, c, (float)alpha, (float)beta, scr);
-  case XHAL_DTYPE_F16:
-    return cpu_hgemm_2d(a, b, c, (float)alpha, (float)beta, scr);
-  case XHAL_DTYPE_I32:
-  case XHAL_DTYPE_I64:
-    return cpu_igemm_2d(dtype, a, b, c, alpha, beta, scr);
-  default:
-    return cpu_error(XHAL_STATUS_INTERNAL, "matmul kernel: dtype %u", dtype);
+    case XHAL_DTYPE_F32:
+      return cpu_sgemm_2d(a, b, c, (float)alpha, (float)beta, scr);
+    case XHAL_DTYPE_F16:
+      return cpu_hgemm_2d(a, b, c, (float)alpha, (float)beta, scr);
+    case XHAL_DTYPE_I32:
+    case XHAL_DTYPE_I64:
+      return cpu_igemm_2d(dtype, a, b, c, alpha, beta, scr);
+    default:
+      return cpu_error(XHAL_STATUS_INTERNAL, "matmul kernel: dtype %u", dtype);
   }
 }
 

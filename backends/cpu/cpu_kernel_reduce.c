@@ -14,7 +14,9 @@
 #include "cpu_error.h"
 #include "cpu_kernel_f16.h"
 
-#define CPU_REDUCE_BLOCK 256
+/* Column strategy: outputs per work unit. Wide blocks stream whole input
+ * rows; they shrink when that would leave threads idle. */
+#define CPU_REDUCE_MAX_BLOCK 2048
 
 /* f64 for float dtypes, wrapping uint64 for integers. */
 typedef union cpu_acc {
@@ -31,7 +33,8 @@ typedef struct cpu_reduce {
   int64_t kd[XHAL_MAX_RANK], ks[2][XHAL_MAX_RANK]; /* kept: dims, x/y strides */
   int64_t rd[XHAL_MAX_RANK], rs[XHAL_MAX_RANK];    /* reduced: dims, x strides */
   int64_t nout, len;
-  void *acc;          /* column strategy: CPU_REDUCE_BLOCK accumulators per thread */
+  int64_t block;      /* column strategy: outputs per unit */
+  void *acc;          /* column strategy: block accumulators per thread */
   cpu_acc_t *partial; /* span strategy: one per thread */
   int64_t span_off;
 } cpu_reduce_t;
@@ -79,18 +82,18 @@ CPU_SUM_INT(cpu_sum_i64, int64_t)
 static void cpu_acc_add(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, int64_t n,
                         int64_t s) {
   switch (r->dtype) {
-  case XHAL_DTYPE_F32:
-    acc->f += cpu_sum_f32((const float *)(const void *)p, n, s);
-    break;
-  case XHAL_DTYPE_F16:
-    acc->f += cpu_sum_f16((const uint16_t *)(const void *)p, n, s);
-    break;
-  case XHAL_DTYPE_I32:
-    acc->i += cpu_sum_i32((const int32_t *)(const void *)p, n, s);
-    break;
-  default:
-    acc->i += cpu_sum_i64((const int64_t *)(const void *)p, n, s);
-    break;
+    case XHAL_DTYPE_F32:
+      acc->f += cpu_sum_f32((const float *)(const void *)p, n, s);
+      break;
+    case XHAL_DTYPE_F16:
+      acc->f += cpu_sum_f16((const uint16_t *)(const void *)p, n, s);
+      break;
+    case XHAL_DTYPE_I32:
+      acc->i += cpu_sum_i32((const int32_t *)(const void *)p, n, s);
+      break;
+    default:
+      acc->i += cpu_sum_i64((const int64_t *)(const void *)p, n, s);
+      break;
   }
 }
 
@@ -193,7 +196,7 @@ static int32_t cpu_reduce_by_span(cpu_reduce_t *r, int threads) {
 static void cpu_add_columns(const cpu_reduce_t *r, void *acc, const char *p, int64_t w, int64_t s) {
   if (r->dtype == XHAL_DTYPE_F32 || r->dtype == XHAL_DTYPE_F16) {
     double *a = acc;
-    float block[CPU_REDUCE_BLOCK];
+    float block[CPU_REDUCE_MAX_BLOCK];
     const float *x = (const float *)(const void *)p;
     if (r->dtype == XHAL_DTYPE_F16) {
       cpu_f16_load(block, (const uint16_t *)(const void *)p, w, s);
@@ -210,9 +213,11 @@ static void cpu_add_columns(const cpu_reduce_t *r, void *acc, const char *p, int
     uint64_t *a = acc;
     if (r->dtype == XHAL_DTYPE_I32) {
       const int32_t *x = (const int32_t *)(const void *)p;
+      CPU_SIMD
       for (int64_t j = 0; j < w; ++j) a[j] += (uint64_t)(int64_t)x[j * s];
     } else {
       const int64_t *x = (const int64_t *)(const void *)p;
+      CPU_SIMD
       for (int64_t j = 0; j < w; ++j) a[j] += (uint64_t)x[j * s];
     }
   }
@@ -243,24 +248,31 @@ static void cpu_reduce_columns(void *ctx, int thread, int64_t begin, int64_t end
   const cpu_reduce_t *r = ctx;
   const int64_t inner = r->kd[r->nk - 1];
   const int64_t kx = r->ks[0][r->nk - 1], ky = r->ks[1][r->nk - 1];
-  const int64_t blocks = (inner + CPU_REDUCE_BLOCK - 1) / CPU_REDUCE_BLOCK;
-  void *acc = (cpu_acc_t *)r->acc + (size_t)thread * CPU_REDUCE_BLOCK;
+  const int64_t blocks = (inner + r->block - 1) / r->block;
+  void *acc = (cpu_acc_t *)r->acc + (size_t)thread * (size_t)r->block;
   cpu_cursor_t outer;
   cpu_kept_cursor(r, &outer, r->nk - 1);
   cpu_cursor_seek(&outer, begin / blocks);
   for (int64_t u = begin; u < end; ++u) {
-    const int64_t block = u % blocks, j0 = block * CPU_REDUCE_BLOCK;
+    const int64_t block = u % blocks, j0 = block * r->block;
     if (u != begin && block == 0) cpu_cursor_next(&outer);
-    const int64_t w = inner - j0 < CPU_REDUCE_BLOCK ? inner - j0 : CPU_REDUCE_BLOCK;
+    const int64_t w = inner - j0 < r->block ? inner - j0 : r->block;
     cpu_reduce_block(r, acc, outer.off[0] + j0 * kx, outer.off[1] + j0 * ky, w);
   }
 }
 
 static int32_t cpu_reduce_by_columns(cpu_reduce_t *r) {
-  const int64_t inner = r->kd[r->nk - 1];
-  const int64_t units = r->nout / inner * ((inner + CPU_REDUCE_BLOCK - 1) / CPU_REDUCE_BLOCK);
-  const int threads = cpu_parallel_threads(units, CPU_REDUCE_BLOCK * (r->len + 1));
-  r->acc = malloc((size_t)threads * CPU_REDUCE_BLOCK * sizeof(cpu_acc_t));
+  const int64_t inner = r->kd[r->nk - 1], outer = r->nout / inner;
+  const int threads = cpu_parallel_threads(r->nout, r->len + 1);
+  int64_t block = inner < CPU_REDUCE_MAX_BLOCK ? inner : CPU_REDUCE_MAX_BLOCK;
+  if (outer < threads) {
+    const int64_t splits = (threads + outer - 1) / outer;
+    const int64_t even = ((inner + splits - 1) / splits + 15) / 16 * 16;
+    if (even < block) block = even;
+  }
+  r->block = block;
+  const int64_t units = outer * ((inner + block - 1) / block);
+  r->acc = malloc((size_t)threads * (size_t)block * sizeof(cpu_acc_t));
   if (!r->acc) return cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "Reduce: out of memory");
   cpu_parallel_run(threads, units, cpu_reduce_columns, r);
   free(r->acc);
@@ -338,8 +350,8 @@ int32_t cpu_kernel_reduce(const cpu_view_t *y, const cpu_view_t *x, uint32_t axe
   cpu_reduce_split(&r, y, x, axes, keepdims);
   if (r.nout == 0) return XHAL_STATUS_OK;
 
-  const int columns = r.nk > 0 && r.kd[r.nk - 1] >= 16 &&
-                      (r.nr == 0 || r.ks[0][r.nk - 1] < r.rs[r.nr - 1]);
+  const int columns =
+      r.nk > 0 && r.kd[r.nk - 1] >= 16 && (r.nr == 0 || r.ks[0][r.nk - 1] < r.rs[r.nr - 1]);
   if (columns) return cpu_reduce_by_columns(&r);
   const int threads = cpu_parallel_threads(r.nout, r.len + 1);
   if (threads > 1 && r.nout >= threads) {

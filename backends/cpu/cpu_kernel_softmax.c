@@ -1,9 +1,10 @@
 /* cpu_kernel_softmax.c - Softmax along one axis.
  *
  * The tensor is seen as outer x len x inner. Work units are (outer index,
- * block of up to 64 inner positions): each gathers its len x width slab into
- * f32 scratch, so the last-axis case (width 1) is a plain row and other axes
- * still read whole cache lines. */
+ * block of up to 64 inner positions). The common last-axis case (width 1)
+ * is a plain row, computed in place on the output when both are contiguous
+ * f32; otherwise a unit gathers its len x width slab into f32 scratch, so
+ * other axes still read whole cache lines. */
 #include "cpu_kernel_softmax.h"
 
 #include <math.h>
@@ -13,12 +14,6 @@
 #include "cpu_error.h"
 #include "cpu_kernel_f16.h"
 #include "cpu_kernel_vmath.h"
-
-#if defined(_OPENMP)
-#define CPU_SIMD_MAX(var) CPU_PRAGMA(omp simd reduction(max : var))
-#else
-#define CPU_SIMD_MAX(var)
-#endif
 
 #define CPU_SOFTMAX_MAX_WIDTH 64
 #define CPU_SOFTMAX_SLAB 16384 /* floats of scratch per thread before width shrinks */
@@ -30,10 +25,10 @@ typedef struct cpu_softmax_job {
   int64_t outer_dims[XHAL_MAX_RANK], outer_strides[2][XHAL_MAX_RANK];
   int64_t inner_dims[XHAL_MAX_RANK], inner_strides[2][XHAL_MAX_RANK];
   int64_t inner_count, width, blocks;
-  float *slab;    /* len * width per thread */
-  float *work;    /* 2 * width per thread: max, then divisor */
-  double *sums;   /* width per thread */
-  int64_t *offs;  /* 2 * width per thread: inner offsets in x and y */
+  float *slab;   /* len * width per thread */
+  float *work;   /* 2 * width per thread: max, then divisor */
+  double *sums;  /* width per thread */
+  int64_t *offs; /* 2 * width per thread: inner offsets in x and y */
 } cpu_softmax_job_t;
 
 static void cpu_softmax_gather(const cpu_softmax_job_t *job, int64_t base, const int64_t *off,
@@ -49,6 +44,10 @@ static void cpu_softmax_gather(const cpu_softmax_job_t *job, int64_t base, const
       for (int64_t j = 0; j < w; ++j) s[l * w + j] = cpu_f16_to_f32(x[l * ls + off[j]]);
   } else {
     const float *x = (const float *)(const void *)job->x->data + base;
+    if (w == 1) {
+      for (int64_t l = 0; l < len; ++l) s[l] = x[l * ls + off[0]];
+      return;
+    }
     for (int64_t l = 0; l < len; ++l)
       for (int64_t j = 0; j < w; ++j) s[l * w + j] = x[l * ls + off[j]];
   }
@@ -67,55 +66,98 @@ static void cpu_softmax_scatter(const cpu_softmax_job_t *job, int64_t base, cons
       for (int64_t j = 0; j < w; ++j) y[l * ls + off[j]] = cpu_f32_to_f16(s[l * w + j]);
   } else {
     float *y = (float *)(void *)job->y->data + base;
+    if (w == 1) {
+      for (int64_t l = 0; l < len; ++l) y[l * ls + off[0]] = s[l];
+      return;
+    }
     for (int64_t l = 0; l < len; ++l)
       for (int64_t j = 0; j < w; ++j) y[l * ls + off[j]] = s[l * w + j];
   }
 }
 
-/* Column maxima of the slab; NaN is skipped here but still poisons its
- * column through exp(NaN) and the sum. */
-static void cpu_softmax_max(const float *s, int64_t len, int64_t w, float *mx) {
-  if (w == 1) {
-    float m = -INFINITY;
-    CPU_SIMD_MAX(m)
-    for (int64_t l = 0; l < len; ++l) m = s[l] > m ? s[l] : m;
-    mx[0] = m;
-    return;
+/* Max of a row with eight independent chains: gcc keeps an OpenMP max
+ * reduction in memory, which serialises on store forwarding. */
+static float cpu_row_max(const float *x, int64_t len) {
+  float m0 = -INFINITY, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0;
+  int64_t l = 0;
+  for (; l + 8 <= len; l += 8) {
+    m0 = x[l] > m0 ? x[l] : m0;
+    m1 = x[l + 1] > m1 ? x[l + 1] : m1;
+    m2 = x[l + 2] > m2 ? x[l + 2] : m2;
+    m3 = x[l + 3] > m3 ? x[l + 3] : m3;
+    m4 = x[l + 4] > m4 ? x[l + 4] : m4;
+    m5 = x[l + 5] > m5 ? x[l + 5] : m5;
+    m6 = x[l + 6] > m6 ? x[l + 6] : m6;
+    m7 = x[l + 7] > m7 ? x[l + 7] : m7;
   }
-  for (int64_t j = 0; j < w; ++j) mx[j] = -INFINITY;
-  for (int64_t l = 0; l < len; ++l)
-    for (int64_t j = 0; j < w; ++j) mx[j] = s[l * w + j] > mx[j] ? s[l * w + j] : mx[j];
+  for (; l < len; ++l) m0 = x[l] > m0 ? x[l] : m0;
+  m0 = m1 > m0 ? m1 : m0;
+  m2 = m3 > m2 ? m3 : m2;
+  m4 = m5 > m4 ? m5 : m4;
+  m6 = m7 > m6 ? m7 : m6;
+  m0 = m2 > m0 ? m2 : m0;
+  m4 = m6 > m4 ? m6 : m4;
+  return m4 > m0 ? m4 : m0;
 }
 
-static void cpu_softmax_sum(const float *s, int64_t len, int64_t w, double *sum) {
-  if (w == 1) {
-    double acc = 0.0;
-    CPU_SIMD_SUM(acc)
-    for (int64_t l = 0; l < len; ++l) acc += s[l];
-    sum[0] = acc;
-    return;
+/* One slice along the axis, contiguous; y may be x. NaN is skipped by the
+ * max but still poisons the slice through exp(NaN) and the sum. */
+static void cpu_softmax_row(const float *x, float *y, int64_t len) {
+  const float m = cpu_row_max(x, len);
+  CPU_SIMD
+  for (int64_t l = 0; l < len; ++l) y[l] = x[l] - m;
+  cpu_vmath_exp_nonpos(y, y, len);
+  double acc = 0.0;
+  CPU_SIMD_SUM(acc)
+  for (int64_t l = 0; l < len; ++l) acc += y[l];
+  const float d = (float)acc;
+  CPU_SIMD
+  for (int64_t l = 0; l < len; ++l) y[l] /= d;
+}
+
+/* The same over a len x w slab, column by column, vectorised across the
+ * columns. work holds 2 * w floats, sum w doubles. */
+static void cpu_softmax_slab(float *s, int64_t len, int64_t w, float *work, double *sum) {
+  float *mx = work, *div = work + w;
+  for (int64_t j = 0; j < w; ++j) mx[j] = -INFINITY;
+  for (int64_t l = 0; l < len; ++l) {
+    CPU_SIMD
+    for (int64_t j = 0; j < w; ++j) mx[j] = s[l * w + j] > mx[j] ? s[l * w + j] : mx[j];
   }
+  for (int64_t l = 0; l < len; ++l) {
+    CPU_SIMD
+    for (int64_t j = 0; j < w; ++j) s[l * w + j] -= mx[j];
+  }
+  cpu_vmath_exp_nonpos(s, s, len * w);
   for (int64_t j = 0; j < w; ++j) sum[j] = 0.0;
   for (int64_t l = 0; l < len; ++l) {
     CPU_SIMD
     for (int64_t j = 0; j < w; ++j) sum[j] += s[l * w + j];
   }
-}
-
-static void cpu_softmax_slab(float *s, int64_t len, int64_t w, float *work, double *sum) {
-  float *mx = work, *div = work + w;
-  cpu_softmax_max(s, len, w, mx);
-  for (int64_t l = 0; l < len; ++l) {
-    CPU_SIMD
-    for (int64_t j = 0; j < w; ++j) s[l * w + j] -= mx[j];
-  }
-  cpu_vmath_exp(s, s, len * w);
-  cpu_softmax_sum(s, len, w, sum);
   for (int64_t j = 0; j < w; ++j) div[j] = (float)sum[j];
   for (int64_t l = 0; l < len; ++l) {
     CPU_SIMD
     for (int64_t j = 0; j < w; ++j) s[l * w + j] /= div[j];
   }
+}
+
+/* Softmax of one unit: in place on the tensors when the slice is a
+ * contiguous f32 row, else through the slab. */
+static void cpu_softmax_unit(const cpu_softmax_job_t *job, int64_t xoff, int64_t yoff,
+                             const int64_t *offx, const int64_t *offy, int64_t w, float *slab,
+                             float *work, double *sums) {
+  if (w == 1 && job->x->dtype == XHAL_DTYPE_F32 && job->y->dtype == XHAL_DTYPE_F32 &&
+      job->len_stride[0] == 1 && job->len_stride[1] == 1) {
+    const float *x = (const float *)(const void *)job->x->data + xoff + offx[0];
+    cpu_softmax_row(x, (float *)(void *)job->y->data + yoff + offy[0], job->len);
+    return;
+  }
+  cpu_softmax_gather(job, xoff, offx, w, slab);
+  if (w == 1)
+    cpu_softmax_row(slab, slab, job->len);
+  else
+    cpu_softmax_slab(slab, job->len, w, work, sums);
+  cpu_softmax_scatter(job, yoff, offy, w, slab);
 }
 
 static void cpu_softmax_range(void *ctx, int thread, int64_t begin, int64_t end) {
@@ -142,9 +184,7 @@ static void cpu_softmax_range(void *ctx, int thread, int64_t begin, int64_t end)
       offy[j] = inner.off[1];
       if (j + 1 < w) cpu_cursor_next(&inner);
     }
-    cpu_softmax_gather(job, outer.off[0], offx, w, slab);
-    cpu_softmax_slab(slab, job->len, w, work, sums);
-    cpu_softmax_scatter(job, outer.off[1], offy, w, slab);
+    cpu_softmax_unit(job, outer.off[0], outer.off[1], offx, offy, w, slab, work, sums);
   }
 }
 
@@ -167,7 +207,8 @@ static void cpu_softmax_shape(cpu_softmax_job_t *job, int axis) {
     job->inner_strides[1][k] = y->strides[axis + 1 + k];
     job->inner_count *= job->inner_dims[k];
   }
-  int64_t width = job->inner_count < CPU_SOFTMAX_MAX_WIDTH ? job->inner_count : CPU_SOFTMAX_MAX_WIDTH;
+  int64_t width =
+      job->inner_count < CPU_SOFTMAX_MAX_WIDTH ? job->inner_count : CPU_SOFTMAX_MAX_WIDTH;
   while (width > 1 && job->len * width > CPU_SOFTMAX_SLAB) width /= 2;
   job->width = width;
   job->blocks = (job->inner_count + width - 1) / width;
@@ -191,8 +232,9 @@ int32_t cpu_kernel_softmax(const cpu_view_t *y, const cpu_view_t *x, int axis) {
   if (job.slab && job.work && job.sums && job.offs) {
     cpu_parallel_run(threads, units, cpu_softmax_range, &job);
   } else {
-    status = cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "Softmax: scratch of %lld floats per thread failed",
-                       (long long)(job.len * job.width));
+    status =
+        cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "Softmax: scratch of %lld floats per thread failed",
+                  (long long)(job.len * job.width));
   }
   free(job.slab);
   free(job.work);

@@ -29,10 +29,10 @@ struct cpu_op_call {
   uint32_t input_count;
   cpu_view_t in[CPU_OP_MAX_INPUTS];
   cpu_view_t out;
-  double alpha, beta;   /* Gemm */
-  int axis;             /* Softmax, normalised */
-  uint32_t axes;        /* Reduce*: bit per reduced input dim */
-  int keepdims, noop;   /* Reduce* */
+  double alpha, beta; /* Gemm */
+  int axis;           /* Softmax, normalised */
+  uint32_t axes;      /* Reduce*: bit per reduced input dim */
+  int keepdims, noop; /* Reduce* */
 };
 
 /* ---- Names ------------------------------------------------------------------------ */
@@ -44,8 +44,8 @@ static const char *cpu_op_name(uint32_t op) {
     return onnx_name;
     XHAL_OP_LIST(CPU_OP_NAME)
 #undef CPU_OP_NAME
-  default:
-    return NULL;
+    default:
+      return NULL;
   }
 }
 
@@ -56,8 +56,8 @@ static const char *cpu_dtype_name(uint32_t dtype) {
     return text;
     XHAL_DTYPE_LIST(CPU_DTYPE_NAME)
 #undef CPU_DTYPE_NAME
-  default:
-    return NULL;
+    default:
+      return NULL;
   }
 }
 
@@ -70,8 +70,8 @@ static uint64_t cpu_dtype_bytes(uint32_t dtype) {
     return size;
     XHAL_DTYPE_LIST(CPU_DTYPE_SIZE)
 #undef CPU_DTYPE_SIZE
-  default:
-    return 0;
+    default:
+      return 0;
   }
 }
 
@@ -121,8 +121,9 @@ static int32_t cpu_view_dims_check(const cpu_check_t *c, const char *role, uint3
   int64_t count = 1;
   for (uint32_t k = 0; k < t->rank; ++k) {
     if (t->dims[k] < 0 || t->strides[k] < 0) {
-      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u dim %u is %lld with stride %lld; both must be >= 0",
-                       c->op, role, index, k, (long long)t->dims[k], (long long)t->strides[k]);
+      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                       "%s: %s %u dim %u is %lld with stride %lld; both must be >= 0", c->op, role,
+                       index, k, (long long)t->dims[k], (long long)t->strides[k]);
     }
     if (__builtin_mul_overflow(count, t->dims[k], &count)) {
       return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u element count overflows at dim %u",
@@ -163,11 +164,11 @@ static int32_t cpu_view_fit_check(const cpu_check_t *c, const char *role, uint32
   overflow |= __builtin_mul_overflow(end, esize, &end);
   overflow |= __builtin_add_overflow(end, t->byte_offset, &end);
   if (overflow || end > buffer->size) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
-                     "%s: %s %u view (byte_offset %llu) needs %s%llu bytes but its buffer has %llu",
-                     c->op, role, index, (unsigned long long)t->byte_offset,
-                     overflow ? "more than " : "", (unsigned long long)(overflow ? UINT64_MAX : end),
-                     (unsigned long long)buffer->size);
+    return cpu_error(
+        XHAL_STATUS_INVALID_ARGUMENT,
+        "%s: %s %u view (byte_offset %llu) needs %s%llu bytes but its buffer has %llu", c->op, role,
+        index, (unsigned long long)t->byte_offset, overflow ? "more than " : "",
+        (unsigned long long)(overflow ? UINT64_MAX : end), (unsigned long long)buffer->size);
   }
   return XHAL_STATUS_OK;
 }
@@ -211,12 +212,18 @@ enum { CPU_MAX_ATTRS = 4 };
 
 static const char *cpu_attr_type_name(uint32_t type) {
   switch (type) {
-  case XHAL_ATTR_INT: return "INT";
-  case XHAL_ATTR_FLOAT: return "FLOAT";
-  case XHAL_ATTR_INTS: return "INTS";
-  case XHAL_ATTR_FLOATS: return "FLOATS";
-  case XHAL_ATTR_STRING: return "STRING";
-  default: return "unknown";
+    case XHAL_ATTR_INT:
+      return "INT";
+    case XHAL_ATTR_FLOAT:
+      return "FLOAT";
+    case XHAL_ATTR_INTS:
+      return "INTS";
+    case XHAL_ATTR_FLOATS:
+      return "FLOATS";
+    case XHAL_ATTR_STRING:
+      return "STRING";
+    default:
+      return "unknown";
   }
 }
 
@@ -232,21 +239,24 @@ static int32_t cpu_attrs_parse(const cpu_check_t *c, const xhal_plugin_op_desc_t
   }
   for (uint32_t i = 0; i < desc->attr_count; ++i) {
     const xhal_attr_t *a = &desc->attrs[i];
-    if (!a->name) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute %u has no name", c->op, i);
+    if (!a->name)
+      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute %u has no name", c->op, i);
     int s = 0;
     while (s < spec_count && strcmp(specs[s].name, a->name) != 0) ++s;
     if (s == spec_count)
       return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: unknown attribute '%s'", c->op, a->name);
     if (found[s])
-      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' given twice", c->op, a->name);
+      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' given twice", c->op,
+                       a->name);
     if (a->type != specs[s].type) {
-      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' has type %s (%u), expected %s",
-                       c->op, a->name, cpu_attr_type_name(a->type), a->type,
-                       cpu_attr_type_name(specs[s].type));
+      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                       "%s: attribute '%s' has type %s (%u), expected %s", c->op, a->name,
+                       cpu_attr_type_name(a->type), a->type, cpu_attr_type_name(specs[s].type));
     }
     if (a->type == XHAL_ATTR_INTS && a->count && !a->ints) {
-      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' has count %u but ints is NULL",
-                       c->op, a->name, a->count);
+      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                       "%s: attribute '%s' has count %u but ints is NULL", c->op, a->name,
+                       a->count);
     }
     found[s] = a;
   }
@@ -273,7 +283,9 @@ static int cpu_is_float(uint32_t dtype) {
   return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
 }
 
-static int cpu_is_kernel_dtype(uint32_t dtype) { return cpu_dtype_size(dtype) != 0; }
+static int cpu_is_kernel_dtype(uint32_t dtype) {
+  return cpu_dtype_size(dtype) != 0;
+}
 
 static int32_t cpu_dtype_supported(const cpu_check_t *c, uint32_t op, uint32_t dtype) {
   const int float_only =
@@ -288,13 +300,15 @@ static int32_t cpu_dtypes_agree(const cpu_check_t *c, const cpu_op_call_t *call)
   const uint32_t dtype = call->in[0].dtype;
   for (uint32_t i = 1; i < call->input_count; ++i) {
     if (call->in[i].dtype != dtype) {
-      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: input %u dtype %s differs from input 0 dtype %s",
-                       c->op, i, cpu_dtype_name(call->in[i].dtype), cpu_dtype_name(dtype));
+      return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                       "%s: input %u dtype %s differs from input 0 dtype %s", c->op, i,
+                       cpu_dtype_name(call->in[i].dtype), cpu_dtype_name(dtype));
     }
   }
   if (call->out.dtype != dtype && call->op != XHAL_OP_CAST) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s differs from input dtype %s",
-                     c->op, cpu_dtype_name(call->out.dtype), cpu_dtype_name(dtype));
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                     "%s: output dtype %s differs from input dtype %s", c->op,
+                     cpu_dtype_name(call->out.dtype), cpu_dtype_name(dtype));
   }
   return XHAL_STATUS_OK;
 }
@@ -334,7 +348,8 @@ static int32_t cpu_same_dims(const cpu_check_t *c, const cpu_view_t *in, const c
   return cpu_out_dims_check(c, out, in->rank, in->dims);
 }
 
-/* ---- Per-op checks ------------------------------------------------------------------------------ */
+/* ---- Per-op checks ------------------------------------------------------------------------------
+ */
 
 static int32_t cpu_check_binary(const cpu_check_t *c, cpu_op_call_t *call) {
   int64_t dims[XHAL_MAX_RANK];
@@ -375,8 +390,8 @@ static int32_t cpu_check_matmul(const cpu_check_t *c, cpu_op_call_t *call) {
                      a.rank == 0 ? 0 : 1);
   }
   const uint32_t ra = a.rank, rb = b.rank;
-  if (ra == 1) cpu_view_insert_unit(&a, 0);      /* (K) -> (1, K) */
-  if (rb == 1) cpu_view_insert_unit(&b, 1);      /* (K) -> (K, 1) */
+  if (ra == 1) cpu_view_insert_unit(&a, 0); /* (K) -> (1, K) */
+  if (rb == 1) cpu_view_insert_unit(&b, 1); /* (K) -> (K, 1) */
   if (a.dims[a.rank - 1] != b.dims[b.rank - 2]) {
     char ta[CPU_DIMS_TEXT_SIZE], tb[CPU_DIMS_TEXT_SIZE];
     return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
@@ -419,10 +434,12 @@ static void cpu_view_swap2(cpu_view_t *v) {
 
 /* alpha/beta of an integer Gemm must be integers (the product is computed
  * exactly in wrapping integer arithmetic). */
-static int32_t cpu_gemm_int_scalar(const cpu_check_t *c, const char *name, double v, uint32_t dtype) {
+static int32_t cpu_gemm_int_scalar(const cpu_check_t *c, const char *name, double v,
+                                   uint32_t dtype) {
   if (v == trunc(v) && fabs(v) < 9223372036854775808.0) return XHAL_STATUS_OK;
-  return cpu_error(XHAL_STATUS_UNSUPPORTED, "%s: %s = %g with dtype %s: integer Gemm needs an integral %s",
-                   c->op, name, v, cpu_dtype_name(dtype), name);
+  return cpu_error(XHAL_STATUS_UNSUPPORTED,
+                   "%s: %s = %g with dtype %s: integer Gemm needs an integral %s", c->op, name, v,
+                   cpu_dtype_name(dtype), name);
 }
 
 static int32_t cpu_check_gemm_c(const cpu_check_t *c, cpu_op_call_t *call, int64_t m, int64_t n) {
@@ -435,8 +452,9 @@ static int32_t cpu_check_gemm_c(const cpu_check_t *c, cpu_op_call_t *call, int64
   }
   if (!ok) {
     char tc[CPU_DIMS_TEXT_SIZE];
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: input C dims %s do not broadcast to (%lld,%lld)",
-                     c->op, CPU_DIMS(tc, cv), (long long)m, (long long)n);
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                     "%s: input C dims %s do not broadcast to (%lld,%lld)", c->op, CPU_DIMS(tc, cv),
+                     (long long)m, (long long)n);
   }
   cpu_view_expand(cv, 2, want);
   return XHAL_STATUS_OK;
@@ -444,8 +462,10 @@ static int32_t cpu_check_gemm_c(const cpu_check_t *c, cpu_op_call_t *call, int64
 
 static int32_t cpu_check_gemm(const cpu_check_t *c, const xhal_plugin_op_desc_t *desc,
                               cpu_op_call_t *call) {
-  static const cpu_attr_spec_t specs[] = {
-      {"alpha", XHAL_ATTR_FLOAT}, {"beta", XHAL_ATTR_FLOAT}, {"transA", XHAL_ATTR_INT}, {"transB", XHAL_ATTR_INT}};
+  static const cpu_attr_spec_t specs[] = {{"alpha", XHAL_ATTR_FLOAT},
+                                          {"beta", XHAL_ATTR_FLOAT},
+                                          {"transA", XHAL_ATTR_INT},
+                                          {"transB", XHAL_ATTR_INT}};
   const xhal_attr_t *found[4];
   int trans_a = 0, trans_b = 0;
   CPU_RETURN_IF_ERROR(cpu_attrs_parse(c, desc, specs, 4, found));
@@ -456,7 +476,7 @@ static int32_t cpu_check_gemm(const cpu_check_t *c, const xhal_plugin_op_desc_t 
   for (int i = 0; i < 2; ++i) {
     if (call->in[i].rank != 2) {
       return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: input %c has rank %u, expected 2", c->op,
-                       "AB"[i], call->in[i].rank);
+                       "AB"[i], call -> in[i].rank);
     }
   }
   if (trans_a) cpu_view_swap2(&call->in[0]);
@@ -464,7 +484,8 @@ static int32_t cpu_check_gemm(const cpu_check_t *c, const xhal_plugin_op_desc_t 
   const cpu_view_t *a = &call->in[0], *b = &call->in[1];
   if (a->dims[1] != b->dims[0]) {
     return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
-                     "%s: op(A) is (%lld,%lld) and op(B) is (%lld,%lld) (transA %d, transB %d): inner dimensions %lld and %lld differ",
+                     "%s: op(A) is (%lld,%lld) and op(B) is (%lld,%lld) (transA %d, transB %d): "
+                     "inner dimensions %lld and %lld differ",
                      c->op, (long long)a->dims[0], (long long)a->dims[1], (long long)b->dims[0],
                      (long long)b->dims[1], trans_a, trans_b, (long long)a->dims[1],
                      (long long)b->dims[0]);
@@ -482,8 +503,9 @@ static int32_t cpu_check_gemm(const cpu_check_t *c, const xhal_plugin_op_desc_t 
 static int32_t cpu_axis(const cpu_check_t *c, const char *what, int64_t axis, uint32_t rank,
                         int *out) {
   if (axis < -(int64_t)rank || axis >= (int64_t)rank) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %lld is out of range [%d, %d] for rank %u",
-                     c->op, what, (long long)axis, -(int)rank, (int)rank - 1, rank);
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                     "%s: %s %lld is out of range [%d, %d] for rank %u", c->op, what,
+                     (long long)axis, -(int)rank, (int)rank - 1, rank);
   }
   *out = (int)(axis < 0 ? axis + rank : axis);
   return XHAL_STATUS_OK;
@@ -494,7 +516,8 @@ static int32_t cpu_check_softmax(const cpu_check_t *c, const xhal_plugin_op_desc
   static const cpu_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
   const xhal_attr_t *found[1];
   CPU_RETURN_IF_ERROR(cpu_attrs_parse(c, desc, specs, 1, found));
-  CPU_RETURN_IF_ERROR(cpu_axis(c, "axis", found[0] ? found[0]->i : -1, call->in[0].rank, &call->axis));
+  CPU_RETURN_IF_ERROR(
+      cpu_axis(c, "axis", found[0] ? found[0]->i : -1, call->in[0].rank, &call->axis));
   return cpu_same_dims(c, &call->in[0], &call->out);
 }
 
@@ -515,8 +538,9 @@ static int32_t cpu_reduce_axes(const cpu_check_t *c, const xhal_attr_t *axes, ui
 
 static int32_t cpu_check_reduce(const cpu_check_t *c, const xhal_plugin_op_desc_t *desc,
                                 cpu_op_call_t *call) {
-  static const cpu_attr_spec_t specs[] = {
-      {"axes", XHAL_ATTR_INTS}, {"keepdims", XHAL_ATTR_INT}, {"noop_with_empty_axes", XHAL_ATTR_INT}};
+  static const cpu_attr_spec_t specs[] = {{"axes", XHAL_ATTR_INTS},
+                                          {"keepdims", XHAL_ATTR_INT},
+                                          {"noop_with_empty_axes", XHAL_ATTR_INT}};
   const xhal_attr_t *found[3];
   const cpu_view_t *x = &call->in[0];
   CPU_RETURN_IF_ERROR(cpu_attrs_parse(c, desc, specs, 3, found));
@@ -547,8 +571,9 @@ static int32_t cpu_check_transpose(const cpu_check_t *c, const xhal_plugin_op_de
   CPU_RETURN_IF_ERROR(cpu_attrs_parse(c, desc, specs, 1, found));
   const xhal_attr_t *perm = found[0];
   if (perm && perm->count != x->rank) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: perm has %u entries for an input of rank %u",
-                     c->op, perm->count, x->rank);
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                     "%s: perm has %u entries for an input of rank %u", c->op, perm->count,
+                     x->rank);
   }
   cpu_view_t permuted = *x;
   uint32_t seen = 0;
@@ -573,19 +598,21 @@ static int32_t cpu_check_cast(const cpu_check_t *c, const xhal_plugin_op_desc_t 
   static const cpu_attr_spec_t specs[] = {{"to", XHAL_ATTR_INT}};
   const xhal_attr_t *found[1];
   CPU_RETURN_IF_ERROR(cpu_attrs_parse(c, desc, specs, 1, found));
-  if (!found[0]) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'to' is required", c->op);
+  if (!found[0])
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'to' is required", c->op);
   const int64_t to = found[0]->i;
   if (to <= 0 || to > UINT32_MAX || !cpu_dtype_name((uint32_t)to)) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'to' = %lld is not a dtype", c->op,
-                     (long long)to);
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'to' = %lld is not a dtype",
+                     c->op, (long long)to);
   }
   if (!cpu_is_kernel_dtype((uint32_t)to)) {
-    return cpu_error(XHAL_STATUS_UNSUPPORTED, "%s: target dtype %s is not supported (supported: f32, f16, i32, i64)",
-                     c->op, cpu_dtype_name((uint32_t)to));
+    return cpu_error(XHAL_STATUS_UNSUPPORTED,
+                     "%s: target dtype %s is not supported (supported: f32, f16, i32, i64)", c->op,
+                     cpu_dtype_name((uint32_t)to));
   }
   if (call->out.dtype != (uint32_t)to) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s differs from 'to' = %s", c->op,
-                     cpu_dtype_name(call->out.dtype), cpu_dtype_name((uint32_t)to));
+    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s differs from 'to' = %s",
+                     c->op, cpu_dtype_name(call->out.dtype), cpu_dtype_name((uint32_t)to));
   }
   return cpu_same_dims(c, &call->in[0], &call->out);
 }
@@ -594,19 +621,19 @@ static int32_t cpu_check_cast(const cpu_check_t *c, const xhal_plugin_op_desc_t 
 
 static void cpu_op_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
   switch (op) {
-  case XHAL_OP_ADD:
-  case XHAL_OP_SUB:
-  case XHAL_OP_MUL:
-  case XHAL_OP_DIV:
-  case XHAL_OP_MATMUL:
-    *min_in = *max_in = 2;
-    break;
-  case XHAL_OP_GEMM:
-    *min_in = 2, *max_in = 3;
-    break;
-  default:
-    *min_in = *max_in = 1;
-    break;
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+    case XHAL_OP_MATMUL:
+      *min_in = *max_in = 2;
+      break;
+    case XHAL_OP_GEMM:
+      *min_in = 2, *max_in = 3;
+      break;
+    default:
+      *min_in = *max_in = 1;
+      break;
   }
 }
 
@@ -617,38 +644,39 @@ static int32_t cpu_op_check_attrs_none(const cpu_check_t *c, const xhal_plugin_o
 static int32_t cpu_op_check_op(const cpu_check_t *c, const xhal_plugin_op_desc_t *desc,
                                cpu_op_call_t *call) {
   switch (call->op) {
-  case XHAL_OP_ADD:
-  case XHAL_OP_SUB:
-  case XHAL_OP_MUL:
-  case XHAL_OP_DIV:
-    CPU_RETURN_IF_ERROR(cpu_op_check_attrs_none(c, desc));
-    return cpu_check_binary(c, call);
-  case XHAL_OP_MATMUL:
-    CPU_RETURN_IF_ERROR(cpu_op_check_attrs_none(c, desc));
-    return cpu_check_matmul(c, call);
-  case XHAL_OP_GEMM:
-    return cpu_check_gemm(c, desc, call);
-  case XHAL_OP_SOFTMAX:
-    return cpu_check_softmax(c, desc, call);
-  case XHAL_OP_REDUCE_SUM:
-  case XHAL_OP_REDUCE_MEAN:
-    return cpu_check_reduce(c, desc, call);
-  case XHAL_OP_TRANSPOSE:
-    return cpu_check_transpose(c, desc, call);
-  case XHAL_OP_CAST:
-    return cpu_check_cast(c, desc, call);
-  default: /* Copy and the unary ops */
-    CPU_RETURN_IF_ERROR(cpu_op_check_attrs_none(c, desc));
-    return cpu_same_dims(c, &call->in[0], &call->out);
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+      CPU_RETURN_IF_ERROR(cpu_op_check_attrs_none(c, desc));
+      return cpu_check_binary(c, call);
+    case XHAL_OP_MATMUL:
+      CPU_RETURN_IF_ERROR(cpu_op_check_attrs_none(c, desc));
+      return cpu_check_matmul(c, call);
+    case XHAL_OP_GEMM:
+      return cpu_check_gemm(c, desc, call);
+    case XHAL_OP_SOFTMAX:
+      return cpu_check_softmax(c, desc, call);
+    case XHAL_OP_REDUCE_SUM:
+    case XHAL_OP_REDUCE_MEAN:
+      return cpu_check_reduce(c, desc, call);
+    case XHAL_OP_TRANSPOSE:
+      return cpu_check_transpose(c, desc, call);
+    case XHAL_OP_CAST:
+      return cpu_check_cast(c, desc, call);
+    default: /* Copy and the unary ops */
+      CPU_RETURN_IF_ERROR(cpu_op_check_attrs_none(c, desc));
+      return cpu_same_dims(c, &call->in[0], &call->out);
   }
 }
 
 static int32_t cpu_op_read_desc(const xhal_plugin_op_desc_t *src, xhal_plugin_op_desc_t *dst) {
   if (!src) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "op: descriptor is NULL");
   if (src->header.stype != XHAL_STYPE_OP_DESC || src->header.struct_size < sizeof src->header) {
-    return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
-                     "op: descriptor has stype %u and struct_size %u, expected XHAL_STYPE_OP_DESC (%u)",
-                     src->header.stype, src->header.struct_size, (unsigned)XHAL_STYPE_OP_DESC);
+    return cpu_error(
+        XHAL_STATUS_INVALID_ARGUMENT,
+        "op: descriptor has stype %u and struct_size %u, expected XHAL_STYPE_OP_DESC (%u)",
+        src->header.stype, src->header.struct_size, (unsigned)XHAL_STYPE_OP_DESC);
   }
   size_t size = src->header.struct_size < sizeof *dst ? src->header.struct_size : sizeof *dst;
   memset(dst, 0, sizeof *dst);
@@ -684,7 +712,8 @@ static int32_t cpu_op_check(xhal_plugin_device_t *device, const xhal_plugin_op_d
   xhal_plugin_op_desc_t desc;
   CPU_RETURN_IF_ERROR(cpu_op_read_desc(src, &desc));
   const char *name = cpu_op_name(desc.op);
-  if (!name) return cpu_error(XHAL_STATUS_UNSUPPORTED, "op %u is not supported by the CPU backend", desc.op);
+  if (!name)
+    return cpu_error(XHAL_STATUS_UNSUPPORTED, "op %u is not supported by the CPU backend", desc.op);
   const cpu_check_t c = {device, name, need_buffers};
   if (!device) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: device is NULL", name);
   CPU_RETURN_IF_ERROR(cpu_op_check_counts(&c, &desc, desc.op));
@@ -712,7 +741,8 @@ int32_t cpu_op_prepare(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t
   cpu_op_call_t check;
   CPU_RETURN_IF_ERROR(cpu_op_check(device, desc, 1, &check));
   cpu_op_call_t *call = malloc(sizeof *call);
-  if (!call) return cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "%s: out of memory", cpu_op_name(check.op));
+  if (!call)
+    return cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "%s: out of memory", cpu_op_name(check.op));
   *call = check;
   *out_call = call;
   return XHAL_STATUS_OK;
@@ -722,31 +752,33 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
   if (!call) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "op: call is NULL");
   const cpu_view_t *in = call->in, *out = &call->out;
   switch (call->op) {
-  case XHAL_OP_COPY:
-  case XHAL_OP_TRANSPOSE:
-    return cpu_kernel_copy(out, &in[0]);
-  case XHAL_OP_CAST:
-    return cpu_kernel_cast(out, &in[0]);
-  case XHAL_OP_ADD:
-  case XHAL_OP_SUB:
-  case XHAL_OP_MUL:
-  case XHAL_OP_DIV:
-    return cpu_kernel_binary(call->op, out, &in[0], &in[1]);
-  case XHAL_OP_MATMUL:
-    return cpu_kernel_matmul(out, &in[0], &in[1]);
-  case XHAL_OP_GEMM:
-    return cpu_kernel_gemm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL, call->alpha,
-                           call->beta);
-  case XHAL_OP_SOFTMAX:
-    return cpu_kernel_softmax(out, &in[0], call->axis);
-  case XHAL_OP_REDUCE_SUM:
-  case XHAL_OP_REDUCE_MEAN:
-    if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
-    return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
-                             call->op == XHAL_OP_REDUCE_MEAN);
-  default:
-    return cpu_kernel_unary(call->op, out, &in[0]);
+    case XHAL_OP_COPY:
+    case XHAL_OP_TRANSPOSE:
+      return cpu_kernel_copy(out, &in[0]);
+    case XHAL_OP_CAST:
+      return cpu_kernel_cast(out, &in[0]);
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+      return cpu_kernel_binary(call->op, out, &in[0], &in[1]);
+    case XHAL_OP_MATMUL:
+      return cpu_kernel_matmul(out, &in[0], &in[1]);
+    case XHAL_OP_GEMM:
+      return cpu_kernel_gemm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL,
+                             call->alpha, call->beta);
+    case XHAL_OP_SOFTMAX:
+      return cpu_kernel_softmax(out, &in[0], call->axis);
+    case XHAL_OP_REDUCE_SUM:
+    case XHAL_OP_REDUCE_MEAN:
+      if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
+      return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
+                               call->op == XHAL_OP_REDUCE_MEAN);
+    default:
+      return cpu_kernel_unary(call->op, out, &in[0]);
   }
 }
 
-void cpu_op_call_free(cpu_op_call_t *call) { free(call); }
+void cpu_op_call_free(cpu_op_call_t *call) {
+  free(call);
+}
