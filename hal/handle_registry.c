@@ -86,12 +86,20 @@ void xhal__handle_unregister(const void *handle) {
   pthread_mutex_unlock(&xhal__registry_mutex);
 }
 
-bool xhal__handle_is_live(const void *handle, xhal__handle_type_t type) {
+void xhal__handle_lock(void) { pthread_mutex_lock(&xhal__registry_mutex); }
+
+void xhal__handle_unlock(void) { pthread_mutex_unlock(&xhal__registry_mutex); }
+
+bool xhal__handle_is_live_locked(const void *handle, xhal__handle_type_t type) {
   if (!handle) return false;
-  pthread_mutex_lock(&xhal__registry_mutex);
   xhal__handle_slot_t *slot = xhal__find((uintptr_t)handle);
-  bool live = slot && slot->type == (uint32_t)type;
-  pthread_mutex_unlock(&xhal__registry_mutex);
+  return slot && slot->type == (uint32_t)type;
+}
+
+bool xhal__handle_is_live(const void *handle, xhal__handle_type_t type) {
+  xhal__handle_lock();
+  bool live = xhal__handle_is_live_locked(handle, type);
+  xhal__handle_unlock();
   return live;
 }
 

@@ -23,6 +23,12 @@ xhal_status_t xhal__handle_register(const void *handle, xhal__handle_type_t type
 void xhal__handle_unregister(const void *handle);
 bool xhal__handle_is_live(const void *handle, xhal__handle_type_t type);
 
+/* For hot paths that check several handles: hold the registry lock across
+ * the checks instead of taking it once per handle. */
+void xhal__handle_lock(void);
+void xhal__handle_unlock(void);
+bool xhal__handle_is_live_locked(const void *handle, xhal__handle_type_t type);
+
 /* Returns OK, or INVALID_HANDLE with a message naming the argument
  * ("xhal_op_launch: stream 0x... is not a live stream"). */
 xhal_status_t xhal__handle_check(const char *call, const char *argument, const void *handle,

@@ -30,7 +30,8 @@ XHAL_API xhal_tensor_t xhal_tensor_contiguous(xhal_buffer_t *buffer, xhal_dtype_
 }
 
 /* Converts one tensor; when device is non-NULL the buffer must be live and on
- * it (NULL buffers are allowed only when allow_null_buffer). */
+ * it (NULL buffers are allowed only when allow_null_buffer). The caller holds
+ * the handle registry lock. */
 static xhal_status_t xhal__convert_tensor(const char *call, const char *role, uint32_t index,
                                           const xhal_tensor_t *in, xhal_device_t *device,
                                           int allow_null_buffer, xhal_plugin_tensor_t *out) {
@@ -51,7 +52,7 @@ static xhal_status_t xhal__convert_tensor(const char *call, const char *role, ui
     if (allow_null_buffer) return XHAL_STATUS_OK;
     return xhal__error(XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u has no buffer", call, role, index);
   }
-  if (!xhal__handle_is_live(in->buffer, XHAL__HANDLE_BUFFER)) {
+  if (!xhal__handle_is_live_locked(in->buffer, XHAL__HANDLE_BUFFER)) {
     if (allow_null_buffer) return XHAL_STATUS_OK; /* support queries ignore buffers */
     return xhal__error(XHAL_STATUS_INVALID_HANDLE, "%s: %s %u buffer %p is not a live buffer",
                        call, role, index, (void *)in->buffer);
@@ -106,6 +107,8 @@ static xhal_status_t xhal__build_desc(const char *call, const xhal_op_call_t *op
                          (unsigned long long)total);
     }
   }
+  /* One registry lock for all the buffers: this is the per-op hot path. */
+  xhal__handle_lock();
   for (uint32_t i = 0; i < total; ++i) {
     int is_input = i < op->input_count;
     const xhal_tensor_t *tensor = is_input ? &op->inputs[i] : &op->outputs[i - op->input_count];
@@ -113,11 +116,13 @@ static xhal_status_t xhal__build_desc(const char *call, const xhal_op_call_t *op
         call, is_input ? "input" : "output", is_input ? i : i - op->input_count, tensor, device,
         allow_null_buffer, &scratch->tensors[i]);
     if (status != XHAL_STATUS_OK) {
+      xhal__handle_unlock();
       xhal__op_scratch_free(scratch);
       return status;
     }
     scratch->pointers[i] = &scratch->tensors[i];
   }
+  xhal__handle_unlock();
   memset(desc, 0, sizeof *desc);
   desc->header.stype = XHAL_STYPE_OP_DESC;
   desc->header.struct_size = sizeof *desc;
