@@ -9,7 +9,10 @@
 #include "cpu_error.h"
 #include "cpu_kernel_copy.h"
 
-#if defined(XHAL_CPU_HAVE_BLAS)
+#if defined(XHAL_CPU_HAVE_DNNL)
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+#elif defined(XHAL_CPU_HAVE_BLAS)
 #include <cblas.h>
 #include <pthread.h>
 #endif
@@ -178,7 +181,11 @@ static void cpu_sgemm_rows(void *ctx, int thread, int64_t begin, int64_t end) {
   }
 }
 
-#if defined(XHAL_CPU_HAVE_BLAS)
+#if defined(XHAL_CPU_HAVE_DNNL)
+/* oneDNN's sgemm: measured 1.8-1.9x OpenBLAS here (docs/cpu-backend.md). */
+#define CPU_HAVE_SGEMM_LIBRARY 1
+#elif defined(XHAL_CPU_HAVE_BLAS)
+#define CPU_HAVE_SGEMM_LIBRARY 1
 static pthread_once_t cpu_blas_once = PTHREAD_ONCE_INIT;
 
 static void cpu_blas_init(void) {
@@ -187,7 +194,7 @@ static void cpu_blas_init(void) {
 #endif
 
 static int cpu_sgemm_use_blas(int64_t m, int64_t n, int64_t k, float alpha) {
-#if defined(XHAL_CPU_HAVE_BLAS)
+#if defined(CPU_HAVE_SGEMM_LIBRARY)
   return alpha != 0.0f && m <= INT_MAX && n <= INT_MAX && k <= INT_MAX;
 #else
   (void)m, (void)n, (void)k, (void)alpha;
@@ -196,7 +203,17 @@ static int cpu_sgemm_use_blas(int64_t m, int64_t n, int64_t k, float alpha) {
 }
 
 static void cpu_sgemm_run(int blas, int trans_a, int trans_b, const cpu_sgemm_args_t *g) {
-#if defined(XHAL_CPU_HAVE_BLAS)
+#if defined(XHAL_CPU_HAVE_DNNL)
+  if (blas) {
+    /* oneDNN runs on OpenMP; the ICV is per calling thread (a stream worker). */
+    omp_set_num_threads(cpu_kernel_threads());
+    dnnl_status_t status = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', g->m, g->n, g->k,
+                                      g->alpha, g->a, g->lda, g->b, g->ldb, g->beta, g->c, g->ldc);
+    if (status == dnnl_success) return;
+    /* Only argument errors fail, and the views were validated: fall through
+     * to the portable loop rather than leave C unwritten. */
+  }
+#elif defined(XHAL_CPU_HAVE_BLAS)
   if (blas) {
     pthread_once(&cpu_blas_once, cpu_blas_init);
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,

@@ -1,6 +1,7 @@
 /* cpu_kernel_matmul.h - MatMul and Gemm.
  *
- * f32 goes to OpenBLAS cblas_sgemm (XHAL_CPU_HAVE_BLAS) straight on the
+ * f32 goes to oneDNN dnnl_sgemm (XHAL_CPU_HAVE_DNNL) or else OpenBLAS
+ * cblas_sgemm (XHAL_CPU_HAVE_BLAS) straight on the
  * caller's memory whenever each matrix has a unit stride in one dim, else
  * through a packed copy; without BLAS a blocked C loop runs. f16 is
  * converted to f32, multiplied with sgemm and rounded back. i32/i64 wrap.
