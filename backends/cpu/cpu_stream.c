@@ -2,6 +2,8 @@
 #include "cpu_stream.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,31 +28,81 @@ struct xhal_plugin_stream {
   cpu_task_t *tail;
   int running; /* a task is executing outside the lock */
   int stopping;
+  /* Who sleeps on the condition variables: signalling only then keeps a
+   * futex wake out of every enqueue while the worker is busy. */
+  int worker_sleeping;
+  int idle_waiters;
+  atomic_uint enqueued; /* bumped by every enqueue; the worker polls it before sleeping */
   int32_t error; /* first failing status since the last synchronize */
 };
+
+/* Runs a detached batch of tasks in order. A failure is published at once,
+ * under the lock, so later tasks of the same batch (event records, host
+ * callbacks) see it through cpu_stream_peek_error. */
+static void cpu_stream_run_batch(xhal_plugin_stream_t *stream, cpu_task_t *task) {
+  while (task) {
+    cpu_task_t *next = task->next;
+    int32_t status = task->run(task->arg);
+    if (task->release) task->release(task->arg);
+    free(task);
+    if (status != XHAL_STATUS_OK) {
+      pthread_mutex_lock(&stream->mutex);
+      if (stream->error == XHAL_STATUS_OK) stream->error = status;
+      pthread_mutex_unlock(&stream->mutex);
+    }
+    task = next;
+  }
+}
+
+/* A producer that enqueues op after op would otherwise pay a futex wake per
+ * op (the worker drains the queue and sleeps between them): poll for new
+ * work for a few microseconds before sleeping. */
+#define CPU_STREAM_POLL_NS 20000
+
+static uint64_t cpu_stream_now_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+static void cpu_stream_poll_for_work(xhal_plugin_stream_t *stream) {
+  unsigned seen = atomic_load_explicit(&stream->enqueued, memory_order_acquire);
+  uint64_t deadline = cpu_stream_now_ns() + CPU_STREAM_POLL_NS;
+  pthread_mutex_unlock(&stream->mutex);
+  while (atomic_load_explicit(&stream->enqueued, memory_order_acquire) == seen &&
+         cpu_stream_now_ns() < deadline) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  pthread_mutex_lock(&stream->mutex);
+}
 
 static void *cpu_stream_worker(void *argument) {
   xhal_plugin_stream_t *stream = argument;
   pthread_mutex_lock(&stream->mutex);
   for (;;) {
+    if (!stream->head && !stream->stopping && !stream->idle_waiters) {
+      cpu_stream_poll_for_work(stream);
+    }
     while (!stream->head && !stream->stopping) {
+      stream->worker_sleeping = 1;
       pthread_cond_wait(&stream->work_ready, &stream->mutex);
+      stream->worker_sleeping = 0;
     }
     if (!stream->head) break; /* stopping and drained */
-    cpu_task_t *task = stream->head;
-    stream->head = task->next;
-    if (!stream->head) stream->tail = NULL;
+    /* Take everything queued so far: one lock round trip per batch, not per
+     * task, keeps the producer and the worker from contending. */
+    cpu_task_t *batch = stream->head;
+    stream->head = stream->tail = NULL;
     stream->running = 1;
     pthread_mutex_unlock(&stream->mutex);
 
-    int32_t status = task->run(task->arg);
-    if (task->release) task->release(task->arg);
-    free(task);
+    cpu_stream_run_batch(stream, batch);
 
     pthread_mutex_lock(&stream->mutex);
     stream->running = 0;
-    if (status != XHAL_STATUS_OK && stream->error == XHAL_STATUS_OK) stream->error = status;
-    if (!stream->head) pthread_cond_broadcast(&stream->idle);
+    if (!stream->head && stream->idle_waiters) pthread_cond_broadcast(&stream->idle);
   }
   pthread_mutex_unlock(&stream->mutex);
   return NULL;
@@ -97,7 +149,9 @@ int32_t cpu_stream_destroy(xhal_plugin_stream_t *stream) {
 int32_t cpu_stream_synchronize(xhal_plugin_stream_t *stream) {
   if (!stream) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "stream_synchronize: stream is NULL");
   pthread_mutex_lock(&stream->mutex);
+  stream->idle_waiters++;
   while (stream->head || stream->running) pthread_cond_wait(&stream->idle, &stream->mutex);
+  stream->idle_waiters--;
   int32_t status = stream->error;
   stream->error = XHAL_STATUS_OK;
   pthread_mutex_unlock(&stream->mutex);
@@ -127,7 +181,8 @@ int32_t cpu_stream_enqueue(xhal_plugin_stream_t *stream, cpu_task_run_fn run,
     stream->head = task;
   }
   stream->tail = task;
-  pthread_cond_signal(&stream->work_ready);
+  atomic_fetch_add_explicit(&stream->enqueued, 1, memory_order_release);
+  if (stream->worker_sleeping) pthread_cond_signal(&stream->work_ready);
   pthread_mutex_unlock(&stream->mutex);
   return XHAL_STATUS_OK;
 }
