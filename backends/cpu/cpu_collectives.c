@@ -24,8 +24,8 @@
 #include "cpu_buffer.h"
 #include "cpu_device.h"
 #include "cpu_error.h"
-#include "cpu_kernel_f16.h"
 #include "cpu_stream.h"
+#include "host_reduce.h"
 
 /* Elements reduced per block. A slot's scratch holds two blocks of the
  * accumulator type (8 bytes per element covers every one). */
@@ -45,138 +45,8 @@ struct xhal_plugin_communicator {
   xhal_plugin_device_t *devices[]; /* [size], rank i = devices[i] */
 };
 
-/* ---- element kernels -----------------------------------------------------
- * A reduction runs over blocks: load rank 0's block into the accumulator,
- * then for every further rank load its block into a second buffer and
- * combine the two. Accumulators are f32 (f32, f16, bf16), f64, or the
- * integer itself; so conversions happen only in load and store, and each
- * operator is one loop over two arrays of the same type. */
-
-/* Conversion: out[i] = convert(in[i]); or combine: out[i] = out[i] op in[i]. */
-typedef void (*cpu_coll_kernel_fn)(void *out, const void *in, size_t n);
-
-typedef struct cpu_coll_dtype {
-  size_t size;              /* bytes per stored element */
-  cpu_coll_kernel_fn load;  /* accumulator <- storage; NULL: not reducible */
-  cpu_coll_kernel_fn store; /* storage <- accumulator */
-  cpu_coll_kernel_fn op[4]; /* accumulator op= accumulator, by xhal_reduce_op_t */
-} cpu_coll_dtype_t;
-
-static void cpu_coll_load_f16(void *out, const void *in, size_t n) {
-  cpu_f16_load(out, in, (int64_t)n, 1);
-}
-
-static void cpu_coll_store_f16(void *out, const void *in, size_t n) {
-  cpu_f16_store(out, 1, in, (int64_t)n);
-}
-
-static void cpu_coll_load_bf16(void *out, const void *in, size_t n) {
-  float *dst = out;
-  const uint16_t *src = in;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t bits = (uint32_t)src[i] << 16;
-    memcpy(&dst[i], &bits, sizeof bits);
-  }
-}
-
-/* Round to nearest even; NaN stays a quiet NaN. */
-static void cpu_coll_store_bf16(void *out, const void *in, size_t n) {
-  uint16_t *dst = out;
-  const float *src = in;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t bits;
-    memcpy(&bits, &src[i], sizeof bits);
-    if ((bits & 0x7fffffffu) > 0x7f800000u) {
-      dst[i] = (uint16_t)((bits >> 16) | 0x40u);
-    } else {
-      dst[i] = (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
-    }
-  }
-}
-
-#define CPU_COLL_COPY_KERNEL(bytes)                                                                \
-  static void cpu_coll_copy##bytes(void *out, const void *in, size_t n) {                          \
-    memcpy(out, in, n * (bytes));                                                                  \
-  }
-CPU_COLL_COPY_KERNEL(1)
-CPU_COLL_COPY_KERNEL(2)
-CPU_COLL_COPY_KERNEL(4)
-CPU_COLL_COPY_KERNEL(8)
-
-#define CPU_COLL_OP(name, X, op_name, EXPR)                                                        \
-  static void cpu_coll_##op_name##_##name(void *out, const void *in, size_t n) {                   \
-    X *acc = out;                                                                                  \
-    const X *src = in;                                                                             \
-    for (size_t i = 0; i < n; ++i) {                                                               \
-      X a = acc[i], b = src[i];                                                                    \
-      acc[i] = (X)(EXPR);                                                                          \
-    }                                                                                              \
-  }
-
-/* Float min/max do not depend on argument order: NaN wins, -0 < +0. */
-#define CPU_COLL_FLOAT_OPS(name, A)                                                                \
-  CPU_COLL_OP(name, A, sum, a + b)                                                                 \
-  CPU_COLL_OP(name, A, prod, a * b)                                                                \
-  CPU_COLL_OP(name, A, min,                                                                        \
-              isnan(a) ? a : isnan(b) ? b : a == b ? (signbit(a) ? a : b) : a < b ? a : b)         \
-  CPU_COLL_OP(name, A, max,                                                                        \
-              isnan(a) ? a : isnan(b) ? b : a == b ? (signbit(a) ? b : a) : a > b ? a : b)
-
-/* Integers: sum and prod wrap around in the unsigned type U (1u * keeps
- * narrow types from promoting to signed int); min and max compare as T. */
-#define CPU_COLL_INT_OPS(name, U, T)                                                               \
-  CPU_COLL_OP(name, U, sum, 1u * a + b)                                                            \
-  CPU_COLL_OP(name, U, prod, 1u * a * b)                                                           \
-  CPU_COLL_OP(name, T, min, b < a ? b : a)                                                         \
-  CPU_COLL_OP(name, T, max, b > a ? b : a)
-
-CPU_COLL_FLOAT_OPS(f32, float)
-CPU_COLL_FLOAT_OPS(f64, double)
-CPU_COLL_INT_OPS(u8, uint8_t, uint8_t)
-CPU_COLL_INT_OPS(i8, uint8_t, int8_t)
-CPU_COLL_INT_OPS(u16, uint16_t, uint16_t)
-CPU_COLL_INT_OPS(i16, uint16_t, int16_t)
-CPU_COLL_INT_OPS(u32, uint32_t, uint32_t)
-CPU_COLL_INT_OPS(i32, uint32_t, int32_t)
-CPU_COLL_INT_OPS(u64, uint64_t, uint64_t)
-CPU_COLL_INT_OPS(i64, uint64_t, int64_t)
-
-#define CPU_COLL_OPS(name)                                                                         \
-  {cpu_coll_sum_##name, cpu_coll_prod_##name, cpu_coll_min_##name, cpu_coll_max_##name}
-
-/* The dtype's kernels; BOOL moves but does not reduce; NULL if unknown. */
-static const cpu_coll_dtype_t *cpu_coll_dtype(uint32_t dtype) {
-  static const cpu_coll_dtype_t f32 = {4, cpu_coll_copy4, cpu_coll_copy4, CPU_COLL_OPS(f32)};
-  static const cpu_coll_dtype_t f64 = {8, cpu_coll_copy8, cpu_coll_copy8, CPU_COLL_OPS(f64)};
-  static const cpu_coll_dtype_t f16 = {2, cpu_coll_load_f16, cpu_coll_store_f16, CPU_COLL_OPS(f32)};
-  static const cpu_coll_dtype_t bf16 = {2, cpu_coll_load_bf16, cpu_coll_store_bf16,
-                                        CPU_COLL_OPS(f32)};
-  static const cpu_coll_dtype_t u8 = {1, cpu_coll_copy1, cpu_coll_copy1, CPU_COLL_OPS(u8)};
-  static const cpu_coll_dtype_t i8 = {1, cpu_coll_copy1, cpu_coll_copy1, CPU_COLL_OPS(i8)};
-  static const cpu_coll_dtype_t u16 = {2, cpu_coll_copy2, cpu_coll_copy2, CPU_COLL_OPS(u16)};
-  static const cpu_coll_dtype_t i16 = {2, cpu_coll_copy2, cpu_coll_copy2, CPU_COLL_OPS(i16)};
-  static const cpu_coll_dtype_t u32 = {4, cpu_coll_copy4, cpu_coll_copy4, CPU_COLL_OPS(u32)};
-  static const cpu_coll_dtype_t i32 = {4, cpu_coll_copy4, cpu_coll_copy4, CPU_COLL_OPS(i32)};
-  static const cpu_coll_dtype_t u64 = {8, cpu_coll_copy8, cpu_coll_copy8, CPU_COLL_OPS(u64)};
-  static const cpu_coll_dtype_t i64 = {8, cpu_coll_copy8, cpu_coll_copy8, CPU_COLL_OPS(i64)};
-  static const cpu_coll_dtype_t boolean = {1, NULL, NULL, {NULL, NULL, NULL, NULL}};
-  switch (dtype) {
-    case XHAL_DTYPE_F32: return &f32;
-    case XHAL_DTYPE_F64: return &f64;
-    case XHAL_DTYPE_F16: return &f16;
-    case XHAL_DTYPE_BF16: return &bf16;
-    case XHAL_DTYPE_U8: return &u8;
-    case XHAL_DTYPE_I8: return &i8;
-    case XHAL_DTYPE_U16: return &u16;
-    case XHAL_DTYPE_I16: return &i16;
-    case XHAL_DTYPE_U32: return &u32;
-    case XHAL_DTYPE_I32: return &i32;
-    case XHAL_DTYPE_U64: return &u64;
-    case XHAL_DTYPE_I64: return &i64;
-    case XHAL_DTYPE_BOOL: return &boolean;
-    default: return NULL;
-  }
-}
+/* Element kernels come from hal/host_reduce.c, shared with libxhal's
+ * host-staged collectives so that both paths give the same bits. */
 
 /* ---- operations ---------------------------------------------------------- */
 
@@ -208,8 +78,8 @@ typedef struct cpu_coll_slot {
 typedef struct cpu_coll_op {
   xhal_plugin_communicator_t *comm; /* holds a reference */
   cpu_coll_kind_t kind;
-  const cpu_coll_dtype_t *dtype;
-  cpu_coll_kernel_fn combine; /* reductions */
+  const xhal__reduce_kernels_t *dtype;
+  xhal__reduce_fn combine; /* reductions */
   uint64_t count;
   uint32_t root; /* broadcast */
   /* Guarded by comm->mutex: */
@@ -403,9 +273,9 @@ static int32_t cpu_coll_op_submit(cpu_coll_op_t *op, xhal_plugin_stream_t *const
  * fit in 64 bits of bytes. */
 static int32_t cpu_coll_check_call(const char *call, const xhal_plugin_communicator_t *comm,
                                    uint32_t dtype, uint32_t reduce_op, uint64_t count,
-                                   uint64_t scale, const cpu_coll_dtype_t **out_dtype) {
+                                   uint64_t scale, const xhal__reduce_kernels_t **out_dtype) {
   if (!comm) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: communicator is NULL", call);
-  const cpu_coll_dtype_t *info = cpu_coll_dtype(dtype);
+  const xhal__reduce_kernels_t *info = xhal__reduce_kernels(dtype);
   if (!info) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s: unknown dtype %u", call, dtype);
   if (reduce_op != UINT32_MAX) {
     if (reduce_op > XHAL_REDUCE_MAX) {
@@ -504,7 +374,7 @@ static int32_t cpu_coll_collective(const cpu_coll_args_t *args, xhal_plugin_comm
                                    const uint64_t *recv_offsets, uint64_t count, uint32_t dtype,
                                    xhal_plugin_stream_t *const *streams) {
   const char *call = args->call;
-  const cpu_coll_dtype_t *info = NULL;
+  const xhal__reduce_kernels_t *info = NULL;
   uint64_t scale = args->send_scale > args->recv_scale ? args->send_scale : args->recv_scale;
   CPU_RETURN_IF_ERROR(cpu_coll_check_call(call, comm, dtype, args->reduce_op, count, scale, &info));
   if (!send || !recv || !streams) {
@@ -655,7 +525,7 @@ static int32_t cpu_send_recv(xhal_plugin_communicator_t *comm, uint32_t src_rank
                              uint32_t dtype, xhal_plugin_stream_t *src_stream,
                              xhal_plugin_stream_t *dst_stream) {
   static const char call[] = "send_recv";
-  const cpu_coll_dtype_t *info = NULL;
+  const xhal__reduce_kernels_t *info = NULL;
   CPU_RETURN_IF_ERROR(cpu_coll_check_call(call, comm, dtype, UINT32_MAX, count, 1, &info));
   if (src_rank >= comm->size || dst_rank >= comm->size) {
     return cpu_error(XHAL_STATUS_INVALID_ARGUMENT,
