@@ -19,7 +19,10 @@ typedef enum conf_result {
   CONF_NOT_SUPPORTED = 2,
   CONF_CRASH = 3,
   CONF_TIMEOUT = 4,
+  CONF_NOT_APPLICABLE = 5, /* the case cannot be expressed on xhal (ONNX node tests) */
 } conf_result_t;
+
+#define CONF_RESULT_COUNT 6
 
 typedef enum conf_tier {
   CONF_TIER_QUICK = 0, /* runs in --tier=quick and --tier=full */
@@ -66,6 +69,12 @@ conf_result_t conf_fail(conf_run_t *run, const char *format, ...)
  * feature, too few devices). */
 conf_result_t conf_not_supported(conf_run_t *run, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends text and returns CONF_NOT_APPLICABLE: the case itself lies outside
+ * what xhal can express (an ONNX node test using an op xhal lacks, a string
+ * tensor, a run-time value where xhal takes an attribute). Not a defect of
+ * the backend, so it does not make a run non-conformant. */
+conf_result_t conf_not_applicable(conf_run_t *run, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Appends text without deciding the result. */
 void conf_note(conf_run_t *run, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
@@ -87,5 +96,9 @@ void conf_area_mem_register(conf_registry_t *registry);
 void conf_area_stream_register(conf_registry_t *registry);
 void conf_area_ops_register(conf_registry_t *registry);
 void conf_area_coll_register(conf_registry_t *registry);
+/* onnx.*: one case per ONNX node-test directory under dir (or dir itself).
+ * Returns 0, or -1 with the reason in error. */
+int conf_area_onnx_register(conf_registry_t *registry, const char *dir, char *error,
+                            size_t error_size);
 
 #endif

@@ -26,6 +26,7 @@ typedef struct conf_cli {
   unsigned shard_index, shard_count;
   const char *junit_path;
   const char *json_path;
+  const char *onnx_tests; /* --onnx-tests: directory of ONNX node tests */
   char *report_spec; /* owns the report paths */
   double timeout_seconds;
   int list;
@@ -45,6 +46,8 @@ static void conf_usage(FILE *out) {
           "  --shard=I/N           run only cases whose index %% N == I\n"
           "  --timeout=SECONDS     per-case limit with workers (default 120)\n"
           "  --report=junit:PATH,json:PATH   machine-readable reports\n"
+          "  --onnx-tests=DIR      also run the ONNX node tests in DIR (a directory of\n"
+          "                        node-test directories, or one): cases onnx.<dirname>\n"
           "  --verbose             print every case, not only failures\n"
           "exit: 0 conformant, 1 failures, 2 usage, 3 plugin failed to load, 77 no device\n",
           CONF_DEFAULT_SEED);
@@ -141,6 +144,9 @@ static int conf_parse(int argc, char **argv, conf_cli_t *cli) {
         return conf_usage_error("--timeout must be a positive number of seconds, not '%s'", value);
       }
       cli->timeout_seconds = (double)number;
+    } else if (CONF_IS("--onnx-tests")) {
+      if (!*value) return conf_usage_error("--onnx-tests needs a directory%s", "");
+      cli->onnx_tests = value;
     } else if (CONF_IS("--report")) {
       if (!conf_parse_reports(cli, value)) {
         return conf_usage_error("--report takes junit:PATH and/or json:PATH, not '%s'", value);
@@ -209,7 +215,12 @@ int main(int argc, char **argv) {
   }
 
   conf_registry_t registry;
-  conf_registry_build(&registry);
+  char registry_error[1024];
+  if (conf_registry_build(&registry, cli.onnx_tests, registry_error, sizeof registry_error) != 0) {
+    conf_registry_free(&registry);
+    free(cli.report_spec);
+    return conf_usage_error("%s", registry_error);
+  }
   size_t *selected = calloc(registry.count + 1, sizeof *selected);
   if (!selected) return 3;
   size_t count = conf_select(&registry, &cli, selected);
@@ -259,6 +270,7 @@ int main(int argc, char **argv) {
       .progress = isatty(STDOUT_FILENO),
       .verbose = cli.verbose,
       .test_plugin_dir = conf_test_plugin_dir(),
+      .onnx_tests = cli.onnx_tests,
   };
   const char *tier = cli.tier == CONF_TIER_FULL ? "full" : "quick";
   printf("conformance %s: backend %s (%s), %u device(s), %zu cases, tier %s, seed %llu, "
@@ -274,7 +286,7 @@ int main(int argc, char **argv) {
   conf_run_cases(&registry, selected, count, &options, outcomes);
   double seconds = conf_seconds_since(&start);
 
-  size_t by_result[5] = {0};
+  size_t by_result[CONF_RESULT_COUNT] = {0};
   for (size_t i = 0; i < count; ++i) by_result[outcomes[i].result]++;
   size_t bad = by_result[CONF_FAIL] + by_result[CONF_CRASH] + by_result[CONF_TIMEOUT];
   conf_report_input_t report = {cli.backend, plugin_path, plugin_version, tier, cli.seed,
@@ -284,9 +296,10 @@ int main(int argc, char **argv) {
   if (cli.junit_path) report_failed |= conf_report_junit(&report, cli.junit_path) != 0;
   if (cli.json_path) report_failed |= conf_report_json(&report, cli.json_path) != 0;
 
-  printf("%zu passed, %zu failed, %zu not supported, %zu crashed, %zu timed out in %.1f s\n",
+  printf("%zu passed, %zu failed, %zu not supported, %zu crashed, %zu timed out, "
+         "%zu not applicable in %.1f s\n",
          by_result[CONF_PASS], by_result[CONF_FAIL], by_result[CONF_NOT_SUPPORTED],
-         by_result[CONF_CRASH], by_result[CONF_TIMEOUT], seconds);
+         by_result[CONF_CRASH], by_result[CONF_TIMEOUT], by_result[CONF_NOT_APPLICABLE], seconds);
   printf("%s: backend %s, %zu cases, seed %llu\n", bad ? "NOT CONFORMANT" : "CONFORMANT",
          cli.backend, count, (unsigned long long)cli.seed);
 

@@ -81,7 +81,8 @@ void conf_register(conf_registry_t *registry, const char *name, conf_tier_t tier
   }
 }
 
-void conf_registry_build(conf_registry_t *registry) {
+int conf_registry_build(conf_registry_t *registry, const char *onnx_tests, char *error,
+                        size_t error_size) {
   memset(registry, 0, sizeof *registry);
   conf_area_info_register(registry);
   conf_area_loader_register(registry);
@@ -90,6 +91,16 @@ void conf_registry_build(conf_registry_t *registry) {
   conf_area_stream_register(registry);
   conf_area_ops_register(registry);
   conf_area_coll_register(registry);
+  if (!onnx_tests) return 0;
+#ifdef XHAL_CONFORMANCE_ONNX
+  return conf_area_onnx_register(registry, onnx_tests, error, error_size);
+#else
+  snprintf(error, error_size,
+           "--onnx-tests: this conformance was built without the ONNX reader (protoc-c, "
+           "libprotobuf-c or onnx.proto was missing at build time; see the ONNX section of "
+           "`meson setup`'s summary)");
+  return -1;
+#endif
 }
 
 void conf_registry_free(conf_registry_t *registry) {
@@ -119,8 +130,9 @@ conf_result_t conf_registry_run_case(const conf_case_entry_t *entry, const conf_
 }
 
 const char *conf_result_name(conf_result_t result) {
-  static const char *const names[] = {"PASS", "FAIL", "NOT_SUPPORTED", "CRASH", "TIMEOUT"};
-  return (unsigned)result < 5 ? names[result] : "?";
+  static const char *const names[CONF_RESULT_COUNT] = {"PASS",  "FAIL",    "NOT_SUPPORTED",
+                                                       "CRASH", "TIMEOUT", "NOT_APPLICABLE"};
+  return (unsigned)result < CONF_RESULT_COUNT ? names[result] : "?";
 }
 
 /* ---- verdict helpers ----------------------------------------------------- */
@@ -147,6 +159,14 @@ conf_result_t conf_not_supported(conf_run_t *run, const char *format, ...) {
   conf_append(run, format, args);
   va_end(args);
   return CONF_NOT_SUPPORTED;
+}
+
+conf_result_t conf_not_applicable(conf_run_t *run, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  conf_append(run, format, args);
+  va_end(args);
+  return CONF_NOT_APPLICABLE;
 }
 
 void conf_note(conf_run_t *run, const char *format, ...) {

@@ -20,8 +20,12 @@ struct conf_registry {
   size_t name_capacity;
 };
 
-/* Builds the full list: every area, in the documented order. */
-void conf_registry_build(conf_registry_t *registry);
+/* Builds the full list: every area, in the documented order, then, when
+ * onnx_tests is not NULL (--onnx-tests), one onnx.* case per ONNX node-test
+ * directory there. Returns 0, or -1 with the reason in error (a usage error:
+ * no such directory, or a conformance built without the ONNX reader). */
+int conf_registry_build(conf_registry_t *registry, const char *onnx_tests, char *error,
+                        size_t error_size);
 void conf_registry_free(conf_registry_t *registry);
 
 /* Runs one case in this process and returns its result (message in run). */

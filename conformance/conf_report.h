@@ -4,7 +4,8 @@
 
 #include "conf_runner.h"
 
-#define CONF_REPORT_SCHEMA_VERSION 1
+/* 2: adds the NOT_APPLICABLE result and summary.not_applicable. */
+#define CONF_REPORT_SCHEMA_VERSION 2
 
 typedef struct conf_report_input {
   const char *backend;

@@ -69,7 +69,7 @@ void conf_env_destroy(conf_env_t *env) {
 
 typedef struct conf_tally {
   size_t done, count;
-  size_t by_result[5];
+  size_t by_result[CONF_RESULT_COUNT];
 } conf_tally_t;
 
 static void conf_print_outcome(const conf_case_entry_t *entry, const conf_outcome_t *outcome,
@@ -82,7 +82,9 @@ static void conf_print_outcome(const conf_case_entry_t *entry, const conf_outcom
   if (bad || options->verbose) {
     printf("%-13s %s (%.3f s)\n", conf_result_name(outcome->result), entry->name,
            outcome->seconds);
-    if (outcome->message && *outcome->message && (bad || outcome->result == CONF_NOT_SUPPORTED)) {
+    if (outcome->message && *outcome->message &&
+        (bad || outcome->result == CONF_NOT_SUPPORTED ||
+         outcome->result == CONF_NOT_APPLICABLE)) {
       /* indent every line of the detail */
       const char *line = outcome->message;
       while (*line) {
@@ -91,17 +93,21 @@ static void conf_print_outcome(const conf_case_entry_t *entry, const conf_outcom
         line += length + (line[length] == '\n');
       }
     }
-    if (bad) {
-      printf("    repro: conformance --backend=%s --filter=%s --seed=%llu\n", options->backend,
-             entry->name, (unsigned long long)options->seed);
+    /* onnx.* cases write their own repro line (it needs --onnx-tests) */
+    if (bad && !(outcome->message && strstr(outcome->message, "repro: "))) {
+      int onnx = options->onnx_tests && strncmp(entry->name, "onnx.", 5) == 0;
+      printf("    repro: conformance --backend=%s%s%s --filter=%s --seed=%llu\n", options->backend,
+             onnx ? " --onnx-tests=" : "", onnx ? options->onnx_tests : "", entry->name,
+             (unsigned long long)options->seed);
     }
   }
   if (options->progress) {
-    printf("[%zu/%zu] pass %zu  fail %zu  not supported %zu  %s", tally->done, tally->count,
-           tally->by_result[CONF_PASS],
+    printf("[%zu/%zu] pass %zu  fail %zu  not supported %zu  n/a %zu  %s", tally->done,
+           tally->count, tally->by_result[CONF_PASS],
            tally->by_result[CONF_FAIL] + tally->by_result[CONF_CRASH] +
                tally->by_result[CONF_TIMEOUT],
-           tally->by_result[CONF_NOT_SUPPORTED], entry->name);
+           tally->by_result[CONF_NOT_SUPPORTED], tally->by_result[CONF_NOT_APPLICABLE],
+           entry->name);
   }
   fflush(stdout);
 }

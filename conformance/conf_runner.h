@@ -20,6 +20,7 @@ typedef struct conf_run_options {
   int progress;           /* print a progress line (terminal) */
   int verbose;            /* print every case */
   const char *test_plugin_dir;
+  const char *onnx_tests; /* --onnx-tests, for repro lines of onnx.* cases */
 } conf_run_options_t;
 
 /* Creates the environment of one process: a context holding only the plugin

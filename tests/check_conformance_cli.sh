@@ -28,6 +28,12 @@ expect 3 "missing plugin file" -- "$conformance" --backend=/nonexistent/libxhal-
 expect 3 "unknown backend name" -- "$conformance" --backend=no_such_backend
 XHAL_CPU_DEVICES=0 expect 77 "no device" -- "$conformance" --backend="$plugin"
 
+expect 2 "missing --onnx-tests directory" -- "$conformance" --backend="$plugin" --onnx-tests=/nonexistent
+if [ -d /usr/share/libonnx-testdata/data/node/test_abs ]; then
+  "$conformance" --list --onnx-tests=/usr/share/libonnx-testdata/data/node/test_abs | grep -qx onnx.test_abs ||
+    { echo "FAIL: --onnx-tests=DIR --list does not list onnx.test_abs"; failures=$((failures + 1)); }
+fi
+
 # A filtered run writes both reports, and the JSON names the seed.
 dir=$(mktemp -d)
 expect 0 "filtered run with reports" -- "$conformance" --backend="$plugin" --filter=info --seed=7 \
