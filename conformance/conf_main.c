@@ -232,34 +232,26 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  /* Probe the plugin in this process before any worker starts: a plugin that
-   * does not load, or has no device, ends the run with its own exit code. */
-  char reason[1024];
-  conf_env_t probe;
-  code = conf_env_create(cli.backend, cli.seed, conf_test_plugin_dir(), &probe, reason,
-                         sizeof reason);
-  if (code) {
+  /* Probe the plugin (in a child process) before any worker starts: a
+   * plugin that does not load, or has no device, ends the run with its own
+   * exit code. */
+  conf_probe_t *probe = malloc(sizeof *probe);
+  if (!probe) return 3;
+  conf_probe_plugin(cli.backend, cli.seed, conf_test_plugin_dir(), probe);
+  if (probe->code) {
+    code = probe->code;
     fprintf(code == 77 ? stdout : stderr, "conformance: %s: %s\n",
-            code == 77 ? "no device" : "plugin failed to load", reason);
+            code == 77 ? "no device" : "plugin failed to load", probe->reason);
+    free(probe);
     free(cli.report_spec);
     free(selected);
     conf_registry_free(&registry);
     return code;
   }
-  char *plugin_path = strdup(probe.plugin_path);
-  char plugin_version[128] = "";
-  uint32_t device_count = probe.device_count;
-  xhal_device_properties_t *devices = calloc(device_count, sizeof *devices);
-  for (uint32_t d = 0; devices && d < device_count; ++d) {
-    devices[d].header.stype = XHAL_STYPE_DEVICE_PROPERTIES;
-    devices[d].header.struct_size = sizeof devices[d];
-    xhal_device_properties(probe.devices[d], &devices[d]);
-  }
-  xhal_plugin_info_t info;
-  if (xhal_context_plugin_info(probe.context, 0, &info) == XHAL_STATUS_OK) {
-    snprintf(plugin_version, sizeof plugin_version, "%s", info.version);
-  }
-  conf_env_destroy(&probe);
+  const char *plugin_path = probe->plugin_path;
+  const char *plugin_version = probe->plugin_version;
+  uint32_t device_count = probe->device_count;
+  const xhal_device_properties_t *devices = probe->devices;
 
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   conf_run_options_t options = {
@@ -305,8 +297,7 @@ int main(int argc, char **argv) {
 
   for (size_t i = 0; i < count; ++i) free(outcomes[i].message);
   free(outcomes);
-  free(devices);
-  free(plugin_path);
+  free(probe);
   free(selected);
   free(cli.report_spec);
   conf_registry_free(&registry);

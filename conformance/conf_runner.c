@@ -59,6 +59,79 @@ int conf_env_create(const char *backend, uint64_t seed, const char *test_plugin_
   return 0;
 }
 
+static void conf_probe_in_process(const char *backend, uint64_t seed,
+                                  const char *test_plugin_dir, conf_probe_t *probe) {
+  conf_env_t env;
+  memset(probe, 0, sizeof *probe);
+  probe->code = conf_env_create(backend, seed, test_plugin_dir, &env, probe->reason,
+                                sizeof probe->reason);
+  if (probe->code) return;
+  snprintf(probe->plugin_path, sizeof probe->plugin_path, "%s", env.plugin_path);
+  xhal_plugin_info_t info;
+  if (xhal_context_plugin_info(env.context, 0, &info) == XHAL_STATUS_OK) {
+    snprintf(probe->plugin_version, sizeof probe->plugin_version, "%s", info.version);
+  }
+  probe->device_count =
+      env.device_count < CONF_PROBE_MAX_DEVICES ? env.device_count : CONF_PROBE_MAX_DEVICES;
+  for (uint32_t d = 0; d < probe->device_count; ++d) {
+    probe->devices[d].header.stype = XHAL_STYPE_DEVICE_PROPERTIES;
+    probe->devices[d].header.struct_size = sizeof probe->devices[d];
+    xhal_device_properties(env.devices[d], &probe->devices[d]);
+    probe->devices[d].header.next = NULL;
+  }
+  conf_env_destroy(&env);
+}
+
+static int conf_write_all(int fd, const void *data, size_t size);
+static int conf_read_all(int fd, void *data, size_t size);
+
+void conf_probe_plugin(const char *backend, uint64_t seed, const char *test_plugin_dir,
+                       conf_probe_t *probe) {
+  int channel[2];
+  memset(probe, 0, sizeof *probe);
+  probe->code = 3;
+  if (pipe(channel) != 0) {
+    snprintf(probe->reason, sizeof probe->reason, "pipe: %s", strerror(errno));
+    return;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(probe->reason, sizeof probe->reason, "fork: %s", strerror(errno));
+    close(channel[0]);
+    close(channel[1]);
+    return;
+  }
+  if (pid == 0) {
+    close(channel[0]);
+    conf_probe_t *found = malloc(sizeof *found);
+    if (!found) _exit(3);
+    conf_probe_in_process(backend, seed, test_plugin_dir, found);
+    int written = conf_write_all(channel[1], found, sizeof *found);
+    _exit(written == 0 ? 0 : 3);
+  }
+  close(channel[1]);
+  int got = conf_read_all(channel[0], probe, sizeof *probe);
+  close(channel[0]);
+  int wait_status = 0;
+  while (waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+  }
+  if (got != 0) {
+    memset(probe, 0, sizeof *probe);
+    probe->code = 3;
+    if (WIFSIGNALED(wait_status)) {
+      snprintf(probe->reason, sizeof probe->reason,
+               "loading the plugin killed the probe process with signal %d (%s)",
+               WTERMSIG(wait_status), strsignal(WTERMSIG(wait_status)));
+    } else {
+      snprintf(probe->reason, sizeof probe->reason,
+               "the probe process exited with status %d before reporting",
+               WEXITSTATUS(wait_status));
+    }
+  }
+}
+
 void conf_env_destroy(conf_env_t *env) {
   free(env->devices);
   xhal_context_destroy(env->context);

@@ -30,6 +30,24 @@ int conf_env_create(const char *backend, uint64_t seed, const char *test_plugin_
                     conf_env_t *env, char *reason, size_t reason_size);
 void conf_env_destroy(conf_env_t *env);
 
+/* What the probe learns about the plugin before any case runs. */
+#define CONF_PROBE_MAX_DEVICES 64
+typedef struct conf_probe {
+  int code;                 /* 0, 3 (failed to load) or 77 (no device) */
+  char reason[1024];        /* why, when code != 0 */
+  char plugin_path[4096];
+  char plugin_version[128];
+  uint32_t device_count;    /* devices described below: at most CONF_PROBE_MAX_DEVICES */
+  xhal_device_properties_t devices[CONF_PROBE_MAX_DEVICES];
+} conf_probe_t;
+
+/* Loads the plugin in a child process and reports what it found. A driver
+ * initialised in this process would not survive the fork of the workers
+ * (its threads stay behind in the parent), so the parent never loads the
+ * plugin itself. */
+void conf_probe_plugin(const char *backend, uint64_t seed, const char *test_plugin_dir,
+                       conf_probe_t *probe);
+
 /* Runs cases[selected[i]] for every i, filling outcomes[i]; prints failures
  * with their repro line as they come. */
 void conf_run_cases(const conf_registry_t *registry, const size_t *selected, size_t count,
