@@ -7,6 +7,8 @@
 #include "status.h"
 #include "stream.h"
 
+#define XHAL__STACK_ARGS 32
+
 struct xhal_function {
   struct xhal_module *module;
   xhal_plugin_function_t *native;
@@ -122,9 +124,14 @@ XHAL_API xhal_status_t xhal_kernel_launch(xhal_stream_t *stream, xhal_function_t
                        "%s: function is on device %u, stream on device %u", call,
                        function->module->device->index, stream->device->index);
   }
-  const void **values = calloc(arg_count + 1, sizeof *values);
-  uint64_t *sizes = calloc(arg_count + 1, sizeof *sizes);
-  uint8_t *is_buffer = calloc(arg_count + 1, 1);
+  /* Launches are a hot path: typical argument lists live on the stack. */
+  const void *stack_values[XHAL__STACK_ARGS];
+  uint64_t stack_sizes[XHAL__STACK_ARGS];
+  uint8_t stack_is_buffer[XHAL__STACK_ARGS];
+  int on_heap = arg_count > XHAL__STACK_ARGS;
+  const void **values = on_heap ? calloc(arg_count, sizeof *values) : stack_values;
+  uint64_t *sizes = on_heap ? calloc(arg_count, sizeof *sizes) : stack_sizes;
+  uint8_t *is_buffer = on_heap ? calloc(arg_count, 1) : stack_is_buffer;
   xhal_status_t status = XHAL_STATUS_OK;
   if (!values || !sizes || !is_buffer) status = xhal__error(XHAL_STATUS_OUT_OF_MEMORY, "%s", call);
   for (uint32_t i = 0; status == XHAL_STATUS_OK && i < arg_count; ++i) {
@@ -145,6 +152,7 @@ XHAL_API xhal_status_t xhal_kernel_launch(xhal_stream_t *stream, xhal_function_t
     } else {
       values[i] = args[i].value;
       sizes[i] = args[i].size;
+      is_buffer[i] = 0;
     }
   }
   if (status == XHAL_STATUS_OK) {
@@ -161,8 +169,10 @@ XHAL_API xhal_status_t xhal_kernel_launch(xhal_stream_t *stream, xhal_function_t
     status = XHAL__PLUGIN_CALL(stream->device, kernel_launch, stream->native, function->native,
                                &launch);
   }
-  free(values);
-  free(sizes);
-  free(is_buffer);
+  if (on_heap) {
+    free(values);
+    free(sizes);
+    free(is_buffer);
+  }
   return status;
 }
