@@ -22,12 +22,29 @@
     }                                                                                              \
   }
 
+CPU_COPY_ROW(cpu_copy_row1, uint8_t)
 CPU_COPY_ROW(cpu_copy_row2, uint16_t)
 CPU_COPY_ROW(cpu_copy_row4, uint32_t)
 CPU_COPY_ROW(cpu_copy_row8, uint64_t)
 
 static cpu_row_fn cpu_copy_row_for(int64_t esize) {
-  return esize == 2 ? cpu_copy_row2 : esize == 4 ? cpu_copy_row4 : cpu_copy_row8;
+  return esize == 1   ? cpu_copy_row1
+         : esize == 2 ? cpu_copy_row2
+         : esize == 4 ? cpu_copy_row4
+                      : cpu_copy_row8;
+}
+
+/* Copy moves bits, so it serves every xhal dtype by its element size. */
+static int64_t cpu_copy_esize(uint32_t dtype) {
+  switch (dtype) {
+#define CPU_COPY_SIZE(name, value, size, text)                                                     \
+  case XHAL_DTYPE_##name:                                                                          \
+    return size;
+    XHAL_DTYPE_LIST(CPU_COPY_SIZE)
+#undef CPU_COPY_SIZE
+    default:
+      return 0;
+  }
 }
 
 /* ---- Tiled transpose --------------------------------------------------------------
@@ -89,6 +106,8 @@ int32_t cpu_kernel_copy(const cpu_view_t *dst, const cpu_view_t *src) {
   const cpu_view_t *in[1] = {src};
   cpu_loop_init(&loop, dst, in, 1);
   if (loop.count == 0) return XHAL_STATUS_OK;
+  /* cpu_loop_init sizes only the arithmetic dtypes. */
+  loop.esize[0] = loop.esize[1] = cpu_copy_esize(dst->dtype);
   cpu_row_fn row = cpu_copy_row_for(loop.esize[0]);
   if (cpu_copy_is_transpose(&loop))
     cpu_copy_tiled(&loop, row);

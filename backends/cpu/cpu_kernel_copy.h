@@ -11,7 +11,7 @@
 
 #include "cpu_kernel_iter.h"
 
-/* dst and src have the same dtype. */
+/* dst and src have the same dtype, any xhal dtype (copied by element size). */
 int32_t cpu_kernel_copy(const cpu_view_t *dst, const cpu_view_t *src);
 
 /* Any pair of f32, f16, i32, i64. */

@@ -1,0 +1,771 @@
+/* xhal_op_check.c - the ONNX rules of operator launches, for every backend
+ * (see xhal_op_check.h). */
+#include "xhal_op_check.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- Names and sizes --------------------------------------------------------------------- */
+
+const char *xop_op_name(uint32_t op) {
+  switch (op) {
+#define XOP_OP_NAME(name, value, onnx_name)                                                        \
+  case XHAL_OP_##name:                                                                             \
+    return onnx_name;
+    XHAL_OP_LIST(XOP_OP_NAME)
+#undef XOP_OP_NAME
+    default:
+      return NULL;
+  }
+}
+
+const char *xop_dtype_name(uint32_t dtype) {
+  switch (dtype) {
+#define XOP_DTYPE_NAME(name, value, size, text)                                                    \
+  case XHAL_DTYPE_##name:                                                                          \
+    return text;
+    XHAL_DTYPE_LIST(XOP_DTYPE_NAME)
+#undef XOP_DTYPE_NAME
+    default:
+      return NULL;
+  }
+}
+
+uint64_t xop_dtype_size(uint32_t dtype) {
+  switch (dtype) {
+#define XOP_DTYPE_SIZE(name, value, size, text)                                                    \
+  case XHAL_DTYPE_##name:                                                                          \
+    return size;
+    XHAL_DTYPE_LIST(XOP_DTYPE_SIZE)
+#undef XOP_DTYPE_SIZE
+    default:
+      return 0;
+  }
+}
+
+uint64_t xop_all_dtypes(void) {
+  uint64_t set = 0;
+#define XOP_DTYPE_BIT(name, value, size, text) set |= XHAL_DTYPE_BIT(XHAL_DTYPE_##name);
+  XHAL_DTYPE_LIST(XOP_DTYPE_BIT)
+#undef XOP_DTYPE_BIT
+  return set;
+}
+
+int64_t xop_view_count(const xop_view_t *view) {
+  int64_t count = 1;
+  for (uint32_t k = 0; k < view->rank; ++k) count *= view->dims[k];
+  return count;
+}
+
+/* "(2,3,4)"; "()" for a scalar. */
+static const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims) {
+  size_t used = (size_t)snprintf(buf, size, "(");
+  for (uint32_t k = 0; k < rank && used < size; ++k)
+    used += (size_t)snprintf(buf + used, size - used, "%s%lld", k ? "," : "", (long long)dims[k]);
+  if (used < size) snprintf(buf + used, size - used, ")");
+  return buf;
+}
+
+#define XOP_DIMS_TEXT_SIZE 200
+#define XOP_DIMS(buf, view) xop_dims_text(buf, sizeof buf, (view)->rank, (view)->dims)
+
+/* "f32, f16, i32, i64": floats first, then the others in xhal order. */
+static const char *xop_dtype_set_text(char *buf, size_t size, uint64_t set) {
+  static const uint32_t floats[] = {XHAL_DTYPE_F32, XHAL_DTYPE_F16, XHAL_DTYPE_BF16,
+                                    XHAL_DTYPE_F64};
+  uint32_t order[64];
+  size_t n = 0, used = 0;
+  for (size_t i = 0; i < sizeof floats / sizeof *floats; ++i) order[n++] = floats[i];
+#define XOP_DTYPE_ORDER(name, value, size_, text)                                                  \
+  if (XHAL_DTYPE_##name != XHAL_DTYPE_F32 && XHAL_DTYPE_##name != XHAL_DTYPE_F16 &&                \
+      XHAL_DTYPE_##name != XHAL_DTYPE_BF16 && XHAL_DTYPE_##name != XHAL_DTYPE_F64)                 \
+    order[n++] = XHAL_DTYPE_##name;
+  XHAL_DTYPE_LIST(XOP_DTYPE_ORDER)
+#undef XOP_DTYPE_ORDER
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && used < size; ++i) {
+    if (!(set & XHAL_DTYPE_BIT(order[i]))) continue;
+    used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                             xop_dtype_name(order[i]));
+  }
+  if (!used) snprintf(buf, size, "none");
+  return buf;
+}
+
+/* ---- Errors ------------------------------------------------------------------------------ */
+
+typedef struct xop_check_ctx {
+  const xop_backend_t *backend;
+  xhal_plugin_device_t *device;
+  const char *op; /* ONNX name for messages */
+  int need_buffers;
+} xop_ctx_t;
+
+__attribute__((format(printf, 3, 4))) static int32_t xop_fail(const xop_backend_t *backend,
+                                                              int32_t status, const char *format,
+                                                              ...) {
+  char message[1024];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(message, sizeof message, format, args);
+  va_end(args);
+  return backend->report(status, message);
+}
+
+#define XOP_FAIL(c, status, ...) xop_fail((c)->backend, status, __VA_ARGS__)
+
+#define XOP_RETURN_IF_ERROR(expr)                                                                  \
+  do {                                                                                             \
+    int32_t xop__status = (expr);                                                                  \
+    if (xop__status != XHAL_STATUS_OK) return xop__status;                                         \
+  } while (0)
+
+/* ---- Tensor views ------------------------------------------------------------------------ */
+
+/* Reads a caller's tensor struct by its own struct_size (fields it does not
+ * have read as zero). */
+static int32_t xop_tensor_read(const xop_ctx_t *c, const char *role, uint32_t index,
+                               const xhal_plugin_tensor_t *src, xhal_plugin_tensor_t *dst) {
+  if (!src)
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u is NULL", c->op, role, index);
+  if (src->header.stype != XHAL_STYPE_TENSOR || src->header.struct_size < sizeof src->header) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: %s %u has stype %u and struct_size %u, expected XHAL_STYPE_TENSOR (%u)",
+                    c->op, role, index, src->header.stype, src->header.struct_size,
+                    (unsigned)XHAL_STYPE_TENSOR);
+  }
+  size_t size = src->header.struct_size < sizeof *dst ? src->header.struct_size : sizeof *dst;
+  memset(dst, 0, sizeof *dst);
+  memcpy(dst, src, size);
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_view_dims_check(const xop_ctx_t *c, const char *role, uint32_t index,
+                                   const xhal_plugin_tensor_t *t, int is_output) {
+  if (t->rank > XHAL_MAX_RANK) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u has rank %u, more than %d", c->op,
+                    role, index, t->rank, XHAL_MAX_RANK);
+  }
+  int64_t count = 1;
+  for (uint32_t k = 0; k < t->rank; ++k) {
+    if (t->dims[k] < 0 || t->strides[k] < 0) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: %s %u dim %u is %lld with stride %lld; both must be >= 0", c->op, role,
+                      index, k, (long long)t->dims[k], (long long)t->strides[k]);
+    }
+    if (__builtin_mul_overflow(count, t->dims[k], &count)) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: %s %u element count overflows at dim %u", c->op, role, index, k);
+    }
+  }
+  /* An empty output writes nothing, so its strides cannot make elements collide. */
+  for (uint32_t k = 0; is_output && count > 0 && k < t->rank; ++k) {
+    if (t->dims[k] > 1 && t->strides[k] == 0) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: output %u dim %u (extent %lld) has stride 0; outputs cannot broadcast",
+                      c->op, index, k, (long long)t->dims[k]);
+    }
+  }
+  return XHAL_STATUS_OK;
+}
+
+/* Overflow-safe: the last byte the view touches must lie in the buffer. */
+static int32_t xop_view_fit_check(const xop_ctx_t *c, const char *role, uint32_t index,
+                                  const xhal_plugin_tensor_t *t, uint64_t esize) {
+  const xhal_plugin_buffer_t *buffer = t->buffer;
+  xhal_plugin_device_t *owner = c->backend->buffer_device(buffer);
+  if (owner != c->device) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: %s %u buffer %p belongs to another device (%p), not %p", c->op, role,
+                    index, (const void *)buffer, (void *)owner, (void *)c->device);
+  }
+  const uint64_t buffer_size = c->backend->buffer_size(buffer);
+  uint64_t span = 0, end = 0; /* span: offset of the last element, in elements */
+  int overflow = 0, empty = 0;
+  for (uint32_t k = 0; k < t->rank; ++k) {
+    uint64_t step;
+    if (t->dims[k] == 0) empty = 1;
+    if (t->dims[k] == 0) continue;
+    overflow |= __builtin_mul_overflow((uint64_t)(t->dims[k] - 1), (uint64_t)t->strides[k], &step);
+    overflow |= __builtin_add_overflow(span, step, &span);
+  }
+  if (empty) span = 0;
+  overflow |= __builtin_add_overflow(span, (uint64_t)(empty ? 0 : 1), &end);
+  overflow |= __builtin_mul_overflow(end, esize, &end);
+  overflow |= __builtin_add_overflow(end, t->byte_offset, &end);
+  if (overflow || end > buffer_size) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: %s %u view (byte_offset %llu) needs %s%llu bytes but its buffer has %llu",
+                    c->op, role, index, (unsigned long long)t->byte_offset,
+                    overflow ? "more than " : "", (unsigned long long)(overflow ? UINT64_MAX : end),
+                    (unsigned long long)buffer_size);
+  }
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_view_make(const xop_ctx_t *c, const char *role, uint32_t index,
+                             const xhal_plugin_tensor_t *src, int is_output, xop_view_t *view) {
+  xhal_plugin_tensor_t t;
+  XOP_RETURN_IF_ERROR(xop_tensor_read(c, role, index, src, &t));
+  const uint64_t esize = xop_dtype_size(t.dtype);
+  if (!esize) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u has unknown dtype %u", c->op, role,
+                    index, t.dtype);
+  }
+  XOP_RETURN_IF_ERROR(xop_view_dims_check(c, role, index, &t, is_output));
+  if (t.byte_offset % esize) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: %s %u byte_offset %llu is not a multiple of the %s size %llu", c->op, role,
+                    index, (unsigned long long)t.byte_offset, xop_dtype_name(t.dtype),
+                    (unsigned long long)esize);
+  }
+  if (!t.buffer && c->need_buffers)
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u has no buffer", c->op, role, index);
+  if (t.buffer) XOP_RETURN_IF_ERROR(xop_view_fit_check(c, role, index, &t, esize));
+  memset(view, 0, sizeof *view);
+  view->buffer = t.buffer;
+  view->byte_offset = t.byte_offset;
+  view->dtype = t.dtype;
+  view->rank = t.rank;
+  memcpy(view->dims, t.dims, sizeof view->dims);
+  memcpy(view->strides, t.strides, sizeof view->strides);
+  return XHAL_STATUS_OK;
+}
+
+/* Gives a rank-r view of v with v's dims right-aligned and the leading ones
+ * taken from dims with stride 0 (also where v has extent 1). */
+static void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
+  xop_view_t e = *v;
+  const uint32_t shift = r - v->rank;
+  for (uint32_t k = 0; k < r; ++k) {
+    const int64_t d = k < shift ? 1 : v->dims[k - shift];
+    e.dims[k] = dims[k];
+    e.strides[k] = (d == 1 && dims[k] != 1) || k < shift ? 0 : v->strides[k - shift];
+  }
+  e.rank = r;
+  *v = e;
+}
+
+/* Inserts a unit dim (stride 0) at position pos. */
+static void xop_view_insert_unit(xop_view_t *v, uint32_t pos) {
+  for (uint32_t k = v->rank; k > pos; --k) {
+    v->dims[k] = v->dims[k - 1];
+    v->strides[k] = v->strides[k - 1];
+  }
+  v->dims[pos] = 1;
+  v->strides[pos] = 0;
+  v->rank++;
+}
+
+static void xop_view_swap2(xop_view_t *v) {
+  int64_t d = v->dims[0], s = v->strides[0];
+  v->dims[0] = v->dims[1], v->strides[0] = v->strides[1];
+  v->dims[1] = d, v->strides[1] = s;
+}
+
+/* ---- Attributes -------------------------------------------------------------------------- */
+
+typedef struct xop_attr_spec {
+  const char *name;
+  uint32_t type;
+} xop_attr_spec_t;
+
+static const char *xop_attr_type_name(uint32_t type) {
+  switch (type) {
+    case XHAL_ATTR_INT:
+      return "INT";
+    case XHAL_ATTR_FLOAT:
+      return "FLOAT";
+    case XHAL_ATTR_INTS:
+      return "INTS";
+    case XHAL_ATTR_FLOATS:
+      return "FLOATS";
+    case XHAL_ATTR_STRING:
+      return "STRING";
+    default:
+      return "unknown";
+  }
+}
+
+/* Matches desc's attributes against the op's specs: found[i] is the
+ * attribute named specs[i].name or NULL (default). */
+static int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                               const xop_attr_spec_t *specs, int spec_count,
+                               const xhal_attr_t **found) {
+  for (int s = 0; s < spec_count; ++s) found[s] = NULL;
+  if (desc->attr_count && !desc->attrs) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attr_count is %u but attrs is NULL",
+                    c->op, desc->attr_count);
+  }
+  for (uint32_t i = 0; i < desc->attr_count; ++i) {
+    const xhal_attr_t *a = &desc->attrs[i];
+    if (!a->name)
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute %u has no name", c->op, i);
+    int s = 0;
+    while (s < spec_count && strcmp(specs[s].name, a->name) != 0) ++s;
+    if (s == spec_count)
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: unknown attribute '%s'", c->op,
+                      a->name);
+    if (found[s]) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' given twice", c->op,
+                      a->name);
+    }
+    if (a->type != specs[s].type) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: attribute '%s' has type %s (%u), expected %s", c->op, a->name,
+                      xop_attr_type_name(a->type), a->type, xop_attr_type_name(specs[s].type));
+    }
+    if (a->type == XHAL_ATTR_INTS && a->count && !a->ints) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: attribute '%s' has count %u but ints is NULL", c->op, a->name, a->count);
+    }
+    found[s] = a;
+  }
+  return XHAL_STATUS_OK;
+}
+
+/* A 0/1 flag attribute, default def when absent. */
+static int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out) {
+  if (!a) {
+    *out = def;
+    return XHAL_STATUS_OK;
+  }
+  if (a->i != 0 && a->i != 1) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' is %lld, expected 0 or 1",
+                    c->op, a->name, (long long)a->i);
+  }
+  *out = (int)a->i;
+  return XHAL_STATUS_OK;
+}
+
+/* Normalises axis into [0, rank). */
+static int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
+                        uint32_t *out) {
+  if (axis < -(int64_t)rank || axis >= (int64_t)rank) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: %s %lld is out of range [%d, %d] for rank %u", c->op, what,
+                    (long long)axis, -(int)rank, (int)rank - 1, rank);
+  }
+  *out = (uint32_t)(axis < 0 ? axis + rank : axis);
+  return XHAL_STATUS_OK;
+}
+
+/* ---- dtype rules ------------------------------------------------------------------------- */
+
+static int xop_is_float(uint32_t dtype) {
+  return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16 || dtype == XHAL_DTYPE_BF16 ||
+         dtype == XHAL_DTYPE_F64;
+}
+
+static int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype,
+                                   const char *what) {
+  const uint64_t set = c->backend->op_dtypes(c->device, op);
+  if (set & XHAL_DTYPE_BIT(dtype)) return XHAL_STATUS_OK;
+  char list[256];
+  return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED, "%s: %s %s is not supported (supported: %s)", c->op,
+                  what, xop_dtype_name(dtype), xop_dtype_set_text(list, sizeof list, set));
+}
+
+/* Every input and the output share input 0's dtype. */
+static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
+  const uint32_t dtype = plan->in[0].dtype;
+  for (uint32_t i = 1; i < plan->input_count; ++i) {
+    if (plan->in[i].dtype != dtype) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: input %u dtype %s differs from input 0 dtype %s", c->op, i,
+                      xop_dtype_name(plan->in[i].dtype), xop_dtype_name(dtype));
+    }
+  }
+  if (plan->out.dtype != dtype && plan->op != XHAL_OP_CAST) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: output dtype %s differs from input dtype %s", c->op,
+                    xop_dtype_name(plan->out.dtype), xop_dtype_name(dtype));
+  }
+  return XHAL_STATUS_OK;
+}
+
+/* ---- Shapes ------------------------------------------------------------------------------ */
+
+static int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
+                                  const int64_t *dims) {
+  int same = out->rank == rank;
+  for (uint32_t k = 0; same && k < rank; ++k) same = out->dims[k] == dims[k];
+  if (same) return XHAL_STATUS_OK;
+  char got[XOP_DIMS_TEXT_SIZE], want[XOP_DIMS_TEXT_SIZE];
+  return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dims %s differ from the inferred %s",
+                  c->op, XOP_DIMS(got, out), xop_dims_text(want, sizeof want, rank, dims));
+}
+
+/* numpy broadcasting of a and b into dims[*rank]. */
+static int32_t xop_broadcast(const xop_ctx_t *c, const xop_view_t *a, const xop_view_t *b,
+                             int64_t *dims, uint32_t *rank) {
+  const uint32_t r = a->rank > b->rank ? a->rank : b->rank;
+  for (uint32_t k = 0; k < r; ++k) {
+    const int ka = (int)k - (int)(r - a->rank), kb = (int)k - (int)(r - b->rank);
+    const int64_t da = ka < 0 ? 1 : a->dims[ka], db = kb < 0 ? 1 : b->dims[kb];
+    if (da != db && da != 1 && db != 1) {
+      char ta[XOP_DIMS_TEXT_SIZE], tb[XOP_DIMS_TEXT_SIZE];
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: input dims %s and %s do not broadcast: %lld vs %lld at output dim %u",
+                      c->op, XOP_DIMS(ta, a), XOP_DIMS(tb, b), (long long)da, (long long)db, k);
+    }
+    dims[k] = da == 1 ? db : da;
+  }
+  *rank = r;
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out) {
+  return xop_out_dims_check(c, out, in->rank, in->dims);
+}
+
+/* ---- Per-op checks ----------------------------------------------------------------------- */
+
+static int32_t xop_check_binary(const xop_ctx_t *c, xop_plan_t *plan) {
+  int64_t dims[XHAL_MAX_RANK];
+  uint32_t rank = 0;
+  XOP_RETURN_IF_ERROR(xop_broadcast(c, &plan->in[0], &plan->in[1], dims, &rank));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, rank, dims));
+  xop_view_expand(&plan->in[0], rank, dims);
+  xop_view_expand(&plan->in[1], rank, dims);
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_check_matmul(const xop_ctx_t *c, xop_plan_t *plan) {
+  xop_view_t a = plan->in[0], b = plan->in[1], y = plan->out;
+  if (a.rank == 0 || b.rank == 0) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: input %d is a scalar (rank 0)", c->op,
+                    a.rank == 0 ? 0 : 1);
+  }
+  const uint32_t ra = a.rank, rb = b.rank;
+  if (ra == 1) xop_view_insert_unit(&a, 0); /* (K) -> (1, K) */
+  if (rb == 1) xop_view_insert_unit(&b, 1); /* (K) -> (K, 1) */
+  if (a.dims[a.rank - 1] != b.dims[b.rank - 2]) {
+    char ta[XOP_DIMS_TEXT_SIZE], tb[XOP_DIMS_TEXT_SIZE];
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: input A dims %s and B dims %s: inner dimensions %lld and %lld differ",
+                    c->op, XOP_DIMS(ta, &plan->in[0]), XOP_DIMS(tb, &plan->in[1]),
+                    (long long)a.dims[a.rank - 1], (long long)b.dims[b.rank - 2]);
+  }
+  xop_view_t ba = a, bb = b; /* batch parts */
+  ba.rank -= 2;
+  bb.rank -= 2;
+  int64_t dims[XHAL_MAX_RANK];
+  uint32_t nb = 0;
+  XOP_RETURN_IF_ERROR(xop_broadcast(c, &ba, &bb, dims, &nb));
+  const int64_t m = a.dims[a.rank - 2], n = b.dims[b.rank - 1], k = a.dims[a.rank - 1];
+  int64_t want[XHAL_MAX_RANK + 2];
+  uint32_t rank = nb;
+  memcpy(want, dims, nb * sizeof *dims);
+  if (ra > 1) want[rank++] = m;
+  if (rb > 1) want[rank++] = n;
+  if (rank > XHAL_MAX_RANK) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output rank %u exceeds %d", c->op, rank,
+                    XHAL_MAX_RANK);
+  }
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &y, rank, want));
+  if (ra == 1) xop_view_insert_unit(&y, nb);
+  if (rb == 1) xop_view_insert_unit(&y, nb + 1);
+  int64_t batch = 1;
+  for (uint32_t i = 0; i < nb; ++i) batch *= dims[i];
+  dims[nb] = m, dims[nb + 1] = k;
+  xop_view_expand(&a, nb + 2, dims);
+  dims[nb] = k, dims[nb + 1] = n;
+  xop_view_expand(&b, nb + 2, dims);
+  plan->in[0] = a, plan->in[1] = b, plan->out = y;
+  plan->batch_rank = nb;
+  plan->batch = batch;
+  plan->m = m, plan->n = n, plan->k = k;
+  return XHAL_STATUS_OK;
+}
+
+/* alpha/beta of an integer Gemm must be integers (the product is computed
+ * exactly in wrapping integer arithmetic). */
+static int32_t xop_gemm_int_scalar(const xop_ctx_t *c, const char *name, double v, uint32_t dtype) {
+  if (v == trunc(v) && fabs(v) < 9223372036854775808.0) return XHAL_STATUS_OK;
+  return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
+                  "%s: %s = %g with dtype %s: integer Gemm needs an integral %s", c->op, name, v,
+                  xop_dtype_name(dtype), name);
+}
+
+static int32_t xop_check_gemm_c(const xop_ctx_t *c, xop_plan_t *plan, int64_t m, int64_t n) {
+  xop_view_t *cv = &plan->in[2];
+  const int64_t want[2] = {m, n};
+  int ok = cv->rank <= 2;
+  for (uint32_t k = 0; ok && k < cv->rank; ++k) {
+    const int64_t d = cv->dims[k], w = want[2 - cv->rank + k];
+    ok = d == w || d == 1;
+  }
+  if (!ok) {
+    char tc[XOP_DIMS_TEXT_SIZE];
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: input C dims %s do not broadcast to (%lld,%lld)", c->op, XOP_DIMS(tc, cv),
+                    (long long)m, (long long)n);
+  }
+  xop_view_expand(cv, 2, want);
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_check_gemm(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                              xop_plan_t *plan) {
+  static const xop_attr_spec_t specs[] = {{"alpha", XHAL_ATTR_FLOAT},
+                                          {"beta", XHAL_ATTR_FLOAT},
+                                          {"transA", XHAL_ATTR_INT},
+                                          {"transB", XHAL_ATTR_INT}};
+  const xhal_attr_t *found[4];
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 4, found));
+  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[2], 0, &plan->trans_a));
+  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[3], 0, &plan->trans_b));
+  plan->alpha = found[0] ? found[0]->f : 1.0;
+  plan->beta = found[1] ? found[1]->f : 1.0;
+  for (int i = 0; i < 2; ++i) {
+    if (plan->in[i].rank != 2) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: input %c has rank %u, expected 2",
+                      c->op, "AB"[i], plan->in[i].rank);
+    }
+  }
+  if (plan->trans_a) xop_view_swap2(&plan->in[0]);
+  if (plan->trans_b) xop_view_swap2(&plan->in[1]);
+  const xop_view_t *a = &plan->in[0], *b = &plan->in[1];
+  if (a->dims[1] != b->dims[0]) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: op(A) is (%lld,%lld) and op(B) is (%lld,%lld) (transA %d, transB %d): "
+                    "inner dimensions %lld and %lld differ",
+                    c->op, (long long)a->dims[0], (long long)a->dims[1], (long long)b->dims[0],
+                    (long long)b->dims[1], plan->trans_a, plan->trans_b, (long long)a->dims[1],
+                    (long long)b->dims[0]);
+  }
+  const int64_t want[2] = {a->dims[0], b->dims[1]};
+  if (plan->input_count == 3) XOP_RETURN_IF_ERROR(xop_check_gemm_c(c, plan, want[0], want[1]));
+  if (!xop_is_float(a->dtype)) {
+    XOP_RETURN_IF_ERROR(xop_gemm_int_scalar(c, "alpha", plan->alpha, a->dtype));
+    XOP_RETURN_IF_ERROR(xop_gemm_int_scalar(c, "beta", plan->beta, a->dtype));
+  }
+  plan->batch_rank = 0;
+  plan->batch = 1;
+  plan->m = a->dims[0], plan->n = b->dims[1], plan->k = a->dims[1];
+  return xop_out_dims_check(c, &plan->out, 2, want);
+}
+
+static int32_t xop_check_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                                 xop_plan_t *plan) {
+  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
+  const xhal_attr_t *found[1];
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(
+      xop_axis(c, "axis", found[0] ? found[0]->i : -1, plan->in[0].rank, &plan->axis));
+  return xop_same_dims(c, &plan->in[0], &plan->out);
+}
+
+static int32_t xop_reduce_axes(const xop_ctx_t *c, const xhal_attr_t *axes, uint32_t rank,
+                               uint32_t *mask) {
+  *mask = 0;
+  for (uint32_t i = 0; axes && i < axes->count; ++i) {
+    uint32_t k = 0;
+    XOP_RETURN_IF_ERROR(xop_axis(c, "axes entry", axes->ints[i], rank, &k));
+    if (*mask & (1u << k)) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: axes entry %lld repeats dim %u", c->op,
+                      (long long)axes->ints[i], k);
+    }
+    *mask |= 1u << k;
+  }
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_check_reduce(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                                xop_plan_t *plan) {
+  static const xop_attr_spec_t specs[] = {{"axes", XHAL_ATTR_INTS},
+                                          {"keepdims", XHAL_ATTR_INT},
+                                          {"noop_with_empty_axes", XHAL_ATTR_INT}};
+  const xhal_attr_t *found[3];
+  const xop_view_t *x = &plan->in[0];
+  int noop = 0;
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 3, found));
+  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[1], 1, &plan->keepdims));
+  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[2], 0, &noop));
+  XOP_RETURN_IF_ERROR(xop_reduce_axes(c, found[0], x->rank, &plan->axes));
+  if (!plan->axes) {
+    if (noop) return xop_same_dims(c, x, &plan->out);
+    plan->axes = x->rank ? (uint32_t)((1ull << x->rank) - 1) : 0;
+  }
+  int64_t want[XHAL_MAX_RANK];
+  uint32_t rank = 0;
+  for (uint32_t k = 0; k < x->rank; ++k) {
+    if (!(plan->axes & (1u << k)))
+      want[rank++] = x->dims[k];
+    else if (plan->keepdims)
+      want[rank++] = 1;
+  }
+  return xop_out_dims_check(c, &plan->out, rank, want);
+}
+
+static int32_t xop_check_transpose(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                                   xop_plan_t *plan) {
+  static const xop_attr_spec_t specs[] = {{"perm", XHAL_ATTR_INTS}};
+  const xhal_attr_t *found[1];
+  xop_view_t *x = &plan->in[0];
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
+  const xhal_attr_t *perm = found[0];
+  if (perm && perm->count != x->rank) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: perm has %u entries for an input of rank %u", c->op, perm->count, x->rank);
+  }
+  xop_view_t permuted = *x;
+  uint32_t seen = 0;
+  for (uint32_t i = 0; i < x->rank; ++i) {
+    const int64_t p = perm ? perm->ints[i] : (int64_t)(x->rank - 1 - i);
+    if (p < 0 || p >= (int64_t)x->rank || (seen & (1u << p))) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: perm entry %u is %lld; perm must be a permutation of 0..%u", c->op, i,
+                      (long long)p, x->rank - 1);
+    }
+    seen |= 1u << p;
+    permuted.dims[i] = x->dims[p];
+    permuted.strides[i] = x->strides[p];
+    plan->perm[i] = (uint32_t)p;
+  }
+  XOP_RETURN_IF_ERROR(xop_same_dims(c, &permuted, &plan->out));
+  *x = permuted;
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_check_cast(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                              xop_plan_t *plan) {
+  static const xop_attr_spec_t specs[] = {{"to", XHAL_ATTR_INT}};
+  const xhal_attr_t *found[1];
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
+  if (!found[0])
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'to' is required", c->op);
+  const int64_t to = found[0]->i;
+  if (to <= 0 || to > UINT32_MAX || !xop_dtype_name((uint32_t)to)) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'to' = %lld is not a dtype",
+                    c->op, (long long)to);
+  }
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(c, XHAL_OP_CAST, (uint32_t)to, "target dtype"));
+  if (plan->out.dtype != (uint32_t)to) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s differs from 'to' = %s",
+                    c->op, xop_dtype_name(plan->out.dtype), xop_dtype_name((uint32_t)to));
+  }
+  plan->to = (uint32_t)to;
+  return xop_same_dims(c, &plan->in[0], &plan->out);
+}
+
+/* ---- The whole check --------------------------------------------------------------------- */
+
+static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
+  switch (op) {
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+    case XHAL_OP_MATMUL:
+      *min_in = *max_in = 2;
+      break;
+    case XHAL_OP_GEMM:
+      *min_in = 2, *max_in = 3;
+      break;
+    default:
+      *min_in = *max_in = 1;
+      break;
+  }
+}
+
+static int32_t xop_check_attrs_none(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc) {
+  return xop_attrs_parse(c, desc, NULL, 0, NULL);
+}
+
+static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                            xop_plan_t *plan) {
+  switch (plan->op) {
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+      XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
+      return xop_check_binary(c, plan);
+    case XHAL_OP_MATMUL:
+      XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
+      return xop_check_matmul(c, plan);
+    case XHAL_OP_GEMM:
+      return xop_check_gemm(c, desc, plan);
+    case XHAL_OP_SOFTMAX:
+      return xop_check_softmax(c, desc, plan);
+    case XHAL_OP_REDUCE_SUM:
+    case XHAL_OP_REDUCE_MEAN:
+      return xop_check_reduce(c, desc, plan);
+    case XHAL_OP_TRANSPOSE:
+      return xop_check_transpose(c, desc, plan);
+    case XHAL_OP_CAST:
+      return xop_check_cast(c, desc, plan);
+    default: /* Copy and the unary ops */
+      XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
+      return xop_same_dims(c, &plan->in[0], &plan->out);
+  }
+}
+
+static int32_t xop_read_desc(const xop_backend_t *backend, const xhal_plugin_op_desc_t *src,
+                             xhal_plugin_op_desc_t *dst) {
+  if (!src) return xop_fail(backend, XHAL_STATUS_INVALID_ARGUMENT, "op: descriptor is NULL");
+  if (src->header.stype != XHAL_STYPE_OP_DESC || src->header.struct_size < sizeof src->header) {
+    return xop_fail(
+        backend, XHAL_STATUS_INVALID_ARGUMENT,
+        "op: descriptor has stype %u and struct_size %u, expected XHAL_STYPE_OP_DESC (%u)",
+        src->header.stype, src->header.struct_size, (unsigned)XHAL_STYPE_OP_DESC);
+  }
+  size_t size = src->header.struct_size < sizeof *dst ? src->header.struct_size : sizeof *dst;
+  memset(dst, 0, sizeof *dst);
+  memcpy(dst, src, size);
+  return XHAL_STATUS_OK;
+}
+
+static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                                uint32_t op) {
+  uint32_t min_in = 1, max_in = 1;
+  xop_arity(op, &min_in, &max_in);
+  if (desc->input_count < min_in || desc->input_count > max_in) {
+    if (min_in == max_in) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u", c->op,
+                      desc->input_count, min_in);
+    }
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u to %u",
+                    c->op, desc->input_count, min_in, max_in);
+  }
+  if (desc->output_count != 1) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
+                    desc->output_count);
+  }
+  if (!desc->inputs || !desc->outputs) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s array is NULL", c->op,
+                    desc->inputs ? "outputs" : "inputs");
+  }
+  return XHAL_STATUS_OK;
+}
+
+int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
+                  const xhal_plugin_op_desc_t *src, int need_buffers, xop_plan_t *plan) {
+  xhal_plugin_op_desc_t desc;
+  XOP_RETURN_IF_ERROR(xop_read_desc(backend, src, &desc));
+  const char *name = xop_op_name(desc.op);
+  if (!name) {
+    return xop_fail(backend, XHAL_STATUS_UNSUPPORTED, "op %u is not supported by the %s backend",
+                    desc.op, backend->name);
+  }
+  const xop_ctx_t c = {backend, device, name, need_buffers};
+  if (!device) return XOP_FAIL(&c, XHAL_STATUS_INVALID_ARGUMENT, "%s: device is NULL", name);
+  XOP_RETURN_IF_ERROR(xop_check_counts(&c, &desc, desc.op));
+  xop_plan_t p;
+  memset(&p, 0, sizeof p);
+  p.op = desc.op;
+  p.name = name;
+  p.input_count = desc.input_count;
+  for (uint32_t i = 0; i < desc.input_count; ++i)
+    XOP_RETURN_IF_ERROR(xop_view_make(&c, "input", i, desc.inputs[i], 0, &p.in[i]));
+  XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", 0, desc.outputs[0], 1, &p.out));
+  XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, &p));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p.op, p.in[0].dtype, "dtype"));
+  XOP_RETURN_IF_ERROR(xop_check_op(&c, &desc, &p));
+  *plan = p;
+  return XHAL_STATUS_OK;
+}

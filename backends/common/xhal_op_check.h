@@ -1,0 +1,112 @@
+/* xhal_op_check.h - validation of operator launches, shared by every backend.
+ *
+ * xop_check() applies every rule of an xhal_plugin_op_desc_t that does not
+ * depend on the backend: struct headers, input/output counts, tensor views
+ * (rank, dims, strides, byte offsets, buffers large enough and on the right
+ * device), dtypes, attributes and ONNX shape inference. It turns the launch
+ * into an xop_plan_t whose views are already rearranged so that kernels need
+ * no ONNX knowledge:
+ *   - elementwise ops (Add..Div, unary ops, Copy, Cast): every input has the
+ *     output's rank and dims, broadcast dims with stride 0;
+ *   - Transpose: in[0] is the input seen in output order (dims and strides
+ *     permuted), so Transpose is a strided copy;
+ *   - MatMul: 1-D operands promoted, in[0] (batch..., M, K), in[1]
+ *     (batch..., K, N) and out (batch..., M, N) all of rank batch_rank + 2,
+ *     batch dims broadcast with stride 0;
+ *   - Gemm: transA/transB folded into the strides of in[0] (M, K) and in[1]
+ *     (K, N); C, when present, broadcast to (M, N).
+ *
+ * The backend says what it supports and how to read its buffers through an
+ * xop_backend_t. Every error is reported through backend->report with a
+ * message that names the op, the tensor's role and index and the values
+ * involved; INVALID_ARGUMENT for a launch that breaks the rules,
+ * UNSUPPORTED for a valid launch the backend declared it cannot run.
+ *
+ * The code is compiled into each backend (backends/common/meson.build) and
+ * keeps the backend's hidden visibility. Every function is thread-safe. */
+#ifndef XHAL_OP_CHECK_H
+#define XHAL_OP_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xhal/xhal_plugin.h>
+
+#define XOP_MAX_INPUTS 3
+
+/* What xop_check needs to know about a backend. */
+typedef struct xop_backend {
+  /* Backend name in messages: "op 99 is not supported by the CPU backend". */
+  const char *name;
+  /* XHAL_DTYPE_BIT set of the dtypes the backend runs op with on device
+   * (for Cast: the source and target dtypes it converts between). */
+  uint64_t (*op_dtypes)(xhal_plugin_device_t *device, uint32_t op);
+  /* The device that owns buffer, and the buffer's size in bytes. */
+  xhal_plugin_device_t *(*buffer_device)(const xhal_plugin_buffer_t *buffer);
+  uint64_t (*buffer_size)(const xhal_plugin_buffer_t *buffer);
+  /* Hands message to the host as the reason for status; returns status. */
+  int32_t (*report)(int32_t status, const char *message);
+} xop_backend_t;
+
+/* A validated tensor view. Element (i0..ir-1) lives at byte
+ * byte_offset + esize * sum(ik * strides[k]) of buffer; strides are >= 0. */
+typedef struct xop_view {
+  xhal_plugin_buffer_t *buffer; /* NULL when only support was checked */
+  uint64_t byte_offset;         /* a multiple of the element size */
+  uint32_t dtype;
+  uint32_t rank;
+  int64_t dims[XHAL_MAX_RANK];
+  int64_t strides[XHAL_MAX_RANK]; /* in elements */
+} xop_view_t;
+
+/* A launch, normalised. Fields an op does not use are zero. */
+typedef struct xop_plan {
+  uint32_t op;      /* xhal_op_t */
+  const char *name; /* ONNX name of op, static */
+  uint32_t input_count;
+  xop_view_t in[XOP_MAX_INPUTS]; /* arranged as described at the top */
+  xop_view_t out;
+  /* Gemm: alpha and beta (default 1), transA/transB as given (already
+   * applied to in[0]/in[1]). Integer Gemm has integral alpha and beta. */
+  double alpha, beta;
+  int trans_a, trans_b;
+  /* MatMul and Gemm: leading batch dims of in[0], in[1] and out (0 for
+   * Gemm), their element count, and the matrix sizes. */
+  uint32_t batch_rank;
+  int64_t batch, m, n, k;
+  /* Softmax: the axis, in [0, rank). */
+  uint32_t axis;
+  /* ReduceSum/ReduceMean: bit k set when input dim k is reduced; 0 means
+   * the op is an identity copy (noop_with_empty_axes, or a rank-0 input).
+   * keepdims tells whether out keeps the reduced dims with extent 1. */
+  uint32_t axes;
+  int keepdims;
+  /* Transpose: output dim i is input dim perm[i]. */
+  uint32_t perm[XHAL_MAX_RANK];
+  /* Cast: the target dtype (out.dtype). */
+  uint32_t to;
+} xop_plan_t;
+
+/* Validates desc for device and fills *plan. With need_buffers, every tensor
+ * must have a buffer on device large enough for its view (op_launch); without
+ * it buffers may be NULL and are checked only when present (op_supported).
+ * Returns OK, INVALID_ARGUMENT or UNSUPPORTED (reported through backend). */
+int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
+                  const xhal_plugin_op_desc_t *desc, int need_buffers, xop_plan_t *plan);
+
+/* ONNX name of op ("Add"), NULL if op is not an xhal op. */
+const char *xop_op_name(uint32_t op);
+
+/* "f32", NULL for a value that is no xhal dtype. */
+const char *xop_dtype_name(uint32_t dtype);
+
+/* Bytes per element of any xhal dtype, 0 for an unknown value. */
+uint64_t xop_dtype_size(uint32_t dtype);
+
+/* XHAL_DTYPE_BIT set of every xhal dtype. */
+uint64_t xop_all_dtypes(void);
+
+/* Elements of a view (validated not to overflow by xop_check). */
+int64_t xop_view_count(const xop_view_t *view);
+
+#endif

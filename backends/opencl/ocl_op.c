@@ -1,0 +1,589 @@
+/* ocl_op.c - operators of the OpenCL backend.
+ *
+ * A launch is validated by the shared xop_check (backends/common), which
+ * hands back a plan with broadcasting, transposes and MatMul promotion
+ * already expressed as strides; xop_layout_* simplify its iteration spaces,
+ * and the kernels of kernels/<family>.cl (embedded at build time) walk them with
+ * dims and strides passed by value in a launch struct (kernels/common.cl,
+ * mirrored below). Every launch is one clEnqueueNDRangeKernel on the
+ * stream's in-order queue, non-blocking; empty outputs enqueue nothing.
+ *
+ * Per device (device->op_state): the four programs, built on first use
+ * through ocl_program_build (so cached in memory and on disk), and their
+ * kernels, created on first use. A cl_kernel's arguments are shared state,
+ * so each kernel has a mutex held from the first clSetKernelArg to the
+ * enqueue. docs/opencl-backend.md ("Operators") has the details. */
+#include "ocl_op.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xhal_op_check.h"
+#include "../common/xhal_op_layout.h"
+#include "ocl_buffer.h"
+#include "ocl_op_kernels.h" /* kernels/<family>.cl as strings, by tools/embed_text.py */
+#include "ocl_program_cache.h"
+#include "ocl_stream.h"
+
+/* ---- Launch structs (kernels/common.cl) -------------------------------------------------- */
+
+#define OCL_OP_MAX_RANK 8
+
+typedef struct ocl_nd {
+  cl_long dims[OCL_OP_MAX_RANK];
+  cl_long strides[3][OCL_OP_MAX_RANK];
+  cl_long offsets[3];
+  cl_long count;
+  cl_int rank;
+  cl_int pad;
+} ocl_nd_t;
+
+typedef struct ocl_reduce {
+  cl_long kdims[OCL_OP_MAX_RANK];
+  cl_long kstrides[2][OCL_OP_MAX_RANK];
+  cl_long rdims[OCL_OP_MAX_RANK];
+  cl_long rstrides[OCL_OP_MAX_RANK];
+  cl_long offsets[2];
+  cl_long nout;
+  cl_long len;
+  cl_int krank;
+  cl_int rrank;
+  cl_int mean;
+  cl_int pad;
+} ocl_reduce_t;
+
+typedef struct ocl_softmax {
+  cl_long odims[OCL_OP_MAX_RANK];
+  cl_long ostrides[2][OCL_OP_MAX_RANK];
+  cl_long offsets[2];
+  cl_long rows;
+  cl_long len;
+  cl_long ystride, xstride;
+  cl_int orank;
+  cl_int pad;
+} ocl_softmax_t;
+
+typedef struct ocl_matmul {
+  cl_long bdims[OCL_OP_MAX_RANK];
+  cl_long bstrides[3][OCL_OP_MAX_RANK];
+  cl_long offsets[4];
+  cl_long m, n, k;
+  cl_long ys0, ys1, as0, as1, bs0, bs1, cs0, cs1;
+  cl_long ialpha, ibeta;
+  cl_float alpha, beta;
+  cl_int brank;
+  cl_int has_c;
+} ocl_matmul_t;
+
+static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
+static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
+static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
+static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
+static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
+
+/* ---- Programs and kernels ---------------------------------------------------------------- */
+
+typedef enum ocl_op_program {
+  OCL_OP_ELTWISE = 0,
+  OCL_OP_REDUCE,
+  OCL_OP_SOFTMAX,
+  OCL_OP_MATMUL,
+  OCL_OP_PROGRAM_COUNT
+} ocl_op_program_t;
+
+typedef struct ocl_op_source {
+  const char *name; /* for messages */
+  const char *text;
+  size_t size;
+} ocl_op_source_t;
+
+/* Each program is common.cl followed by its own file. */
+static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
+    [OCL_OP_ELTWISE] = {"eltwise.cl", ocl_kernel_eltwise, sizeof ocl_kernel_eltwise - 1},
+    [OCL_OP_REDUCE] = {"reduce.cl", ocl_kernel_reduce, sizeof ocl_kernel_reduce - 1},
+    [OCL_OP_SOFTMAX] = {"softmax.cl", ocl_kernel_softmax, sizeof ocl_kernel_softmax - 1},
+    [OCL_OP_MATMUL] = {"matmul.cl", ocl_kernel_matmul, sizeof ocl_kernel_matmul - 1},
+};
+
+/* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
+ * dtype index (+ 4 for the work-group variants) for the others. */
+#define OCL_OP_MAX_KERNELS 64
+
+/* Work-group size of the elementwise and one-item-per-output kernels (any
+ * size works; a multiple of the SIMD width lets PoCL vectorise). The
+ * OCL_GROUP and OCL_TILE build options come from the device's limit
+ * (ocl_op_state_create). */
+#define OCL_OP_LOCAL 64
+
+/* Outputs per MatMul work-item: OCL_OP_MATMUL_REG x OCL_OP_MATMUL_REG
+ * (OCL_REG in kernels/matmul.cl); 4 measured 5x faster than 1 on PoCL, 8
+ * only 10% faster than 4 with blocks too large for small matrices. */
+#define OCL_OP_MATMUL_REG 4
+
+typedef struct ocl_op_kernel {
+  pthread_mutex_t mutex; /* held from the first clSetKernelArg to the enqueue */
+  cl_kernel kernel;      /* created on first use, under the state's mutex */
+} ocl_op_kernel_t;
+
+typedef struct ocl_op_state {
+  pthread_mutex_t mutex; /* guards programs[] and creating kernels */
+  size_t group;          /* OCL_GROUP */
+  size_t tile;           /* OCL_TILE */
+  cl_program programs[OCL_OP_PROGRAM_COUNT];
+  ocl_op_kernel_t kernels[OCL_OP_PROGRAM_COUNT][OCL_OP_MAX_KERNELS];
+} ocl_op_state_t;
+
+/* Guards device->op_state of every device. */
+static pthread_mutex_t ocl_op_state_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static ocl_op_state_t *ocl_op_state_create(const xhal_plugin_device_t *device) {
+  ocl_op_state_t *state = calloc(1, sizeof *state);
+  if (!state) return NULL;
+  pthread_mutex_init(&state->mutex, NULL);
+  for (int p = 0; p < OCL_OP_PROGRAM_COUNT; ++p)
+    for (int k = 0; k < OCL_OP_MAX_KERNELS; ++k)
+      pthread_mutex_init(&state->kernels[p][k].mutex, NULL);
+  const size_t limit = device->info.max_work_group_size;
+  state->group = 64;
+  while (state->group > 1 && state->group > limit) state->group /= 2;
+  state->tile = 16;
+  while (state->tile > 1 && state->tile * state->tile > limit) state->tile /= 2;
+  return state;
+}
+
+static int32_t ocl_op_state_get(xhal_plugin_device_t *device, ocl_op_state_t **out_state) {
+  pthread_mutex_lock(&ocl_op_state_mutex);
+  if (!device->op_state) device->op_state = ocl_op_state_create(device);
+  ocl_op_state_t *state = device->op_state;
+  pthread_mutex_unlock(&ocl_op_state_mutex);
+  if (!state)
+    return ocl_error(XHAL_STATUS_OUT_OF_MEMORY, "operator state of %s", device->info.name);
+  *out_state = state;
+  return XHAL_STATUS_OK;
+}
+
+void ocl_op_device_release(xhal_plugin_device_t *device) {
+  pthread_mutex_lock(&ocl_op_state_mutex);
+  ocl_op_state_t *state = device->op_state;
+  device->op_state = NULL;
+  pthread_mutex_unlock(&ocl_op_state_mutex);
+  if (!state) return;
+  for (int p = 0; p < OCL_OP_PROGRAM_COUNT; ++p) {
+    for (int k = 0; k < OCL_OP_MAX_KERNELS; ++k) {
+      if (state->kernels[p][k].kernel) clReleaseKernel(state->kernels[p][k].kernel);
+      pthread_mutex_destroy(&state->kernels[p][k].mutex);
+    }
+    if (state->programs[p]) clReleaseProgram(state->programs[p]);
+  }
+  pthread_mutex_destroy(&state->mutex);
+  free(state);
+}
+
+/* Builds program p for device (state->mutex held). The sources are this
+ * backend's own, so a failed build is INTERNAL. */
+static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t *state,
+                                    ocl_op_program_t p) {
+  const ocl_op_source_t *src = &ocl_op_program_sources[p];
+  const size_t common = sizeof ocl_kernel_common - 1;
+  char *text = malloc(common + src->size);
+  if (!text) return ocl_error(XHAL_STATUS_OUT_OF_MEMORY, "source of %s", src->name);
+  memcpy(text, ocl_kernel_common, common);
+  memcpy(text + common, src->text, src->size);
+  /* No -cl-denorms-are-zero, -cl-fast-relaxed-math or -cl-mad-enable:
+   * subnormals and IEEE rounding are part of the operators' semantics. */
+  char options[128];
+  snprintf(options, sizeof options, "-cl-std=CL1.2 -DOCL_GROUP=%zu -DOCL_TILE=%zu -DOCL_REG=%d",
+           state->group, state->tile, OCL_OP_MATMUL_REG);
+  int32_t status =
+      ocl_program_build(device, text, common + src->size, options, &state->programs[p]);
+  free(text);
+  if (status != XHAL_STATUS_OK) {
+    char reason[1024];
+    snprintf(reason, sizeof reason, "%s", ocl_last_message());
+    return ocl_error(XHAL_STATUS_INTERNAL, "operator program %s: %s", src->name, reason);
+  }
+  return XHAL_STATUS_OK;
+}
+
+/* The kernel in slot of program p (named name), built and created on first
+ * use; *out_slot's mutex guards its arguments. */
+static int32_t ocl_op_kernel_get(xhal_plugin_device_t *device, ocl_op_program_t p, uint32_t slot,
+                                 const char *name, ocl_op_kernel_t **out_slot,
+                                 cl_kernel *out_kernel) {
+  ocl_op_state_t *state = NULL;
+  OCL_RETURN_IF_ERROR(ocl_op_state_get(device, &state));
+  assert(slot < OCL_OP_MAX_KERNELS);
+  ocl_op_kernel_t *k = &state->kernels[p][slot];
+  int32_t status = XHAL_STATUS_OK;
+  pthread_mutex_lock(&state->mutex);
+  if (!state->programs[p]) status = ocl_op_program_build(device, state, p);
+  if (status == XHAL_STATUS_OK && !k->kernel) {
+    status = ocl_kernel_create(device, state->programs[p], name, &k->kernel);
+    if (status != XHAL_STATUS_OK) {
+      char reason[1024];
+      snprintf(reason, sizeof reason, "%s", ocl_last_message());
+      status = ocl_error(XHAL_STATUS_INTERNAL, "operator kernel %s of %s: %s", name,
+                         ocl_op_program_sources[p].name, reason);
+    }
+  }
+  const cl_kernel kernel = k->kernel;
+  pthread_mutex_unlock(&state->mutex);
+  if (status != XHAL_STATUS_OK) return status;
+  *out_slot = k;
+  *out_kernel = kernel;
+  return XHAL_STATUS_OK;
+}
+
+/* ---- Enqueue ----------------------------------------------------------------------------- */
+
+typedef struct ocl_op_arg {
+  size_t size;
+  const void *value;
+} ocl_op_arg_t;
+
+#define OCL_OP_MEM(view)                                                                           \
+  { sizeof(cl_mem), &(view)->buffer->mem }
+
+static size_t ocl_op_round_up(size_t n, size_t to) {
+  return (n + to - 1) / to * to;
+}
+
+/* Sets args and enqueues kernel name of program p over global/local (dims
+ * entries each) on stream; the event goes to ocl_stream_track. */
+static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, uint32_t slot,
+                              const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
+                              cl_uint dims, const size_t *global, const size_t *local) {
+  ocl_op_kernel_t *k = NULL;
+  cl_kernel kernel = NULL;
+  OCL_RETURN_IF_ERROR(ocl_op_kernel_get(stream->device, p, slot, name, &k, &kernel));
+  int32_t status = XHAL_STATUS_OK;
+  cl_event event = NULL;
+  pthread_mutex_lock(&k->mutex);
+  for (cl_uint i = 0; i < arg_count && status == XHAL_STATUS_OK; ++i) {
+    status = ocl_check(clSetKernelArg(kernel, i, args[i].size, args[i].value),
+                       "clSetKernelArg(%s, argument %u, %zu bytes)", name, i, args[i].size);
+  }
+  if (status == XHAL_STATUS_OK) {
+    status = ocl_check(
+        clEnqueueNDRangeKernel(stream->queue, kernel, dims, NULL, global, local, 0, NULL, &event),
+        "clEnqueueNDRangeKernel(%s, global {%zu, %zu, %zu}, local {%zu, %zu, %zu})", name,
+        global[0], dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1, local[0],
+        dims > 1 ? local[1] : 1, dims > 2 ? local[2] : 1);
+  }
+  pthread_mutex_unlock(&k->mutex);
+  if (status == XHAL_STATUS_OK) ocl_stream_track(stream, event);
+  return status;
+}
+
+/* Element offset of a view (its byte offset is a multiple of the size). */
+static cl_long ocl_op_offset(const xop_view_t *view) {
+  return (cl_long)(view->byte_offset / xop_dtype_size(view->dtype));
+}
+
+/* f32 0, f16 1, i32 2, i64 3: the kernels' dtype index. */
+static uint32_t ocl_op_dtype_index(uint32_t dtype) {
+  switch (dtype) {
+    case XHAL_DTYPE_F32:
+      return 0;
+    case XHAL_DTYPE_F16:
+      return 1;
+    case XHAL_DTYPE_I32:
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+/* ---- Elementwise: binary, unary, Copy/Transpose, Cast ------------------------------------ */
+
+static const char *const ocl_op_binary_names[4] = {"add", "sub", "mul", "div"};
+
+/* Unary kernels in slot order; i32/i64 have the first three. */
+static const uint32_t ocl_op_unary_ops[6] = {XHAL_OP_NEG, XHAL_OP_ABS,     XHAL_OP_RELU,
+                                             XHAL_OP_EXP, XHAL_OP_SIGMOID, XHAL_OP_TANH};
+static const char *const ocl_op_unary_names[6] = {"neg", "abs", "relu", "exp", "sigmoid", "tanh"};
+
+enum {
+  OCL_OP_SLOT_BINARY = 0, /* + 4 * op + dtype: 16 */
+  OCL_OP_SLOT_UNARY = 16, /* + 4 * op + dtype: 24 */
+  OCL_OP_SLOT_COPY = 40,  /* + log2(size): 4 */
+  OCL_OP_SLOT_CAST = 44,  /* + 4 * from + to: 16 */
+  OCL_OP_SLOT_END = 60
+};
+static_assert(OCL_OP_SLOT_END <= OCL_OP_MAX_KERNELS, "eltwise kernel slots");
+
+/* Launch struct of an elementwise op over the plan's output and inputs. */
+static void ocl_op_nd_make(const xop_plan_t *plan, ocl_nd_t *s) {
+  xop_dims_t d;
+  xop_layout_eltwise(plan, &d);
+  memset(s, 0, sizeof *s);
+  s->rank = d.rank ? (cl_int)d.rank : 1;
+  s->dims[0] = 1;
+  for (uint32_t k = 0; k < d.rank; ++k) {
+    s->dims[k] = d.dims[k];
+    for (uint32_t o = 0; o < d.sets; ++o) s->strides[o][k] = d.strides[o][k];
+  }
+  s->offsets[0] = ocl_op_offset(&plan->out);
+  for (uint32_t i = 0; i < plan->input_count; ++i) s->offsets[1 + i] = ocl_op_offset(&plan->in[i]);
+  s->count = xop_dims_count(&d);
+}
+
+static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
+                                  uint32_t slot, const char *name) {
+  ocl_nd_t s;
+  ocl_op_nd_make(plan, &s);
+  ocl_op_arg_t args[4] = {OCL_OP_MEM(&plan->out)};
+  cl_uint n = 1;
+  for (uint32_t i = 0; i < plan->input_count; ++i)
+    args[n++] = (ocl_op_arg_t)OCL_OP_MEM(&plan->in[i]);
+  args[n++] = (ocl_op_arg_t){sizeof s, &s};
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
+  return ocl_op_enqueue(stream, OCL_OP_ELTWISE, slot, name, args, n, 1, &global, &local);
+}
+
+static int32_t ocl_op_run_copy(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const uint64_t size = xop_dtype_size(plan->out.dtype);
+  const uint32_t log2 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+  char name[32];
+  snprintf(name, sizeof name, "copy_%u", (unsigned)size);
+  xop_plan_t copy = *plan;
+  copy.input_count = 1;
+  return ocl_op_run_eltwise(stream, &copy, OCL_OP_SLOT_COPY + log2, name);
+}
+
+static int32_t ocl_op_run_binary(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const uint32_t op = plan->op - XHAL_OP_ADD, d = ocl_op_dtype_index(plan->out.dtype);
+  char name[32];
+  snprintf(name, sizeof name, "%s_%s", ocl_op_binary_names[op], xop_dtype_name(plan->out.dtype));
+  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_BINARY + 4 * op + d, name);
+}
+
+static int32_t ocl_op_run_unary(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  uint32_t op = 0;
+  while (op < 5 && ocl_op_unary_ops[op] != plan->op) ++op;
+  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  char name[32];
+  snprintf(name, sizeof name, "%s_%s", ocl_op_unary_names[op], xop_dtype_name(plan->out.dtype));
+  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_UNARY + 4 * op + d, name);
+}
+
+static int32_t ocl_op_run_cast(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const uint32_t from = plan->in[0].dtype, to = plan->out.dtype;
+  if (from == to) return ocl_op_run_copy(stream, plan);
+  char name[32];
+  snprintf(name, sizeof name, "cast_%s_%s", xop_dtype_name(from), xop_dtype_name(to));
+  return ocl_op_run_eltwise(
+      stream, plan, OCL_OP_SLOT_CAST + 4 * ocl_op_dtype_index(from) + ocl_op_dtype_index(to), name);
+}
+
+/* ---- Reductions -------------------------------------------------------------------------- */
+
+/* Above this many terms per output, and with few outputs, one work-group
+ * shares each output instead of one work-item doing it alone. */
+#define OCL_OP_GROUP_MIN_LEN 256
+#define OCL_OP_GROUP_MAX_OUTPUTS 4096
+
+static int ocl_op_use_group(int64_t outputs, int64_t len) {
+  return len > OCL_OP_GROUP_MIN_LEN && outputs <= OCL_OP_GROUP_MAX_OUTPUTS;
+}
+
+static int32_t ocl_op_run_reduce(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  if (!plan->axes) return ocl_op_run_copy(stream, plan); /* noop_with_empty_axes, rank 0 */
+  xop_dims_t kept, reduced;
+  xop_layout_reduce(plan, &kept, &reduced);
+  ocl_reduce_t s;
+  memset(&s, 0, sizeof s);
+  s.krank = kept.rank ? (cl_int)kept.rank : 1;
+  s.kdims[0] = 1;
+  for (uint32_t k = 0; k < kept.rank; ++k) {
+    s.kdims[k] = kept.dims[k];
+    s.kstrides[0][k] = kept.strides[0][k];
+    s.kstrides[1][k] = kept.strides[1][k];
+  }
+  s.rrank = reduced.rank ? (cl_int)reduced.rank : 1;
+  s.rdims[0] = 1;
+  for (uint32_t k = 0; k < reduced.rank; ++k) {
+    s.rdims[k] = reduced.dims[k];
+    s.rstrides[k] = reduced.strides[0][k];
+  }
+  s.offsets[0] = ocl_op_offset(&plan->out);
+  s.offsets[1] = ocl_op_offset(&plan->in[0]);
+  s.nout = xop_dims_count(&kept);
+  s.len = xop_dims_count(&reduced);
+  s.mean = plan->op == XHAL_OP_REDUCE_MEAN;
+
+  const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
+  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  const char *dtype = xop_dtype_name(plan->out.dtype);
+  char name[32];
+  if (ocl_op_use_group(s.nout, s.len)) {
+    ocl_op_state_t *state = NULL;
+    OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
+    const size_t local = state->group, global = (size_t)s.nout * local;
+    snprintf(name, sizeof name, "reduce_group_%s", dtype);
+    return ocl_op_enqueue(stream, OCL_OP_REDUCE, 4 + d, name, args, 3, 1, &global, &local);
+  }
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.nout, local);
+  snprintf(name, sizeof name, "reduce_%s", dtype);
+  return ocl_op_enqueue(stream, OCL_OP_REDUCE, d, name, args, 3, 1, &global, &local);
+}
+
+static int32_t ocl_op_run_softmax(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const xop_view_t *x = &plan->in[0], *y = &plan->out;
+  xop_dims_t outer;
+  xop_layout_softmax(plan, &outer);
+  ocl_softmax_t s;
+  memset(&s, 0, sizeof s);
+  s.orank = outer.rank ? (cl_int)outer.rank : 1;
+  s.odims[0] = 1;
+  for (uint32_t k = 0; k < outer.rank; ++k) {
+    s.odims[k] = outer.dims[k];
+    s.ostrides[0][k] = outer.strides[0][k];
+    s.ostrides[1][k] = outer.strides[1][k];
+  }
+  s.offsets[0] = ocl_op_offset(y);
+  s.offsets[1] = ocl_op_offset(x);
+  s.rows = xop_dims_count(&outer);
+  s.len = x->dims[plan->axis];
+  s.ystride = y->strides[plan->axis];
+  s.xstride = x->strides[plan->axis];
+
+  const ocl_op_arg_t args[3] = {OCL_OP_MEM(y), OCL_OP_MEM(x), {sizeof s, &s}};
+  const uint32_t d = ocl_op_dtype_index(y->dtype);
+  const char *dtype = xop_dtype_name(y->dtype);
+  char name[32];
+  if (ocl_op_use_group(s.rows, s.len)) {
+    ocl_op_state_t *state = NULL;
+    OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
+    const size_t local = state->group, global = (size_t)s.rows * local;
+    snprintf(name, sizeof name, "softmax_group_%s", dtype);
+    return ocl_op_enqueue(stream, OCL_OP_SOFTMAX, 4 + d, name, args, 3, 1, &global, &local);
+  }
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
+  snprintf(name, sizeof name, "softmax_%s", dtype);
+  return ocl_op_enqueue(stream, OCL_OP_SOFTMAX, d, name, args, 3, 1, &global, &local);
+}
+
+/* ---- MatMul and Gemm --------------------------------------------------------------------- */
+
+static int32_t ocl_op_run_matmul(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const xop_view_t *a = &plan->in[0], *b = &plan->in[1], *y = &plan->out;
+  const xop_view_t *c = plan->input_count == 3 ? &plan->in[2] : NULL;
+  const uint32_t r = plan->batch_rank;
+  xop_dims_t batch;
+  xop_layout_batch(plan, &batch);
+  ocl_matmul_t s;
+  memset(&s, 0, sizeof s);
+  s.brank = (cl_int)batch.rank;
+  for (uint32_t k = 0; k < batch.rank; ++k) {
+    s.bdims[k] = batch.dims[k];
+    for (uint32_t o = 0; o < 3; ++o) s.bstrides[o][k] = batch.strides[o][k];
+  }
+  s.offsets[0] = ocl_op_offset(y);
+  s.offsets[1] = ocl_op_offset(a);
+  s.offsets[2] = ocl_op_offset(b);
+  s.m = plan->m, s.n = plan->n, s.k = plan->k;
+  s.ys0 = y->strides[r], s.ys1 = y->strides[r + 1];
+  s.as0 = a->strides[r], s.as1 = a->strides[r + 1];
+  s.bs0 = b->strides[r], s.bs1 = b->strides[r + 1];
+  const int is_gemm = plan->op == XHAL_OP_GEMM;
+  const double alpha = is_gemm ? plan->alpha : 1.0, beta = is_gemm ? plan->beta : 0.0;
+  /* ONNX ignores C when beta is 0 (so a NaN in C does not survive). */
+  s.has_c = c && beta != 0.0;
+  if (s.has_c) {
+    s.offsets[3] = ocl_op_offset(c);
+    s.cs0 = c->strides[0], s.cs1 = c->strides[1];
+  }
+  s.alpha = (cl_float)alpha, s.beta = (cl_float)beta;
+  s.ialpha = (cl_long)alpha, s.ibeta = (cl_long)beta; /* integral for integer dtypes */
+
+  ocl_op_state_t *state = NULL;
+  OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
+  /* A work-group of tile x tile work-items computes a block of
+   * OCL_OP_MATMUL_REG * tile outputs on each side (kernels/matmul.cl). */
+  const size_t tile = state->tile, block = OCL_OP_MATMUL_REG * tile;
+  const size_t local[3] = {tile, tile, 1};
+  const size_t global[3] = {ocl_op_round_up((size_t)s.n, block) / OCL_OP_MATMUL_REG,
+                            ocl_op_round_up((size_t)s.m, block) / OCL_OP_MATMUL_REG,
+                            (size_t)xop_dims_count(&batch)};
+  const ocl_op_arg_t args[5] = {
+      OCL_OP_MEM(y), OCL_OP_MEM(a), OCL_OP_MEM(b), OCL_OP_MEM(s.has_c ? c : a), {sizeof s, &s}};
+  char name[32];
+  snprintf(name, sizeof name, "matmul_%s", xop_dtype_name(y->dtype));
+  return ocl_op_enqueue(stream, OCL_OP_MATMUL, ocl_op_dtype_index(y->dtype), name, args, 5, 3,
+                        global, local);
+}
+
+/* ---- What the kernels run, and the entry points ------------------------------------------ */
+
+static uint64_t ocl_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
+  (void)device;
+  const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
+  const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
+  switch (op) {
+    case XHAL_OP_COPY:
+      return xop_all_dtypes(); /* copy_<element size> */
+    case XHAL_OP_EXP:
+    case XHAL_OP_SIGMOID:
+    case XHAL_OP_TANH:
+    case XHAL_OP_SOFTMAX:
+      return floats;
+    default:
+      return floats | ints;
+  }
+}
+
+static xhal_plugin_device_t *ocl_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
+  return buffer->device;
+}
+
+static uint64_t ocl_op_buffer_size(const xhal_plugin_buffer_t *buffer) {
+  return buffer->size;
+}
+
+static int32_t ocl_op_report(int32_t status, const char *message) {
+  return ocl_error(status, "%s", message);
+}
+
+static const xop_backend_t ocl_op_backend = {
+    .name = "OpenCL",
+    .op_dtypes = ocl_op_dtypes,
+    .buffer_device = ocl_op_buffer_device,
+    .buffer_size = ocl_op_buffer_size,
+    .report = ocl_op_report,
+};
+
+int32_t ocl_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t *desc) {
+  xop_plan_t plan;
+  return xop_check(&ocl_op_backend, device, desc, 0, &plan);
+}
+
+int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t *desc) {
+  xop_plan_t plan;
+  OCL_RETURN_IF_ERROR(xop_check(&ocl_op_backend, stream->device, desc, 1, &plan));
+  if (xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK; /* nothing to write */
+  switch (plan.op) {
+    case XHAL_OP_COPY:
+    case XHAL_OP_TRANSPOSE:
+      return ocl_op_run_copy(stream, &plan);
+    case XHAL_OP_CAST:
+      return ocl_op_run_cast(stream, &plan);
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+      return ocl_op_run_binary(stream, &plan);
+    case XHAL_OP_MATMUL:
+    case XHAL_OP_GEMM:
+      return ocl_op_run_matmul(stream, &plan);
+    case XHAL_OP_SOFTMAX:
+      return ocl_op_run_softmax(stream, &plan);
+    case XHAL_OP_REDUCE_SUM:
+    case XHAL_OP_REDUCE_MEAN:
+      return ocl_op_run_reduce(stream, &plan);
+    default:
+      return ocl_op_run_unary(stream, &plan);
+  }
+}
