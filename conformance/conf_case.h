@@ -96,6 +96,7 @@ void conf_area_mem_register(conf_registry_t *registry);
 void conf_area_stream_register(conf_registry_t *registry);
 void conf_area_ops_register(conf_registry_t *registry);
 void conf_area_coll_register(conf_registry_t *registry);
+void conf_area_xbackend_register(conf_registry_t *registry);
 /* onnx.*: one case per ONNX node-test directory under dir (or dir itself).
  * Returns 0, or -1 with the reason in error. */
 int conf_area_onnx_register(conf_registry_t *registry, const char *dir, char *error,

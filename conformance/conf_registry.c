@@ -91,6 +91,7 @@ int conf_registry_build(conf_registry_t *registry, const char *onnx_tests, char 
   conf_area_stream_register(registry);
   conf_area_ops_register(registry);
   conf_area_coll_register(registry);
+  conf_area_xbackend_register(registry);
   if (!onnx_tests) return 0;
 #ifdef XHAL_CONFORMANCE_ONNX
   return conf_area_onnx_register(registry, onnx_tests, error, error_size);
