@@ -31,7 +31,8 @@ int32_t cu_buffer_alloc(xhal_plugin_device_t *device, uint64_t size, uint32_t fl
   int32_t status = cu_context_enter(device);
   if (status == XHAL_STATUS_OK) {
     const size_t bytes = size ? (size_t)size : 1;
-    status = cu_check(cu_api()->cuMemAlloc(&buffer->pointer, bytes), "cuMemAlloc(%zu bytes)", bytes);
+    status =
+        cu_check(cu_api()->cuMemAlloc(&buffer->pointer, bytes), "cuMemAlloc(%zu bytes)", bytes);
     cu_context_leave(device);
   }
   if (status != XHAL_STATUS_OK) {
@@ -59,8 +60,8 @@ int32_t cu_buffer_free(xhal_plugin_buffer_t *buffer) {
   return status;
 }
 
-int32_t cu_buffer_check_range(const char *what, const xhal_plugin_buffer_t *buffer,
-                              uint64_t offset, uint64_t size) {
+int32_t cu_buffer_check_range(const char *what, const xhal_plugin_buffer_t *buffer, uint64_t offset,
+                              uint64_t size) {
   if (offset > buffer->size || size > buffer->size - offset) {
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
                     "%s range [%llu, %llu + %llu) is outside the buffer of %llu bytes", what,

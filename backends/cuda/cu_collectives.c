@@ -24,8 +24,8 @@ struct xhal_plugin_communicator {
 
 static int32_t cu_comm_check_devices(xhal_plugin_device_t *const *devices, uint32_t count) {
   if (!devices || !count) {
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "devices %p, count %u",
-                    (const void *)devices, count);
+    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "devices %p, count %u", (const void *)devices,
+                    count);
   }
   for (uint32_t i = 0; i < count; ++i) {
     if (!devices[i]) return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "device %u is NULL", i);
@@ -78,9 +78,15 @@ static int32_t cu_communicator_create(xhal_plugin_device_t *const *devices, uint
   }
   int32_t status = cu_context_enter(devices[0]);
   if (status == XHAL_STATUS_OK) {
-    status = cu_nccl_check(nccl, nccl->ncclCommInitAll(comm->comms, (int)count, ordinals),
-                           "ncclCommInitAll");
+    const cu_nccl_result_t result = nccl->ncclCommInitAll(comm->comms, (int)count, ordinals);
     cu_context_leave(devices[0]);
+    /* Devices NCCL cannot connect are declined, so libxhal stages instead. */
+    if (result != CU_NCCL_SUCCESS) {
+      const char *text = nccl->ncclGetErrorString(result);
+      status = cu_error(XHAL_STATUS_UNSUPPORTED,
+                        "ncclCommInitAll over %u devices failed with ncclResult %d (%s)", count,
+                        result, text ? text : "unknown error");
+    }
   }
   free(ordinals);
   if (status != XHAL_STATUS_OK) {
@@ -99,7 +105,8 @@ int32_t cu_communicator_destroy(xhal_plugin_communicator_t *comm) {
   int32_t status = XHAL_STATUS_OK;
   if (!comm->comms_released && cu_context_enter(comm->devices[0]) == XHAL_STATUS_OK) {
     for (uint32_t r = 0; r < comm->size; ++r) {
-      const int32_t s = cu_nccl_check(nccl, nccl->ncclCommDestroy(comm->comms[r]), "ncclCommDestroy");
+      const int32_t s =
+          cu_nccl_check(nccl, nccl->ncclCommDestroy(comm->comms[r]), "ncclCommDestroy");
       if (status == XHAL_STATUS_OK) status = s;
     }
     cu_context_leave(comm->devices[0]);
@@ -141,8 +148,9 @@ static int32_t cu_coll_check_part(const xhal_plugin_communicator_t *comm, uint32
                                   uint64_t offset, uint64_t bytes, uint64_t esize) {
   if (!buffer) return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "rank %u %s buffer is NULL", r, what);
   if (buffer->device != comm->devices[r]) {
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "rank %u %s buffer is on device %u, the rank on %u",
-                    r, what, buffer->device->index, comm->devices[r]->index);
+    return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                    "rank %u %s buffer is on device %u, the rank on %u", r, what,
+                    buffer->device->index, comm->devices[r]->index);
   }
   if (offset % esize) {
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
@@ -182,7 +190,8 @@ static int32_t cu_coll_bytes(uint32_t dtype, uint64_t count, uint32_t parts, uin
                              uint64_t *bytes, uint64_t *total) {
   *esize = xop_dtype_size(dtype);
   if (!*esize) return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "unknown dtype %u", dtype);
-  if (__builtin_mul_overflow(count, *esize, bytes) || __builtin_mul_overflow(*bytes, parts, total)) {
+  if (__builtin_mul_overflow(count, *esize, bytes) ||
+      __builtin_mul_overflow(*bytes, parts, total)) {
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "%llu elements of %llu bytes times %u overflow",
                     (unsigned long long)count, (unsigned long long)*esize, parts);
   }
@@ -209,7 +218,8 @@ static int32_t cu_coll_reduce_type(const cu_nccl_t *nccl, uint32_t dtype, int *o
       *out = CU_NCCL_BFLOAT16;
       return XHAL_STATUS_OK;
     default:
-      if (!xop_dtype_size(dtype)) return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "unknown dtype %u", dtype);
+      if (!xop_dtype_size(dtype))
+        return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "unknown dtype %u", dtype);
       return cu_error(XHAL_STATUS_UNSUPPORTED, "NCCL does not reduce %s", xop_dtype_name(dtype));
   }
 }
@@ -240,7 +250,9 @@ typedef struct cu_coll_call {
   int64_t skip_send_rank_other_than; /* broadcast: only the root's send is read; -1 otherwise */
 } cu_coll_call_t;
 
-static uint64_t cu_coll_offset(const uint64_t *offsets, uint32_t r) { return offsets ? offsets[r] : 0; }
+static uint64_t cu_coll_offset(const uint64_t *offsets, uint32_t r) {
+  return offsets ? offsets[r] : 0;
+}
 
 static int32_t cu_coll_check(const cu_coll_call_t *c) {
   CU_RETURN_IF_ERROR(cu_coll_check_comm(c->comm));
@@ -256,7 +268,8 @@ static int32_t cu_coll_check(const cu_coll_call_t *c) {
         return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "ranks %u and %u share a stream", q, r);
     }
     const uint64_t so = cu_coll_offset(c->send_offsets, r), ro = cu_coll_offset(c->recv_offsets, r);
-    const int reads_send = c->skip_send_rank_other_than < 0 || (int64_t)r == c->skip_send_rank_other_than;
+    const int reads_send =
+        c->skip_send_rank_other_than < 0 || (int64_t)r == c->skip_send_rank_other_than;
     if (reads_send)
       CU_RETURN_IF_ERROR(cu_coll_check_part(c->comm, r, "send", c->send[r], so, send_bytes, esize));
     CU_RETURN_IF_ERROR(cu_coll_check_part(c->comm, r, "recv", c->recv[r], ro, recv_bytes, esize));
@@ -294,7 +307,8 @@ static cu_nccl_result_t cu_coll_issue_rank(const cu_nccl_t *nccl, const cu_coll_
     send = (const void *)(uintptr_t)(c->send[r]->pointer + cu_coll_offset(c->send_offsets, r));
   switch (issue->kind) {
     case CU_COLL_ALL_REDUCE:
-      return nccl->ncclAllReduce(send, recv, issue->count, issue->type, issue->op, comm->comms[r], stream);
+      return nccl->ncclAllReduce(send, recv, issue->count, issue->type, issue->op, comm->comms[r],
+                                 stream);
     case CU_COLL_BROADCAST:
       return nccl->ncclBroadcast(send, recv, issue->count, issue->type, (int)issue->root,
                                  comm->comms[r], stream);
@@ -336,8 +350,8 @@ static int32_t cu_all_reduce(xhal_plugin_communicator_t *comm, xhal_plugin_buffe
                              const uint64_t *send_offsets, xhal_plugin_buffer_t *const *recv,
                              const uint64_t *recv_offsets, uint64_t count, uint32_t dtype,
                              uint32_t reduce_op, xhal_plugin_stream_t *const *streams) {
-  const cu_coll_call_t c = {comm, send, send_offsets, recv, recv_offsets, streams, count, dtype,
-                            1, 1, 1, -1};
+  const cu_coll_call_t c = {
+      comm, send, send_offsets, recv, recv_offsets, streams, count, dtype, 1, 1, 1, -1};
   CU_RETURN_IF_ERROR(cu_coll_check(&c));
   cu_coll_issue_t issue = {CU_COLL_ALL_REDUCE, (size_t)count, 0, 0, 0};
   CU_RETURN_IF_ERROR(cu_coll_reduce_type(cu_nccl_load(NULL), dtype, &issue.type));
@@ -352,8 +366,8 @@ static int32_t cu_broadcast(xhal_plugin_communicator_t *comm, xhal_plugin_buffer
   CU_RETURN_IF_ERROR(cu_coll_check_comm(comm));
   if (root >= comm->size)
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "root %u of %u ranks", root, comm->size);
-  const cu_coll_call_t c = {comm, send, send_offsets, recv, recv_offsets, streams, count, dtype,
-                            1, 1, 1, (int64_t)root};
+  const cu_coll_call_t c = {comm, send, send_offsets, recv, recv_offsets, streams, count, dtype, 1,
+                            1,    1,    (int64_t)root};
   CU_RETURN_IF_ERROR(cu_coll_check(&c));
   const cu_coll_issue_t issue = {CU_COLL_BROADCAST, (size_t)(count * xop_dtype_size(dtype)),
                                  CU_NCCL_UINT8, 0, root};
@@ -365,8 +379,8 @@ static int32_t cu_all_gather(xhal_plugin_communicator_t *comm, xhal_plugin_buffe
                              const uint64_t *recv_offsets, uint64_t count, uint32_t dtype,
                              xhal_plugin_stream_t *const *streams) {
   CU_RETURN_IF_ERROR(cu_coll_check_comm(comm));
-  const cu_coll_call_t c = {comm, send, send_offsets, recv, recv_offsets, streams, count, dtype,
-                            1, comm->size, 0, -1};
+  const cu_coll_call_t c = {
+      comm, send, send_offsets, recv, recv_offsets, streams, count, dtype, 1, comm->size, 0, -1};
   CU_RETURN_IF_ERROR(cu_coll_check(&c));
   const cu_coll_issue_t issue = {CU_COLL_ALL_GATHER, (size_t)(count * xop_dtype_size(dtype)),
                                  CU_NCCL_UINT8, 0, 0};
@@ -379,8 +393,8 @@ static int32_t cu_reduce_scatter(xhal_plugin_communicator_t *comm,
                                  uint64_t count, uint32_t dtype, uint32_t reduce_op,
                                  xhal_plugin_stream_t *const *streams) {
   CU_RETURN_IF_ERROR(cu_coll_check_comm(comm));
-  const cu_coll_call_t c = {comm, send, send_offsets, recv, recv_offsets, streams, count, dtype,
-                            comm->size, 1, 0, -1};
+  const cu_coll_call_t c = {
+      comm, send, send_offsets, recv, recv_offsets, streams, count, dtype, comm->size, 1, 0, -1};
   CU_RETURN_IF_ERROR(cu_coll_check(&c));
   cu_coll_issue_t issue = {CU_COLL_REDUCE_SCATTER, (size_t)count, 0, 0, 0};
   CU_RETURN_IF_ERROR(cu_coll_reduce_type(cu_nccl_load(NULL), dtype, &issue.type));
@@ -427,8 +441,9 @@ static int32_t cu_coll_local_move(xhal_plugin_stream_t *stream, CUdeviceptr dst,
   return status == XHAL_STATUS_OK ? freed : status;
 }
 
-static int32_t cu_send_recv_local(xhal_plugin_stream_t *src_stream, xhal_plugin_stream_t *dst_stream,
-                                  CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+static int32_t cu_send_recv_local(xhal_plugin_stream_t *src_stream,
+                                  xhal_plugin_stream_t *dst_stream, CUdeviceptr dst,
+                                  CUdeviceptr src, size_t bytes) {
   CU_RETURN_IF_ERROR(cu_context_enter(src_stream->device));
   int32_t status = cu_coll_join(dst_stream, src_stream);
   if (status == XHAL_STATUS_OK) status = cu_coll_local_move(src_stream, dst, src, bytes);
@@ -454,10 +469,12 @@ static int32_t cu_send_recv(xhal_plugin_communicator_t *comm, uint32_t src_rank,
   CU_RETURN_IF_ERROR(cu_coll_check_part(comm, src_rank, "send", send, send_offset, bytes, esize));
   CU_RETURN_IF_ERROR(cu_coll_check_part(comm, dst_rank, "recv", recv, recv_offset, bytes, esize));
   if (src_rank != dst_rank && src_stream == dst_stream)
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "ranks %u and %u share a stream", src_rank, dst_rank);
+    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "ranks %u and %u share a stream", src_rank,
+                    dst_rank);
   if (!count) return XHAL_STATUS_OK;
   const CUdeviceptr from = send->pointer + send_offset, to = recv->pointer + recv_offset;
-  if (src_rank == dst_rank) return cu_send_recv_local(src_stream, dst_stream, to, from, (size_t)bytes);
+  if (src_rank == dst_rank)
+    return cu_send_recv_local(src_stream, dst_stream, to, from, (size_t)bytes);
   const cu_nccl_t *nccl = cu_nccl_load(NULL);
   pthread_mutex_lock(&comm->mutex);
   int32_t status = comm->comms_released
@@ -466,18 +483,19 @@ static int32_t cu_send_recv(xhal_plugin_communicator_t *comm, uint32_t src_rank,
   if (status == XHAL_STATUS_OK) {
     status = cu_nccl_check(nccl, nccl->ncclGroupStart(), "ncclGroupStart");
     if (status == XHAL_STATUS_OK) {
-      status = cu_nccl_check(nccl,
-                             nccl->ncclSend((const void *)(uintptr_t)from, (size_t)bytes,
-                                            CU_NCCL_UINT8, (int)dst_rank, comm->comms[src_rank],
-                                            src_stream->stream),
-                             "ncclSend");
+      status =
+          cu_nccl_check(nccl,
+                        nccl->ncclSend((const void *)(uintptr_t)from, (size_t)bytes, CU_NCCL_UINT8,
+                                       (int)dst_rank, comm->comms[src_rank], src_stream->stream),
+                        "ncclSend");
     }
     if (status == XHAL_STATUS_OK) status = cu_context_enter(comm->devices[dst_rank]);
     if (status == XHAL_STATUS_OK) {
-      status = cu_nccl_check(nccl,
-                             nccl->ncclRecv((void *)(uintptr_t)to, (size_t)bytes, CU_NCCL_UINT8,
-                                            (int)src_rank, comm->comms[dst_rank], dst_stream->stream),
-                             "ncclRecv");
+      status =
+          cu_nccl_check(nccl,
+                        nccl->ncclRecv((void *)(uintptr_t)to, (size_t)bytes, CU_NCCL_UINT8,
+                                       (int)src_rank, comm->comms[dst_rank], dst_stream->stream),
+                        "ncclRecv");
       cu_context_leave(comm->devices[dst_rank]);
     }
     const int32_t end = cu_nccl_check(nccl, nccl->ncclGroupEnd(), "ncclGroupEnd");

@@ -6,7 +6,8 @@
  * call per rank inside ncclGroupStart/ncclGroupEnd on the ranks' streams
  * and returns. Without libnccl.so.2, communicator_create answers
  * UNSUPPORTED and libxhal stages collectives through host memory; the
- * devices then do not declare XHAL_FEATURE_COLLECTIVES.
+ * devices then do not declare XHAL_FEATURE_COLLECTIVES. A device set that
+ * ncclCommInitAll cannot connect is declined the same way.
  *
  * Semantics beyond xhal_plugin.h (docs/collectives.md):
  *  - Reductions follow NCCL's arithmetic (its order of combination; f16 and

@@ -70,26 +70,15 @@ static void cu_instance_destroy_objects(xhal_plugin_instance_t *instance) {
   for (int kind = 0; kind < CU_OBJECT_KIND_COUNT; ++kind) {
     for (cu_object_t *object; (object = cu_instance_first(instance, (cu_object_kind_t)kind));) {
       switch ((cu_object_kind_t)kind) {
-        case CU_OBJECT_STREAM:
-          cu_stream_destroy((xhal_plugin_stream_t *)(void *)object);
-          break;
+        case CU_OBJECT_STREAM: cu_stream_destroy((xhal_plugin_stream_t *)(void *)object); break;
         case CU_OBJECT_COMMUNICATOR:
           cu_communicator_destroy((xhal_plugin_communicator_t *)(void *)object);
           break;
-        case CU_OBJECT_EVENT:
-          cu_event_destroy((xhal_plugin_event_t *)(void *)object);
-          break;
-        case CU_OBJECT_MODULE:
-          cu_module_destroy((xhal_plugin_module_t *)(void *)object);
-          break;
-        case CU_OBJECT_BUFFER:
-          cu_buffer_free((xhal_plugin_buffer_t *)(void *)object);
-          break;
-        case CU_OBJECT_HOST_MEMORY:
-          cu_host_memory_destroy(object);
-          break;
-        case CU_OBJECT_KIND_COUNT:
-          break;
+        case CU_OBJECT_EVENT: cu_event_destroy((xhal_plugin_event_t *)(void *)object); break;
+        case CU_OBJECT_MODULE: cu_module_destroy((xhal_plugin_module_t *)(void *)object); break;
+        case CU_OBJECT_BUFFER: cu_buffer_free((xhal_plugin_buffer_t *)(void *)object); break;
+        case CU_OBJECT_HOST_MEMORY: cu_host_memory_destroy(object); break;
+        case CU_OBJECT_KIND_COUNT: break;
       }
     }
   }
@@ -103,7 +92,7 @@ static int32_t cu_device_attribute(CUdevice device, int ordinal, CUdevice_attrib
                   "cuDeviceGetAttribute(%s, device %d)", name, ordinal);
 }
 
-#define CU_ATTRIBUTE(dev, ordinal, attr, out)                                                      \
+#define CU_ATTRIBUTE(dev, ordinal, attr, out) \
   cu_device_attribute(dev, ordinal, CU_DEVICE_ATTRIBUTE_##attr, #attr, out)
 
 static int32_t cu_device_query(int ordinal, CUdevice *out_device, cu_device_info_t *info) {
@@ -128,7 +117,8 @@ static int32_t cu_device_query(int ordinal, CUdevice *out_device, cu_device_info
   CU_RETURN_IF_ERROR(CU_ATTRIBUTE(device, ordinal, MAX_GRID_DIM_X, &info->max_grid[0]));
   CU_RETURN_IF_ERROR(CU_ATTRIBUTE(device, ordinal, MAX_GRID_DIM_Y, &info->max_grid[1]));
   CU_RETURN_IF_ERROR(CU_ATTRIBUTE(device, ordinal, MAX_GRID_DIM_Z, &info->max_grid[2]));
-  CU_RETURN_IF_ERROR(CU_ATTRIBUTE(device, ordinal, MAX_THREADS_PER_BLOCK, &info->max_block_threads));
+  CU_RETURN_IF_ERROR(
+      CU_ATTRIBUTE(device, ordinal, MAX_THREADS_PER_BLOCK, &info->max_block_threads));
   *out_device = device;
   return XHAL_STATUS_OK;
 }
@@ -172,9 +162,9 @@ static int32_t cu_instance_find_peers(xhal_plugin_instance_t *instance) {
       int can = from == to;
       if (from != to) {
         const xhal_plugin_device_t *a = &instance->devices[from], *b = &instance->devices[to];
-        CU_RETURN_IF_ERROR(cu_check(cu_api()->cuDeviceCanAccessPeer(&can, a->cu_device, b->cu_device),
-                                    "cuDeviceCanAccessPeer(device %d, peer %d)", a->info.ordinal,
-                                    b->info.ordinal));
+        CU_RETURN_IF_ERROR(cu_check(
+            cu_api()->cuDeviceCanAccessPeer(&can, a->cu_device, b->cu_device),
+            "cuDeviceCanAccessPeer(device %d, peer %d)", a->info.ordinal, b->info.ordinal));
       }
       instance->peer[from * n + to] = can ? 1 : 0;
     }
@@ -310,8 +300,8 @@ int32_t cu_device_get_properties(xhal_plugin_device_t *device,
 #define CU_DTYPE_BIT(name, value, size, text) | XHAL_DTYPE_BIT(XHAL_DTYPE_##name)
   filled.dtypes = 0 XHAL_DTYPE_LIST(CU_DTYPE_BIT);
 #undef CU_DTYPE_BIT
-  filled.kernel_formats =
-      XHAL_KERNEL_FORMAT_BIT(XHAL_KERNEL_FORMAT_PTX) | XHAL_KERNEL_FORMAT_BIT(XHAL_KERNEL_FORMAT_CUBIN);
+  filled.kernel_formats = XHAL_KERNEL_FORMAT_BIT(XHAL_KERNEL_FORMAT_PTX) |
+                          XHAL_KERNEL_FORMAT_BIT(XHAL_KERNEL_FORMAT_CUBIN);
   filled.clock_mhz = (uint32_t)(info->clock_khz / 1000);
   filled.peak_f32_flops = cu_device_peak_f32_flops(info);
   /* The f16 kernels compute in f32 on the same lanes (no tensor cores). */
@@ -319,7 +309,7 @@ int32_t cu_device_get_properties(xhal_plugin_device_t *device,
   filled.memory_bandwidth_bps = cu_device_bandwidth_bps(info);
   filled.launch_overhead_ns = CU_LAUNCH_OVERHEAD_NS;
   size_t size = properties->header.struct_size < sizeof filled ? properties->header.struct_size
-                                                                : sizeof filled;
+                                                               : sizeof filled;
   memcpy((char *)properties + sizeof(xhal_struct_header_t),
          (const char *)&filled + sizeof(xhal_struct_header_t), size - sizeof(xhal_struct_header_t));
   return XHAL_STATUS_OK;

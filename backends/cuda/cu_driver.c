@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cu_error.h"
@@ -49,8 +50,12 @@ static void cu_driver_fail_call(const char *call, CUresult result) {
 static void cu_driver_find_path(void *library) {
   struct link_map *map = NULL;
   snprintf(cu_driver_storage.path, sizeof cu_driver_storage.path, "%s", CU_DRIVER_LIBRARY);
-  if (dlinfo(library, RTLD_DI_LINKMAP, &map) == 0 && map && map->l_name && *map->l_name)
-    snprintf(cu_driver_storage.path, sizeof cu_driver_storage.path, "%s", map->l_name);
+  if (dlinfo(library, RTLD_DI_LINKMAP, &map) != 0 || !map || !map->l_name || !*map->l_name) return;
+  /* Name the file itself, not a symlink to it. */
+  char *resolved = realpath(map->l_name, NULL);
+  snprintf(cu_driver_storage.path, sizeof cu_driver_storage.path, "%s",
+           resolved ? resolved : map->l_name);
+  free(resolved);
 }
 
 /* Resolves every symbol; returns the first required one that is missing. */
@@ -76,13 +81,15 @@ static void cu_driver_init_once(void) {
   cu_driver_t *d = &cu_driver_storage;
   char need[16], have[16];
   cu_driver_version_text(CU_DRIVER_MIN_VERSION, need, sizeof need);
-  void *library = dlopen(CU_DRIVER_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  const char *file = getenv("XHAL_CUDA_DRIVER_LIBRARY");
+  if (!file || !*file) file = CU_DRIVER_LIBRARY;
+  void *library = dlopen(file, RTLD_NOW | RTLD_LOCAL);
   if (!library) {
     const char *text = dlerror();
     snprintf(cu_driver_reason, sizeof cu_driver_reason,
              "no NVIDIA driver: dlopen(\"%s\") failed (%s); the CUDA backend needs the NVIDIA "
-             "driver for CUDA %s or newer",
-             CU_DRIVER_LIBRARY, text ? text : "unknown error", need);
+             "driver's %s for CUDA %s or newer",
+             file, text ? text : "unknown error", CU_DRIVER_LIBRARY, need);
     return;
   }
   cu_driver_find_path(library);

@@ -12,7 +12,9 @@
  * against declares, with the header's prototypes (__typeof__).
  *
  * The library stays loaded for the life of the process (driver threads may
- * still run its code when the plugin is released). */
+ * still run its code when the plugin is released). XHAL_CUDA_DRIVER_LIBRARY
+ * names another file to load instead (tests use it for "no driver" on
+ * machines that have one). */
 #ifndef XHAL_CU_DRIVER_H
 #define XHAL_CU_DRIVER_H
 

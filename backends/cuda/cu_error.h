@@ -52,6 +52,11 @@ const char *cu_result_name(CUresult result, char *buffer, size_t size);
 int32_t cu_check(CUresult result, const char *call_format, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* cu_check() with detail appended to the message ("...; <detail>"), e.g.
+ * a JIT compiler's log. detail may be NULL or empty. */
+int32_t cu_check_detail(CUresult result, const char *detail, const char *call_format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The xhal status cu_check() reports for result (the translation above),
  * without a message and without calling the driver: for host callbacks,
  * which run on a driver thread where CUDA calls are not permitted. */

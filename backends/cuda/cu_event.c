@@ -93,7 +93,8 @@ int32_t cu_event_synchronize(xhal_plugin_event_t *event) {
   return status;
 }
 
-int32_t cu_event_elapsed_ns(xhal_plugin_event_t *start, xhal_plugin_event_t *end, uint64_t *out_ns) {
+int32_t cu_event_elapsed_ns(xhal_plugin_event_t *start, xhal_plugin_event_t *end,
+                            uint64_t *out_ns) {
   if (!start || !end || !out_ns) {
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "start %p, end %p, out_ns %p", (void *)start,
                     (void *)end, (void *)out_ns);

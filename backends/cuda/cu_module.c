@@ -57,7 +57,8 @@ static int32_t cu_jit_parse(const char *options, cu_jit_options_t *jit) {
       cu_jit_add(jit, CU_JIT_GENERATE_DEBUG_INFO, 1);
     } else {
       return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
-                      "unknown option '%s' in '%s' (known: -O0..-O4, -lineinfo, -g)", word, options);
+                      "unknown option '%s' in '%s' (known: -O0..-O4, -lineinfo, -g)", word,
+                      options);
     }
   }
   return XHAL_STATUS_OK;
@@ -65,12 +66,11 @@ static int32_t cu_jit_parse(const char *options, cu_jit_options_t *jit) {
 
 /* The image as the driver wants it: PTX NUL-terminated, binaries 8-byte
  * aligned (the caller's bytes may be neither). */
-static void *cu_module_image(uint32_t format, const void *data, size_t size) {
+static void *cu_module_image(const void *data, size_t size) {
   char *image = aligned_alloc(64, (size + 1 + 63) / 64 * 64);
   if (!image) return NULL;
   memcpy(image, data, size);
   image[size] = '\0'; /* PTX must be NUL-terminated; harmless after a binary */
-  (void)format;
   return image;
 }
 
@@ -85,11 +85,12 @@ static int32_t cu_module_load(xhal_plugin_device_t *device, uint32_t format, con
   cu_context_leave(device);
   if (result == CUDA_SUCCESS) return XHAL_STATUS_OK;
   error_log[sizeof error_log - 1] = '\0';
-  return cu_check(result, "cuModuleLoadDataEx(%s image of %zu bytes for %s, compute capability "
-                          "%d.%d)%s%s",
-                  format == XHAL_KERNEL_FORMAT_PTX ? "PTX" : "cubin/fatbin", size,
-                  device->info.name, device->info.cc_major, device->info.cc_minor,
-                  error_log[0] ? "; JIT log: " : "", error_log);
+  char detail[CU_JIT_LOG_SIZE + 16];
+  snprintf(detail, sizeof detail, "%s%s", error_log[0] ? "JIT log: " : "", error_log);
+  return cu_check_detail(
+      result, detail, "cuModuleLoadDataEx(%s image of %zu bytes for %s, compute capability %d.%d)",
+      format == XHAL_KERNEL_FORMAT_PTX ? "PTX" : "cubin/fatbin", size, device->info.name,
+      device->info.cc_major, device->info.cc_minor);
 }
 
 int32_t cu_module_create(xhal_plugin_device_t *device, uint32_t format, const void *data,
@@ -108,10 +109,10 @@ int32_t cu_module_create(xhal_plugin_device_t *device, uint32_t format, const vo
   cu_jit_options_t jit = {0};
   CU_RETURN_IF_ERROR(cu_jit_parse(options, &jit));
   xhal_plugin_module_t *module = calloc(1, sizeof *module);
-  void *image = cu_module_image(format, data, (size_t)size);
+  void *image = cu_module_image(data, (size_t)size);
   int32_t status = XHAL_STATUS_OK;
-  if (!module || !image) status = cu_error(XHAL_STATUS_OUT_OF_MEMORY, "module of %llu bytes",
-                                           (unsigned long long)size);
+  if (!module || !image)
+    status = cu_error(XHAL_STATUS_OUT_OF_MEMORY, "module of %llu bytes", (unsigned long long)size);
   if (status == XHAL_STATUS_OK)
     status = cu_module_load(device, format, image, (size_t)size, &jit, &module->module);
   free(image);
@@ -161,7 +162,8 @@ int32_t cu_module_get_function(xhal_plugin_module_t *module, const char *name,
     if (!function) status = cu_error(XHAL_STATUS_OUT_OF_MEMORY, "function record");
     if (status == XHAL_STATUS_OK) status = cu_context_enter(module->device);
     if (status == XHAL_STATUS_OK) {
-      const CUresult result = cu_api()->cuModuleGetFunction(&function->function, module->module, name);
+      const CUresult result =
+          cu_api()->cuModuleGetFunction(&function->function, module->module, name);
       cu_context_leave(module->device);
       status = result == CUDA_ERROR_NOT_FOUND
                    ? cu_error(XHAL_STATUS_NOT_FOUND, "the module has no kernel named '%s'", name)
@@ -185,10 +187,12 @@ int32_t cu_module_get_function(xhal_plugin_module_t *module, const char *name,
 /* Reads the launch description by its own struct_size. */
 static int32_t cu_launch_read(const xhal_plugin_kernel_launch_t *src,
                               xhal_plugin_kernel_launch_t *dst) {
-  if (src->header.stype != XHAL_STYPE_KERNEL_LAUNCH || src->header.struct_size < sizeof src->header) {
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
-                    "launch has stype %u and struct_size %u, expected XHAL_STYPE_KERNEL_LAUNCH (%u)",
-                    src->header.stype, src->header.struct_size, (unsigned)XHAL_STYPE_KERNEL_LAUNCH);
+  if (src->header.stype != XHAL_STYPE_KERNEL_LAUNCH ||
+      src->header.struct_size < sizeof src->header) {
+    return cu_error(
+        XHAL_STATUS_INVALID_ARGUMENT,
+        "launch has stype %u and struct_size %u, expected XHAL_STYPE_KERNEL_LAUNCH (%u)",
+        src->header.stype, src->header.struct_size, (unsigned)XHAL_STYPE_KERNEL_LAUNCH);
   }
   const size_t size = src->header.struct_size < sizeof *dst ? src->header.struct_size : sizeof *dst;
   memset(dst, 0, sizeof *dst);
@@ -204,8 +208,10 @@ static int32_t cu_launch_check_arg(const xhal_plugin_function_t *function, uint3
   size_t offset = 0, size = 0;
   const CUresult result = cu->cuFuncGetParamInfo(function->function, i, &offset, &size);
   if (result == CUDA_ERROR_INVALID_VALUE) {
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "argument %u given, but kernel '%s' has %u "
-                    "parameters", i, function->name, i);
+    return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                    "argument %u given, but kernel '%s' has %u "
+                    "parameters",
+                    i, function->name, i);
   }
   CU_RETURN_IF_ERROR(cu_check(result, "cuFuncGetParamInfo('%s', %u)", function->name, i));
   if (size != given) {
@@ -220,14 +226,16 @@ static int32_t cu_launch_check(const xhal_plugin_stream_t *stream,
                                const xhal_plugin_function_t *function,
                                const xhal_plugin_kernel_launch_t *l) {
   if (function->module->device != stream->device) {
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "function is on device %u, the stream on device %u",
+    return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                    "function is on device %u, the stream on device %u",
                     function->module->device->index, stream->device->index);
   }
   for (int d = 0; d < 3; ++d) {
     if (!l->grid[d] || !l->block[d]) {
-      return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "grid (%u,%u,%u) and block (%u,%u,%u) must "
-                      "not be 0", l->grid[0], l->grid[1], l->grid[2], l->block[0], l->block[1],
-                      l->block[2]);
+      return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                      "grid (%u,%u,%u) and block (%u,%u,%u) must "
+                      "not be 0",
+                      l->grid[0], l->grid[1], l->grid[2], l->block[0], l->block[1], l->block[2]);
     }
   }
   if (l->arg_count > CU_MAX_KERNEL_ARGS)
@@ -250,13 +258,14 @@ static int32_t cu_launch_check(const xhal_plugin_stream_t *stream,
       return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "argument %u: value %p of %llu bytes", i,
                       l->args[i], (unsigned long long)l->arg_sizes[i]);
     }
-    CU_RETURN_IF_ERROR(cu_launch_check_arg(function, i, l->arg_is_buffer[i] ? sizeof(CUdeviceptr)
-                                                                            : l->arg_sizes[i]));
+    CU_RETURN_IF_ERROR(cu_launch_check_arg(
+        function, i, l->arg_is_buffer[i] ? sizeof(CUdeviceptr) : l->arg_sizes[i]));
   }
   /* Fewer arguments than parameters: the kernel would read garbage. */
   size_t offset = 0, size = 0;
   if (cu_api()->cuFuncGetParamInfo &&
-      cu_api()->cuFuncGetParamInfo(function->function, l->arg_count, &offset, &size) == CUDA_SUCCESS) {
+      cu_api()->cuFuncGetParamInfo(function->function, l->arg_count, &offset, &size) ==
+          CUDA_SUCCESS) {
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "%u arguments given, kernel '%s' has more",
                     l->arg_count, function->name);
   }

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cu_error.h"
@@ -21,21 +22,29 @@ static char cu_nccl_reason[512];
 static pthread_once_t cu_nccl_once = PTHREAD_ONCE_INIT;
 
 static void cu_nccl_init_once(void) {
-  void *library = dlopen(CU_NCCL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  const char *file = getenv("XHAL_CUDA_NCCL_LIBRARY");
+  if (!file || !*file) file = CU_NCCL_LIBRARY;
+  if (strcmp(file, "none") == 0) {
+    snprintf(cu_nccl_reason, sizeof cu_nccl_reason,
+             "NCCL is disabled (XHAL_CUDA_NCCL_LIBRARY=none)");
+    return;
+  }
+  void *library = dlopen(file, RTLD_NOW | RTLD_LOCAL);
   if (!library) {
     const char *text = dlerror();
-    snprintf(cu_nccl_reason, sizeof cu_nccl_reason, "NCCL is not installed: dlopen(\"%s\") failed (%s)",
-             CU_NCCL_LIBRARY, text ? text : "unknown error");
+    snprintf(cu_nccl_reason, sizeof cu_nccl_reason,
+             "NCCL is not installed: dlopen(\"%s\") failed (%s)", file,
+             text ? text : "unknown error");
     return;
   }
   cu_nccl_t *n = &cu_nccl_storage;
   void *symbol = NULL;
-#define CU_NCCL_RESOLVE(name, params)                                                              \
-  symbol = dlsym(library, #name);                                                                  \
-  if (!symbol) {                                                                                   \
-    snprintf(cu_nccl_reason, sizeof cu_nccl_reason, "%s lacks %s", CU_NCCL_LIBRARY, #name);        \
-    return;                                                                                        \
-  }                                                                                                \
+#define CU_NCCL_RESOLVE(name, params)                                            \
+  symbol = dlsym(library, #name);                                                \
+  if (!symbol) {                                                                 \
+    snprintf(cu_nccl_reason, sizeof cu_nccl_reason, "%s lacks %s", file, #name); \
+    return;                                                                      \
+  }                                                                              \
   memcpy(&n->name, &symbol, sizeof symbol);
   CU_NCCL_SYMBOLS(CU_NCCL_RESOLVE)
 #undef CU_NCCL_RESOLVE
@@ -48,7 +57,7 @@ static void cu_nccl_init_once(void) {
   n->version = 100 * major + minor;
   if (n->version < CU_NCCL_MIN_VERSION) {
     snprintf(cu_nccl_reason, sizeof cu_nccl_reason,
-             "%s is NCCL %d.%d; the CUDA backend needs 2.7 or newer", CU_NCCL_LIBRARY, major, minor);
+             "%s is NCCL %d.%d; the CUDA backend needs 2.7 or newer", file, major, minor);
     return;
   }
   atomic_store(&cu_nccl_ready, n);

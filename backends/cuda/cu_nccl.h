@@ -84,7 +84,8 @@ typedef struct cu_nccl {
   int version; /* 100 * major + minor */
 } cu_nccl_t;
 
-/* Loads libnccl.so.2 once per process; NULL with *reason (static text,
+/* Loads libnccl.so.2 once per process (XHAL_CUDA_NCCL_LIBRARY names
+ * another file; "none" disables NCCL); NULL with *reason (static text,
  * reason may be NULL) when it is absent, too old or incomplete. */
 const cu_nccl_t *cu_nccl_load(const char **reason);
 

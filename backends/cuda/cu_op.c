@@ -34,15 +34,12 @@ static uint64_t cu_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
   const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
   switch (op) {
-    case XHAL_OP_COPY:
-      return xop_all_dtypes(); /* by element size */
+    case XHAL_OP_COPY: return xop_all_dtypes(); /* by element size */
     case XHAL_OP_EXP:
     case XHAL_OP_SIGMOID:
     case XHAL_OP_TANH:
-    case XHAL_OP_SOFTMAX:
-      return floats;
-    default:
-      return floats | ints;
+    case XHAL_OP_SOFTMAX: return floats;
+    default: return floats | ints;
   }
 }
 
@@ -67,14 +64,10 @@ static const xop_backend_t cu_op_backend = {
 /* 0 f32, 1 f16, 2 i32, 3 i64 (the only dtypes that reach a typed kernel). */
 static int cu_dtype_slot(uint32_t dtype) {
   switch (dtype) {
-    case XHAL_DTYPE_F16:
-      return 1;
-    case XHAL_DTYPE_I32:
-      return 2;
-    case XHAL_DTYPE_I64:
-      return 3;
-    default:
-      return 0;
+    case XHAL_DTYPE_F16: return 1;
+    case XHAL_DTYPE_I32: return 2;
+    case XHAL_DTYPE_I64: return 3;
+    default: return 0;
   }
 }
 
@@ -120,14 +113,10 @@ static int32_t cu_op_eltwise(const cu_op_launcher_t *l, const xop_plan_t *plan, 
 
 static cu_kernel_id_t cu_op_copy_kernel(uint32_t dtype) {
   switch (xop_dtype_size(dtype)) {
-    case 1:
-      return CU_KERNEL_copy_b1;
-    case 2:
-      return CU_KERNEL_copy_b2;
-    case 4:
-      return CU_KERNEL_copy_b4;
-    default:
-      return CU_KERNEL_copy_b8;
+    case 1: return CU_KERNEL_copy_b1;
+    case 2: return CU_KERNEL_copy_b2;
+    case 4: return CU_KERNEL_copy_b4;
+    default: return CU_KERNEL_copy_b8;
   }
 }
 
@@ -145,7 +134,8 @@ static cu_kernel_id_t cu_op_eltwise_kernel(const xop_plan_t *plan) {
     case XHAL_OP_SIGMOID: return (cu_kernel_id_t)(CU_KERNEL_sigmoid_f32 + slot);
     case XHAL_OP_TANH: return (cu_kernel_id_t)(CU_KERNEL_tanh_f32 + slot);
     case XHAL_OP_CAST:
-      return (cu_kernel_id_t)(CU_KERNEL_cast_f32_to_f32 + 4 * slot + cu_dtype_slot(plan->out.dtype));
+      return (cu_kernel_id_t)(CU_KERNEL_cast_f32_to_f32 + 4 * slot +
+                              cu_dtype_slot(plan->out.dtype));
     default: /* Copy, Transpose (a strided copy), ReduceSum/Mean without axes */
       return cu_op_copy_kernel(plan->in[0].dtype);
   }
@@ -252,16 +242,13 @@ static int32_t cu_op_reduce(const cu_op_launcher_t *l, const xop_plan_t *plan) {
 static int32_t cu_op_enqueue(const cu_op_launcher_t *l, const xop_plan_t *plan) {
   switch (plan->op) {
     case XHAL_OP_MATMUL:
-    case XHAL_OP_GEMM:
-      return cu_op_matmul(l, plan);
-    case XHAL_OP_SOFTMAX:
-      return cu_op_softmax(l, plan);
+    case XHAL_OP_GEMM: return cu_op_matmul(l, plan);
+    case XHAL_OP_SOFTMAX: return cu_op_softmax(l, plan);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
       if (plan->axes) return cu_op_reduce(l, plan);
       return cu_op_eltwise(l, plan, cu_op_copy_kernel(plan->in[0].dtype));
-    default:
-      return cu_op_eltwise(l, plan, cu_op_eltwise_kernel(plan));
+    default: return cu_op_eltwise(l, plan, cu_op_eltwise_kernel(plan));
   }
 }
 

@@ -58,7 +58,8 @@ static int32_t cu_staging_acquire(xhal_plugin_device_t *device, size_t size,
   cu_staging_t *staging = device->staging;
   pthread_mutex_lock(&staging->mutex);
   for (cu_staging_block_t *block = staging->blocks; block; block = block->next) {
-    if (block->capacity < size || atomic_load_explicit(&block->busy, memory_order_acquire)) continue;
+    if (block->capacity < size || atomic_load_explicit(&block->busy, memory_order_acquire))
+      continue;
     atomic_store_explicit(&block->busy, 1, memory_order_relaxed);
     pthread_mutex_unlock(&staging->mutex);
     *out_block = block;

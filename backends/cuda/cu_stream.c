@@ -90,8 +90,9 @@ int32_t cu_stream_add_callback(xhal_plugin_stream_t *stream, xhal_plugin_stream_
   int32_t status = cu_context_enter(stream->device);
   if (status == XHAL_STATUS_OK) {
     if (cu->cuStreamAddCallback) {
-      status = cu_check(cu->cuStreamAddCallback(stream->stream, cu_callback_with_status, callback, 0),
-                        "cuStreamAddCallback");
+      status =
+          cu_check(cu->cuStreamAddCallback(stream->stream, cu_callback_with_status, callback, 0),
+                   "cuStreamAddCallback");
     } else {
       status = cu_check(cu->cuLaunchHostFunc(stream->stream, cu_callback_host_function, callback),
                         "cuLaunchHostFunc");
@@ -113,8 +114,9 @@ static int32_t cu_check_stream_buffer(const xhal_plugin_stream_t *stream,
                     what, (const void *)buffer);
   }
   if (buffer->device != stream->device) {
-    return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "%s buffer is on device %u, the stream on device %u",
-                    what, buffer->device->index, stream->device->index);
+    return cu_error(XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s buffer is on device %u, the stream on device %u", what,
+                    buffer->device->index, stream->device->index);
   }
   return cu_buffer_check_range(what, buffer, offset, size);
 }
@@ -190,11 +192,11 @@ int32_t cu_copy_device_to_device(xhal_plugin_stream_t *stream, xhal_plugin_buffe
     status = cu_check(cu->cuMemcpyDtoDAsync(to, from, (size_t)size, stream->stream),
                       "cuMemcpyDtoDAsync(%llu bytes)", (unsigned long long)size);
   } else {
-    status = cu_check(cu->cuMemcpyPeerAsync(to, dst->device->context, from, src->device->context,
-                                            (size_t)size, stream->stream),
-                      "cuMemcpyPeerAsync(%llu bytes from CUDA device %d to %d)",
-                      (unsigned long long)size, src->device->info.ordinal,
-                      dst->device->info.ordinal);
+    status =
+        cu_check(cu->cuMemcpyPeerAsync(to, dst->device->context, from, src->device->context,
+                                       (size_t)size, stream->stream),
+                 "cuMemcpyPeerAsync(%llu bytes from CUDA device %d to %d)",
+                 (unsigned long long)size, src->device->info.ordinal, dst->device->info.ordinal);
   }
   cu_context_leave(device);
   return status;
@@ -207,9 +209,10 @@ int32_t cu_buffer_fill(xhal_plugin_stream_t *stream, xhal_plugin_buffer_t *buffe
     return cu_error(XHAL_STATUS_INVALID_ARGUMENT, "value 0x%x does not fit a byte", value);
   if (!size) return XHAL_STATUS_OK;
   CU_RETURN_IF_ERROR(cu_context_enter(stream->device));
-  int32_t status = cu_check(cu_api()->cuMemsetD8Async(buffer->pointer + offset, (unsigned char)value,
-                                                      (size_t)size, stream->stream),
-                            "cuMemsetD8Async(%llu bytes, 0x%02x)", (unsigned long long)size, value);
+  int32_t status =
+      cu_check(cu_api()->cuMemsetD8Async(buffer->pointer + offset, (unsigned char)value,
+                                         (size_t)size, stream->stream),
+               "cuMemsetD8Async(%llu bytes, 0x%02x)", (unsigned long long)size, value);
   cu_context_leave(stream->device);
   return status;
 }

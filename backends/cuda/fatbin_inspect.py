@@ -11,7 +11,7 @@ The container layout (as written by the CUDA toolkit's `fatbinary`): a
 payload size}, then images, each with a header {u16 kind (1 PTX, 2 ELF
 cubin), u16 version, u32 header size, u64 payload size, ..., u32 arch at
 byte 28, u64 flags at byte 40} followed by its payload. Compressed images
-(flag 0x2000) cannot be read here: the CUDA backend builds its fatbin with
+(flag 0x2000 or 0x8000) cannot be read here: the CUDA backend builds its fatbin with
 `nvcc -no-compress` for that reason. Kernels are the global STT_FUNC symbols
 of a cubin's .symtab and the `.entry` directives of a PTX image.
 """
@@ -21,7 +21,8 @@ import sys
 
 FATBIN_MAGIC = 0xBA55ED50
 KIND_PTX, KIND_ELF = 1, 2
-FLAG_COMPRESSED = 0x2000
+# Older toolkits flag compressed images with 0x2000, CUDA 12.8+ with 0x8000.
+FLAG_COMPRESSED = 0x2000 | 0x8000
 
 
 class FatbinError(Exception):
