@@ -3,7 +3,7 @@
 # those already present (so a warm machine spends no time here).
 # Run as root. Used by tools/run-main.sh and tools/run-tests.sh.
 set -eu
-packages="gcc pkg-config meson ninja-build libcmocka-dev libopenblas-dev libdnnl-dev
+packages="gcc g++ pkg-config meson ninja-build libcmocka-dev libopenblas-dev libdnnl-dev
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
   libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata binutils"
 missing=""
