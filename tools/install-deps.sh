@@ -5,7 +5,7 @@
 set -eu
 packages="gcc g++ pkg-config meson ninja-build libcmocka-dev libopenblas-dev libdnnl-dev
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
-  libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata binutils"
+  libprotobuf-c-dev protobuf-c-compiler libonnx-dev libze-dev llvm-spirv-14 spirv-tools cmake clang-14 libonnx-testdata binutils"
 missing=""
 for package in $packages; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

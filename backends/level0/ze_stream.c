@@ -1,0 +1,217 @@
+/* ze_stream.c - streams: one in-order immediate command list each, and a
+ * worker thread for host callbacks (started on the first callback). */
+#include <stdlib.h>
+
+#include "ze_backend.h"
+
+/* ZE_COMMAND_QUEUE_FLAG_IN_ORDER of Level Zero 1.7 (the installed header
+ * may be older). */
+#ifndef ZE_STREAM_QUEUE_FLAG_IN_ORDER
+#define ZE_STREAM_QUEUE_FLAG_IN_ORDER (1u << 1)
+#endif
+
+int32_t ze__stream_fail(xhal_plugin_stream_t *stream, int32_t status) {
+  if (status != XHAL_STATUS_OK) {
+    pthread_mutex_lock(&stream->mutex);
+    if (stream->error == XHAL_STATUS_OK) stream->error = status;
+    pthread_mutex_unlock(&stream->mutex);
+  }
+  return status;
+}
+
+int32_t ze_stream_create(xhal_plugin_device_t *device, xhal_plugin_stream_t **out_stream) {
+  if (!device || !out_stream) {
+    return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "device %p, out_stream %p", (void *)device,
+                     (void *)out_stream);
+  }
+  xhal_plugin_stream_t *stream = calloc(1, sizeof *stream);
+  if (!stream) return ze__error(XHAL_STATUS_OUT_OF_MEMORY, "stream record");
+  stream->device = device;
+  ze_command_queue_desc_t desc = {.stype = ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC,
+                                  .ordinal = device->queue_ordinal,
+                                  .index = 0,
+                                  .flags = ZE_STREAM_QUEUE_FLAG_IN_ORDER,
+                                  .mode = ZE_COMMAND_QUEUE_MODE_ASYNCHRONOUS,
+                                  .priority = ZE_COMMAND_QUEUE_PRIORITY_NORMAL};
+  ze_result_t r =
+      zeCommandListCreateImmediate(device->driver->context, device->handle, &desc, &stream->list);
+  if (r != ZE_RESULT_SUCCESS) {
+    /* A driver older than Level Zero 1.7 may refuse the flag: order the
+     * stream with a barrier after every command instead. */
+    desc.flags = 0;
+    stream->explicit_order = 1;
+    r = zeCommandListCreateImmediate(device->driver->context, device->handle, &desc,
+                                     &stream->list);
+  }
+  int32_t status = ze__check(r, "zeCommandListCreateImmediate(device %u, ordinal %u)",
+                             device->index, device->queue_ordinal);
+  if (status == XHAL_STATUS_OK)
+    status = ze__event_pool_create(device, 1, 0, &stream->pool, &stream->sync);
+  if (status != XHAL_STATUS_OK) {
+    if (stream->list) zeCommandListDestroy(stream->list);
+    free(stream);
+    return status;
+  }
+  pthread_mutex_init(&stream->mutex, NULL);
+  pthread_cond_init(&stream->cond, NULL);
+  ze__track(device->instance, &stream->object, ZE_OBJECT_STREAM);
+  *out_stream = stream;
+  return XHAL_STATUS_OK;
+}
+
+int32_t ze__stream_ordered(xhal_plugin_stream_t *stream, int32_t status) {
+  if (status != XHAL_STATUS_OK || !stream->explicit_order) return status;
+  return ze__check(zeCommandListAppendBarrier(stream->list, NULL, 0, NULL),
+                   "zeCommandListAppendBarrier(stream order)");
+}
+
+static void ze_callback_free(ze_callback_t *cb) {
+  zeEventDestroy(cb->done);
+  zeEventDestroy(cb->gate);
+  zeEventPoolDestroy(cb->pool);
+  free(cb);
+}
+
+/* Frees the callbacks whose gates the device no longer waits on (called
+ * after a synchronize). */
+static void ze_stream_free_finished(xhal_plugin_stream_t *stream) {
+  pthread_mutex_lock(&stream->mutex);
+  ze_callback_t *cb = stream->finished;
+  stream->finished = NULL;
+  pthread_mutex_unlock(&stream->mutex);
+  while (cb) {
+    ze_callback_t *next = cb->next;
+    ze_callback_free(cb);
+    cb = next;
+  }
+}
+
+int32_t ze_stream_synchronize(xhal_plugin_stream_t *stream) {
+  if (!stream) return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "stream is NULL");
+  int32_t status = ze__check(zeEventHostReset(stream->sync), "zeEventHostReset(stream sync)");
+  if (status == XHAL_STATUS_OK) {
+    status = ze__check(zeCommandListAppendBarrier(stream->list, stream->sync, 0, NULL),
+                       "zeCommandListAppendBarrier(stream synchronize)");
+  }
+  if (status == XHAL_STATUS_OK) {
+    status = ze__check(zeEventHostSynchronize(stream->sync, UINT64_MAX),
+                       "zeEventHostSynchronize(stream synchronize)");
+  }
+  /* Every callback's gate precedes the barrier, so the worker is done with
+   * them; wait until it has filed them as finished. */
+  pthread_mutex_lock(&stream->mutex);
+  while (status == XHAL_STATUS_OK && stream->queued_head) pthread_cond_wait(&stream->cond, &stream->mutex);
+  const int32_t error = stream->error;
+  stream->error = XHAL_STATUS_OK;
+  pthread_mutex_unlock(&stream->mutex);
+  if (status != XHAL_STATUS_OK) return status;
+  ze_stream_free_finished(stream);
+  if (error != XHAL_STATUS_OK)
+    return ze__error(error, "work enqueued on the stream failed");
+  return XHAL_STATUS_OK;
+}
+
+int32_t ze_stream_destroy(xhal_plugin_stream_t *stream) {
+  if (!stream) return XHAL_STATUS_OK;
+  ze__untrack(stream->device->instance, &stream->object);
+  int32_t status = ze_stream_synchronize(stream);
+  if (status != XHAL_STATUS_OK) {
+    ze__log(XHAL_LOG_WARNING, "level0: stream_destroy: draining the stream: %s",
+            ze__last_message());
+  }
+  pthread_mutex_lock(&stream->mutex);
+  stream->stopping = 1;
+  pthread_cond_broadcast(&stream->cond);
+  pthread_mutex_unlock(&stream->mutex);
+  if (stream->worker_started) pthread_join(stream->worker, NULL);
+  ze_stream_free_finished(stream);
+  zeCommandListDestroy(stream->list);
+  zeEventDestroy(stream->sync);
+  zeEventPoolDestroy(stream->pool);
+  pthread_cond_destroy(&stream->cond);
+  pthread_mutex_destroy(&stream->mutex);
+  free(stream);
+  return XHAL_STATUS_OK;
+}
+
+/* The callback worker: runs queued callbacks in order, each once the stream
+ * has reached it, then opens its gate. */
+static void *ze_stream_worker(void *arg) {
+  xhal_plugin_stream_t *stream = arg;
+  pthread_mutex_lock(&stream->mutex);
+  for (;;) {
+    while (!stream->queued_head && !stream->stopping) pthread_cond_wait(&stream->cond, &stream->mutex);
+    ze_callback_t *cb = stream->queued_head;
+    if (!cb) break; /* stopping and nothing left */
+    pthread_mutex_unlock(&stream->mutex);
+
+    const ze_result_t r = zeEventHostSynchronize(cb->done, UINT64_MAX);
+    pthread_mutex_lock(&stream->mutex);
+    int32_t status = stream->error;
+    pthread_mutex_unlock(&stream->mutex);
+    if (r != ZE_RESULT_SUCCESS && status == XHAL_STATUS_OK) status = ze__status(r);
+    cb->fn(cb->user_data, status);
+    zeEventHostSignal(cb->gate);
+
+    pthread_mutex_lock(&stream->mutex);
+    stream->queued_head = cb->next;
+    if (!stream->queued_head) stream->queued_tail = NULL;
+    cb->next = stream->finished;
+    stream->finished = cb;
+    pthread_cond_broadcast(&stream->cond);
+  }
+  pthread_mutex_unlock(&stream->mutex);
+  return NULL;
+}
+
+int32_t ze_stream_add_callback(xhal_plugin_stream_t *stream, xhal_plugin_stream_callback_fn fn,
+                               void *user_data) {
+  if (!stream || !fn) {
+    return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "stream %p, fn %s", (void *)stream,
+                     fn ? "set" : "NULL");
+  }
+  ze_callback_t *cb = calloc(1, sizeof *cb);
+  if (!cb) return ze__error(XHAL_STATUS_OUT_OF_MEMORY, "callback record");
+  cb->fn = fn;
+  cb->user_data = user_data;
+  ze_event_handle_t events[2] = {NULL, NULL};
+  int32_t status = ze__event_pool_create(stream->device, 2, 0, &cb->pool, events);
+  if (status != XHAL_STATUS_OK) {
+    free(cb);
+    return status;
+  }
+  cb->done = events[0];
+  cb->gate = events[1];
+  pthread_mutex_lock(&stream->mutex);
+  if (!stream->worker_started) {
+    if (pthread_create(&stream->worker, NULL, ze_stream_worker, stream) != 0) {
+      pthread_mutex_unlock(&stream->mutex);
+      ze_callback_free(cb);
+      return ze__error(XHAL_STATUS_OUT_OF_MEMORY, "pthread_create(callback worker)");
+    }
+    stream->worker_started = 1;
+  }
+  pthread_mutex_unlock(&stream->mutex);
+
+  status = ze__check(zeCommandListAppendBarrier(stream->list, cb->done, 0, NULL),
+                     "zeCommandListAppendBarrier(callback)");
+  if (status != XHAL_STATUS_OK) {
+    ze_callback_free(cb);
+    return status;
+  }
+  status = ze__check(zeCommandListAppendWaitOnEvents(stream->list, 1, &cb->gate),
+                     "zeCommandListAppendWaitOnEvents(callback gate)");
+  if (status != XHAL_STATUS_OK) {
+    /* done is already enqueued: let the callback run, and nothing waits. */
+    ze__stream_fail(stream, status);
+  }
+  pthread_mutex_lock(&stream->mutex);
+  if (stream->queued_tail)
+    stream->queued_tail->next = cb;
+  else
+    stream->queued_head = cb;
+  stream->queued_tail = cb;
+  pthread_cond_broadcast(&stream->cond);
+  pthread_mutex_unlock(&stream->mutex);
+  return XHAL_STATUS_OK;
+}
