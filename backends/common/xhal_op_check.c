@@ -769,3 +769,20 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
   *plan = p;
   return XHAL_STATUS_OK;
 }
+
+uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
+  (void)device;
+  const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
+  const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
+  switch (op) {
+    case XHAL_OP_COPY:
+      return xop_all_dtypes(); /* by element size */
+    case XHAL_OP_EXP:
+    case XHAL_OP_SIGMOID:
+    case XHAL_OP_TANH:
+    case XHAL_OP_SOFTMAX:
+      return floats;
+    default:
+      return floats | ints;
+  }
+}

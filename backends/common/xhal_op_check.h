@@ -109,4 +109,9 @@ uint64_t xop_all_dtypes(void);
 /* Elements of a view (validated not to overflow by xop_check). */
 int64_t xop_view_count(const xop_view_t *view);
 
+/* The dtypes of the operator kernels every in-tree backend implements: Copy
+ * any dtype, Exp/Sigmoid/Tanh/Softmax f32 and f16, the rest f32, f16, i32 and
+ * i64. Usable as xop_backend_t.op_dtypes. */
+uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op);
+
 #endif

@@ -36,23 +36,6 @@ struct cpu_op_call {
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
 
-static uint64_t cpu_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
-  (void)device;
-  const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
-  const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
-  switch (op) {
-    case XHAL_OP_COPY:
-      return xop_all_dtypes(); /* by element size: cpu_kernel_copy */
-    case XHAL_OP_EXP:
-    case XHAL_OP_SIGMOID:
-    case XHAL_OP_TANH:
-    case XHAL_OP_SOFTMAX:
-      return floats;
-    default:
-      return floats | ints;
-  }
-}
-
 static xhal_plugin_device_t *cpu_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
   return buffer->device;
 }
@@ -67,7 +50,7 @@ static int32_t cpu_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t cpu_op_backend = {
     .name = "CPU",
-    .op_dtypes = cpu_op_dtypes,
+    .op_dtypes = xop_standard_op_dtypes,
     .buffer_device = cpu_op_buffer_device,
     .buffer_size = cpu_op_buffer_size,
     .report = cpu_op_report,

@@ -29,20 +29,6 @@ _Static_assert(CU_KERNEL_copy_b8 == CU_KERNEL_copy_b1 + 3, "copy by element size
 
 /* ---- what the kernels run ------------------------------------------------------ */
 
-static uint64_t cu_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
-  (void)device;
-  const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
-  const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
-  switch (op) {
-    case XHAL_OP_COPY: return xop_all_dtypes(); /* by element size */
-    case XHAL_OP_EXP:
-    case XHAL_OP_SIGMOID:
-    case XHAL_OP_TANH:
-    case XHAL_OP_SOFTMAX: return floats;
-    default: return floats | ints;
-  }
-}
-
 static xhal_plugin_device_t *cu_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
   return buffer->device;
 }
@@ -55,7 +41,7 @@ static int32_t cu_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t cu_op_backend = {
     .name = "CUDA",
-    .op_dtypes = cu_op_dtypes,
+    .op_dtypes = xop_standard_op_dtypes,
     .buffer_device = cu_op_buffer_device,
     .buffer_size = cu_op_buffer_size,
     .report = cu_op_report,

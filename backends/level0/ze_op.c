@@ -487,23 +487,6 @@ static int32_t ze_op_run_matmul(xhal_plugin_stream_t *stream, const xop_plan_t *
 
 /* ---- What the kernels run, and the entry points ------------------------------------------ */
 
-static uint64_t ze_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
-  (void)device;
-  const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
-  const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
-  switch (op) {
-    case XHAL_OP_COPY:
-      return xop_all_dtypes(); /* copy_<element size> */
-    case XHAL_OP_EXP:
-    case XHAL_OP_SIGMOID:
-    case XHAL_OP_TANH:
-    case XHAL_OP_SOFTMAX:
-      return floats;
-    default:
-      return floats | ints;
-  }
-}
-
 static xhal_plugin_device_t *ze_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
   return buffer->device;
 }
@@ -518,7 +501,7 @@ static int32_t ze_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t ze_op_backend = {
     .name = "Level Zero",
-    .op_dtypes = ze_op_dtypes,
+    .op_dtypes = xop_standard_op_dtypes,
     .buffer_device = ze_op_buffer_device,
     .buffer_size = ze_op_buffer_size,
     .report = ze_op_report,
