@@ -754,6 +754,12 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
   }
   const xop_ctx_t c = {backend, device, name, need_buffers};
   if (!device) return XOP_FAIL(&c, XHAL_STATUS_INVALID_ARGUMENT, "%s: device is NULL", name);
+  /* An op the backend has no kernel for is unsupported whatever the call
+   * looks like: its rules (arity, attributes) are not checked. */
+  if (!backend->op_dtypes(device, desc.op)) {
+    return XOP_FAIL(&c, XHAL_STATUS_UNSUPPORTED, "%s is not supported by the %s backend", name,
+                    backend->name);
+  }
   XOP_RETURN_IF_ERROR(xop_check_counts(&c, &desc, desc.op));
   xop_plan_t p;
   memset(&p, 0, sizeof p);
@@ -783,6 +789,13 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_SOFTMAX:
       return floats;
     default:
-      return floats | ints;
+      return op <= XHAL_OP_CAST ? floats | ints : 0;
+  }
+}
+
+uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
+  switch (op) {
+    default:
+      return xop_standard_op_dtypes(device, op);
   }
 }

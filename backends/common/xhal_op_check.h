@@ -32,7 +32,8 @@
 
 #include <xhal/xhal_plugin.h>
 
-#define XOP_MAX_INPUTS 3
+/* Inputs of one launch: Where has 3, Concat/Min/Max are variadic. */
+#define XOP_MAX_INPUTS 8
 
 /* What xop_check needs to know about a backend. */
 typedef struct xop_backend {
@@ -109,9 +110,15 @@ uint64_t xop_all_dtypes(void);
 /* Elements of a view (validated not to overflow by xop_check). */
 int64_t xop_view_count(const xop_view_t *view);
 
-/* The dtypes of the operator kernels every in-tree backend implements: Copy
- * any dtype, Exp/Sigmoid/Tanh/Softmax f32 and f16, the rest f32, f16, i32 and
- * i64. Usable as xop_backend_t.op_dtypes. */
+/* The dtypes of the operator kernels every in-tree backend implements (the
+ * first operator set, Copy..Cast): Copy any dtype, Exp/Sigmoid/Tanh/Softmax
+ * f32 and f16, the rest f32, f16, i32 and i64; no later op. Usable as
+ * xop_backend_t.op_dtypes. */
 uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op);
+
+/* The dtypes of the full operator set that the CPU and OpenCL backends
+ * implement: xop_standard_op_dtypes plus the operators real models need
+ * (Pow..Range). Usable as xop_backend_t.op_dtypes. */
+uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op);
 
 #endif

@@ -50,7 +50,7 @@ static int32_t cpu_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t cpu_op_backend = {
     .name = "CPU",
-    .op_dtypes = xop_standard_op_dtypes,
+    .op_dtypes = xop_model_op_dtypes,
     .buffer_device = cpu_op_buffer_device,
     .buffer_size = cpu_op_buffer_size,
     .report = cpu_op_report,

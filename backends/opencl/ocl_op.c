@@ -532,7 +532,7 @@ static int32_t ocl_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t ocl_op_backend = {
     .name = "OpenCL",
-    .op_dtypes = xop_standard_op_dtypes,
+    .op_dtypes = xop_model_op_dtypes,
     .buffer_device = ocl_op_buffer_device,
     .buffer_size = ocl_op_buffer_size,
     .report = ocl_op_report,

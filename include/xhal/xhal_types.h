@@ -94,7 +94,65 @@ typedef enum xhal_dtype {
   X(REDUCE_SUM, 15, "ReduceSum")                                              \
   X(REDUCE_MEAN, 16, "ReduceMean")                                            \
   X(TRANSPOSE, 17, "Transpose")                                               \
-  X(CAST, 18, "Cast")
+  X(CAST, 18, "Cast")                                                         \
+  X(POW, 19, "Pow")                                                            \
+  X(SQRT, 20, "Sqrt")                                                          \
+  X(RECIPROCAL, 21, "Reciprocal")                                              \
+  X(LOG, 22, "Log")                                                            \
+  X(FLOOR, 23, "Floor")                                                        \
+  X(CEIL, 24, "Ceil")                                                          \
+  X(ROUND, 25, "Round")                                                        \
+  X(SIGN, 26, "Sign")                                                          \
+  X(MIN, 27, "Min")                                                            \
+  X(MAX, 28, "Max")                                                            \
+  X(ERF, 29, "Erf")                                                            \
+  X(EQUAL, 30, "Equal")                                                        \
+  X(LESS, 31, "Less")                                                          \
+  X(GREATER, 32, "Greater")                                                    \
+  X(LESS_OR_EQUAL, 33, "LessOrEqual")                                          \
+  X(GREATER_OR_EQUAL, 34, "GreaterOrEqual")                                    \
+  X(WHERE, 35, "Where")                                                        \
+  X(NOT, 36, "Not")                                                            \
+  X(AND, 37, "And")                                                            \
+  X(OR, 38, "Or")                                                              \
+  X(LEAKY_RELU, 39, "LeakyRelu")                                               \
+  X(PRELU, 40, "PRelu")                                                        \
+  X(HARD_SIGMOID, 41, "HardSigmoid")                                           \
+  X(HARD_SWISH, 42, "HardSwish")                                               \
+  X(CLIP, 43, "Clip")                                                          \
+  X(GELU, 44, "Gelu")                                                          \
+  X(SOFTPLUS, 45, "Softplus")                                                  \
+  X(ELU, 46, "Elu")                                                            \
+  X(CONV, 47, "Conv")                                                          \
+  X(CONV_TRANSPOSE, 48, "ConvTranspose")                                       \
+  X(MAX_POOL, 49, "MaxPool")                                                   \
+  X(AVERAGE_POOL, 50, "AveragePool")                                           \
+  X(GLOBAL_AVERAGE_POOL, 51, "GlobalAveragePool")                              \
+  X(GLOBAL_MAX_POOL, 52, "GlobalMaxPool")                                      \
+  X(BATCH_NORMALIZATION, 53, "BatchNormalization")                             \
+  X(LAYER_NORMALIZATION, 54, "LayerNormalization")                             \
+  X(INSTANCE_NORMALIZATION, 55, "InstanceNormalization")                       \
+  X(LOG_SOFTMAX, 56, "LogSoftmax")                                             \
+  X(REDUCE_MAX, 57, "ReduceMax")                                               \
+  X(REDUCE_MIN, 58, "ReduceMin")                                               \
+  X(REDUCE_PROD, 59, "ReduceProd")                                             \
+  X(ARG_MAX, 60, "ArgMax")                                                     \
+  X(ARG_MIN, 61, "ArgMin")                                                     \
+  X(RESHAPE, 62, "Reshape")                                                    \
+  X(FLATTEN, 63, "Flatten")                                                    \
+  X(SQUEEZE, 64, "Squeeze")                                                    \
+  X(UNSQUEEZE, 65, "Unsqueeze")                                                \
+  X(CONCAT, 66, "Concat")                                                      \
+  X(SPLIT, 67, "Split")                                                        \
+  X(SLICE, 68, "Slice")                                                        \
+  X(GATHER, 69, "Gather")                                                      \
+  X(EXPAND, 70, "Expand")                                                      \
+  X(TILE, 71, "Tile")                                                          \
+  X(PAD, 72, "Pad")                                                            \
+  X(RESIZE, 73, "Resize")                                                      \
+  X(SHAPE, 74, "Shape")                                                        \
+  X(CONSTANT_OF_SHAPE, 75, "ConstantOfShape")                                  \
+  X(RANGE, 76, "Range")
 
 typedef enum xhal_op {
   XHAL_OP_INVALID = 0,
