@@ -3,6 +3,7 @@
 #include "xhal_op_check.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,6 +125,19 @@ __attribute__((format(printf, 3, 4))) static int32_t xop_fail(const xop_backend_
 
 /* ---- Tensor views ------------------------------------------------------------------------ */
 
+/* Copies a caller's struct of src_size bytes into dst (size bytes), zeroing
+ * what the caller's older struct lacks. The common case, a struct of the
+ * size this code knows, is one fixed-size copy: validation runs on every op
+ * launch, and variable-size memset/memcpy cost more than the rest of it. */
+static void xop_struct_read(void *dst, const void *src, uint32_t src_size, size_t size) {
+  if (src_size >= size) {
+    memcpy(dst, src, size);
+    return;
+  }
+  memset(dst, 0, size);
+  memcpy(dst, src, src_size);
+}
+
 /* Reads a caller's tensor struct by its own struct_size (fields it does not
  * have read as zero). */
 static int32_t xop_tensor_read(const xop_ctx_t *c, const char *role, uint32_t index,
@@ -136,9 +150,7 @@ static int32_t xop_tensor_read(const xop_ctx_t *c, const char *role, uint32_t in
                     c->op, role, index, src->header.stype, src->header.struct_size,
                     (unsigned)XHAL_STYPE_TENSOR);
   }
-  size_t size = src->header.struct_size < sizeof *dst ? src->header.struct_size : sizeof *dst;
-  memset(dst, 0, sizeof *dst);
-  memcpy(dst, src, size);
+  xop_struct_read(dst, src, src->header.struct_size, sizeof *dst);
   return XHAL_STATUS_OK;
 }
 
@@ -224,7 +236,6 @@ static int32_t xop_view_make(const xop_ctx_t *c, const char *role, uint32_t inde
   if (!t.buffer && c->need_buffers)
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s %u has no buffer", c->op, role, index);
   if (t.buffer) XOP_RETURN_IF_ERROR(xop_view_fit_check(c, role, index, &t, esize));
-  memset(view, 0, sizeof *view);
   view->buffer = t.buffer;
   view->byte_offset = t.byte_offset;
   view->dtype = t.dtype;
@@ -714,9 +725,7 @@ static int32_t xop_read_desc(const xop_backend_t *backend, const xhal_plugin_op_
         "op: descriptor has stype %u and struct_size %u, expected XHAL_STYPE_OP_DESC (%u)",
         src->header.stype, src->header.struct_size, (unsigned)XHAL_STYPE_OP_DESC);
   }
-  size_t size = src->header.struct_size < sizeof *dst ? src->header.struct_size : sizeof *dst;
-  memset(dst, 0, sizeof *dst);
-  memcpy(dst, src, size);
+  xop_struct_read(dst, src, src->header.struct_size, sizeof *dst);
   return XHAL_STATUS_OK;
 }
 
@@ -761,19 +770,20 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
                     backend->name);
   }
   XOP_RETURN_IF_ERROR(xop_check_counts(&c, &desc, desc.op));
-  xop_plan_t p;
-  memset(&p, 0, sizeof p);
-  p.op = desc.op;
-  p.name = name;
-  p.input_count = desc.input_count;
+  /* Filled in place (see the header): zero everything but the input views,
+   * of which only the first input_count are written and read. */
+  xop_plan_t *p = plan;
+  memset(p, 0, offsetof(xop_plan_t, in));
+  memset(&p->out, 0, sizeof *p - offsetof(xop_plan_t, out));
+  p->op = desc.op;
+  p->name = name;
+  p->input_count = desc.input_count;
   for (uint32_t i = 0; i < desc.input_count; ++i)
-    XOP_RETURN_IF_ERROR(xop_view_make(&c, "input", i, desc.inputs[i], 0, &p.in[i]));
-  XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", 0, desc.outputs[0], 1, &p.out));
-  XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, &p));
-  XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p.op, p.in[0].dtype, "dtype"));
-  XOP_RETURN_IF_ERROR(xop_check_op(&c, &desc, &p));
-  *plan = p;
-  return XHAL_STATUS_OK;
+    XOP_RETURN_IF_ERROR(xop_view_make(&c, "input", i, desc.inputs[i], 0, &p->in[i]));
+  XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", 0, desc.outputs[0], 1, &p->out));
+  XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, p));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, p->in[0].dtype, "dtype"));
+  return xop_check_op(&c, &desc, p);
 }
 
 uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {

@@ -66,7 +66,7 @@ typedef struct xop_plan {
   const char *name; /* ONNX name of op, static */
   uint32_t input_count;
   xop_view_t in[XOP_MAX_INPUTS]; /* arranged as described at the top */
-  xop_view_t out;
+  xop_view_t out; /* xop_check clears from here to the end */
   /* Gemm: alpha and beta (default 1), transA/transB as given (already
    * applied to in[0]/in[1]). Integer Gemm has integral alpha and beta. */
   double alpha, beta;
@@ -91,7 +91,11 @@ typedef struct xop_plan {
 /* Validates desc for device and fills *plan. With need_buffers, every tensor
  * must have a buffer on device large enough for its view (op_launch); without
  * it buffers may be NULL and are checked only when present (op_supported).
- * Returns OK, INVALID_ARGUMENT or UNSUPPORTED (reported through backend). */
+ * Returns OK, INVALID_ARGUMENT or UNSUPPORTED (reported through backend).
+ * *plan is caller scratch, written in place: on failure its content is
+ * unspecified, and on success in[i] for i >= input_count is too (this runs
+ * on every launch, and copying or clearing all eight input views would be
+ * most of its cost). */
 int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
                   const xhal_plugin_op_desc_t *desc, int need_buffers, xop_plan_t *plan);
 

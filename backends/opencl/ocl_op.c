@@ -77,8 +77,14 @@ typedef struct ocl_matmul {
   cl_int has_c;
 } ocl_matmul_t;
 
+typedef struct ocl_flat {
+  cl_long offsets[3];
+  cl_long strides[3];
+} ocl_flat_t;
+
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
+static_assert(sizeof(ocl_flat_t) == 6 * 8, "ocl_flat_t layout");
 static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
 static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
 static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
@@ -109,7 +115,7 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
  * dtype index (+ 4 for the work-group variants) for the others. */
-#define OCL_OP_MAX_KERNELS 64
+#define OCL_OP_MAX_KERNELS 128
 
 /* Work-group size of the elementwise and one-item-per-output kernels (any
  * size works; a multiple of the SIMD width lets PoCL vectorise). The
@@ -207,10 +213,23 @@ static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t
   return XHAL_STATUS_OK;
 }
 
+/* A kernel's name in parts, "<base><variant>_<suffix>" ("add" "_flat" "f32"),
+ * joined only when the kernel is created: the launch path formats no
+ * string. variant and suffix may be NULL. */
+typedef struct ocl_op_kernel_name {
+  const char *base;
+  const char *variant;
+  const char *suffix;
+} ocl_op_kernel_name_t;
+
+#define OCL_OP_NAME_FORMAT "%s%s%s%s"
+#define OCL_OP_NAME_ARGS(n)                                                                        \
+  (n)->base, (n)->variant ? (n)->variant : "", (n)->suffix ? "_" : "", (n)->suffix ? (n)->suffix : ""
+
 /* The kernel in slot of program p (named name), built and created on first
  * use; *out_slot's mutex guards its arguments. */
 static int32_t ocl_op_kernel_get(xhal_plugin_device_t *device, ocl_op_program_t p, uint32_t slot,
-                                 const char *name, ocl_op_kernel_t **out_slot,
+                                 const ocl_op_kernel_name_t *name, ocl_op_kernel_t **out_slot,
                                  cl_kernel *out_kernel) {
   ocl_op_state_t *state = NULL;
   OCL_RETURN_IF_ERROR(ocl_op_state_get(device, &state));
@@ -220,11 +239,13 @@ static int32_t ocl_op_kernel_get(xhal_plugin_device_t *device, ocl_op_program_t 
   pthread_mutex_lock(&state->mutex);
   if (!state->programs[p]) status = ocl_op_program_build(device, state, p);
   if (status == XHAL_STATUS_OK && !k->kernel) {
-    status = ocl_kernel_create(device, state->programs[p], name, &k->kernel);
+    char text[64];
+    snprintf(text, sizeof text, OCL_OP_NAME_FORMAT, OCL_OP_NAME_ARGS(name));
+    status = ocl_kernel_create(device, state->programs[p], text, &k->kernel);
     if (status != XHAL_STATUS_OK) {
       char reason[1024];
       snprintf(reason, sizeof reason, "%s", ocl_last_message());
-      status = ocl_error(XHAL_STATUS_INTERNAL, "operator kernel %s of %s: %s", name,
+      status = ocl_error(XHAL_STATUS_INTERNAL, "operator kernel %s of %s: %s", text,
                          ocl_op_program_sources[p].name, reason);
     }
   }
@@ -251,10 +272,12 @@ static size_t ocl_op_round_up(size_t n, size_t to) {
 }
 
 /* Sets args and enqueues kernel name of program p over global/local (dims
- * entries each) on stream; the event goes to ocl_stream_track. */
-static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, uint32_t slot,
-                              const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
-                              cl_uint dims, const size_t *global, const size_t *local) {
+ * entries each; local NULL lets the driver choose, shown as 0 in
+ * messages) on stream; the event goes to ocl_stream_track. */
+static int32_t ocl_op_enqueue_kernel(xhal_plugin_stream_t *stream, ocl_op_program_t p,
+                                     uint32_t slot, const ocl_op_kernel_name_t *name,
+                                     const ocl_op_arg_t *args, cl_uint arg_count, cl_uint dims,
+                                     const size_t *global, const size_t *local) {
   ocl_op_kernel_t *k = NULL;
   cl_kernel kernel = NULL;
   OCL_RETURN_IF_ERROR(ocl_op_kernel_get(stream->device, p, slot, name, &k, &kernel));
@@ -263,18 +286,29 @@ static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, 
   pthread_mutex_lock(&k->mutex);
   for (cl_uint i = 0; i < arg_count && status == XHAL_STATUS_OK; ++i) {
     status = ocl_check(clSetKernelArg(kernel, i, args[i].size, args[i].value),
-                       "clSetKernelArg(%s, argument %u, %zu bytes)", name, i, args[i].size);
+                       "clSetKernelArg(" OCL_OP_NAME_FORMAT ", argument %u, %zu bytes)",
+                       OCL_OP_NAME_ARGS(name), i, args[i].size);
   }
   if (status == XHAL_STATUS_OK) {
     status = ocl_check(
         clEnqueueNDRangeKernel(stream->queue, kernel, dims, NULL, global, local, 0, NULL, &event),
-        "clEnqueueNDRangeKernel(%s, global {%zu, %zu, %zu}, local {%zu, %zu, %zu})", name,
-        global[0], dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1, local[0],
-        dims > 1 ? local[1] : 1, dims > 2 ? local[2] : 1);
+        "clEnqueueNDRangeKernel(" OCL_OP_NAME_FORMAT ", global {%zu, %zu, %zu}, local {%zu, %zu, "
+        "%zu})",
+        OCL_OP_NAME_ARGS(name),
+        global[0], dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1, local ? local[0] : 0,
+        local && dims > 1 ? local[1] : 0, local && dims > 2 ? local[2] : 0);
   }
   pthread_mutex_unlock(&k->mutex);
   if (status == XHAL_STATUS_OK) ocl_stream_track(stream, event);
   return status;
+}
+
+/* ocl_op_enqueue_kernel for a kernel named by one string. */
+static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, uint32_t slot,
+                              const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
+                              cl_uint dims, const size_t *global, const size_t *local) {
+  const ocl_op_kernel_name_t parts = {name, NULL, NULL};
+  return ocl_op_enqueue_kernel(stream, p, slot, &parts, args, arg_count, dims, global, local);
 }
 
 /* Element offset of a view (its byte offset is a multiple of the size). */
@@ -310,72 +344,96 @@ enum {
   OCL_OP_SLOT_UNARY = 16, /* + 4 * op + dtype: 24 */
   OCL_OP_SLOT_COPY = 40,  /* + log2(size): 4 */
   OCL_OP_SLOT_CAST = 44,  /* + 4 * from + to: 16 */
-  OCL_OP_SLOT_END = 60
+  OCL_OP_SLOT_FLAT = 64,  /* + any of the above: the flat variant */
+  OCL_OP_SLOT_END = 124
 };
 static_assert(OCL_OP_SLOT_END <= OCL_OP_MAX_KERNELS, "eltwise kernel slots");
 
-/* Launch struct of an elementwise op over the plan's output and inputs. */
-static void ocl_op_nd_make(const xop_plan_t *plan, ocl_nd_t *s) {
-  xop_dims_t d;
-  xop_layout_eltwise(plan, &d);
+/* Launch struct of an elementwise op over its simplified iteration space
+ * d (xop_layout_eltwise). */
+static void ocl_op_nd_make(const xop_plan_t *plan, const xop_dims_t *d, ocl_nd_t *s) {
   memset(s, 0, sizeof *s);
-  s->rank = d.rank ? (cl_int)d.rank : 1;
+  s->rank = d->rank ? (cl_int)d->rank : 1;
   s->dims[0] = 1;
-  for (uint32_t k = 0; k < d.rank; ++k) {
-    s->dims[k] = d.dims[k];
-    for (uint32_t o = 0; o < d.sets; ++o) s->strides[o][k] = d.strides[o][k];
+  for (uint32_t k = 0; k < d->rank; ++k) {
+    s->dims[k] = d->dims[k];
+    for (uint32_t o = 0; o < d->sets; ++o) s->strides[o][k] = d->strides[o][k];
   }
   s->offsets[0] = ocl_op_offset(&plan->out);
   for (uint32_t i = 0; i < plan->input_count; ++i) s->offsets[1 + i] = ocl_op_offset(&plan->in[i]);
-  s->count = xop_dims_count(&d);
+  s->count = xop_dims_count(d);
 }
 
+/* Launch struct of the flat variant, for d of rank <= 1. */
+static void ocl_op_flat_make(const xop_plan_t *plan, const xop_dims_t *d, ocl_flat_t *f) {
+  memset(f, 0, sizeof *f);
+  f->offsets[0] = ocl_op_offset(&plan->out);
+  for (uint32_t i = 0; i < plan->input_count; ++i) f->offsets[1 + i] = ocl_op_offset(&plan->in[i]);
+  for (uint32_t o = 0; d->rank == 1 && o < d->sets; ++o) f->strides[o] = d->strides[o][0];
+}
+
+/* Enqueues kernel <base>_<suffix> (slot) of eltwise.cl, or its flat
+ * variant <base>_flat_<suffix> (slot + OCL_OP_SLOT_FLAT) when the
+ * iteration space simplifies to one dim: the flat kernel takes a 48-byte
+ * launch struct instead of 296, needs no index division and is launched
+ * over exactly the element count with the work-group size left to the
+ * driver (bench_opencl_dispatch measures what this saves on small ops). */
 static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
-                                  uint32_t slot, const char *name) {
-  ocl_nd_t s;
-  ocl_op_nd_make(plan, &s);
+                                  uint32_t slot, const char *base, const char *suffix) {
+  xop_dims_t d;
+  xop_layout_eltwise(plan, &d);
   ocl_op_arg_t args[4] = {OCL_OP_MEM(&plan->out)};
   cl_uint n = 1;
   for (uint32_t i = 0; i < plan->input_count; ++i)
     args[n++] = (ocl_op_arg_t)OCL_OP_MEM(&plan->in[i]);
+  if (d.rank <= 1) {
+    ocl_flat_t f;
+    ocl_op_flat_make(plan, &d, &f);
+    args[n++] = (ocl_op_arg_t){sizeof f, &f};
+    const size_t global = (size_t)xop_dims_count(&d);
+    const ocl_op_kernel_name_t name = {base, "_flat", suffix};
+    return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, OCL_OP_SLOT_FLAT + slot, &name, args, n,
+                                 1, &global, NULL);
+  }
+  ocl_nd_t s;
+  ocl_op_nd_make(plan, &d, &s);
   args[n++] = (ocl_op_arg_t){sizeof s, &s};
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  return ocl_op_enqueue(stream, OCL_OP_ELTWISE, slot, name, args, n, 1, &global, &local);
+  const ocl_op_kernel_name_t name = {base, NULL, suffix};
+  return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, slot, &name, args, n, 1, &global, &local);
 }
 
 static int32_t ocl_op_run_copy(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
   const uint64_t size = xop_dtype_size(plan->out.dtype);
   const uint32_t log2 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
-  char name[32];
-  snprintf(name, sizeof name, "copy_%u", (unsigned)size);
+  static const char *const sizes[4] = {"1", "2", "4", "8"};
   xop_plan_t copy = *plan;
   copy.input_count = 1;
-  return ocl_op_run_eltwise(stream, &copy, OCL_OP_SLOT_COPY + log2, name);
+  return ocl_op_run_eltwise(stream, &copy, OCL_OP_SLOT_COPY + log2, "copy", sizes[log2]);
 }
 
 static int32_t ocl_op_run_binary(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
   const uint32_t op = plan->op - XHAL_OP_ADD, d = ocl_op_dtype_index(plan->out.dtype);
-  char name[32];
-  snprintf(name, sizeof name, "%s_%s", ocl_op_binary_names[op], xop_dtype_name(plan->out.dtype));
-  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_BINARY + 4 * op + d, name);
+  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_BINARY + 4 * op + d,
+                            ocl_op_binary_names[op], xop_dtype_name(plan->out.dtype));
 }
 
 static int32_t ocl_op_run_unary(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
   uint32_t op = 0;
   while (op < 5 && ocl_op_unary_ops[op] != plan->op) ++op;
   const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
-  char name[32];
-  snprintf(name, sizeof name, "%s_%s", ocl_op_unary_names[op], xop_dtype_name(plan->out.dtype));
-  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_UNARY + 4 * op + d, name);
+  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_UNARY + 4 * op + d, ocl_op_unary_names[op],
+                            xop_dtype_name(plan->out.dtype));
 }
 
 static int32_t ocl_op_run_cast(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
   const uint32_t from = plan->in[0].dtype, to = plan->out.dtype;
   if (from == to) return ocl_op_run_copy(stream, plan);
-  char name[32];
-  snprintf(name, sizeof name, "cast_%s_%s", xop_dtype_name(from), xop_dtype_name(to));
+  char types[16];
+  snprintf(types, sizeof types, "%s_%s", xop_dtype_name(from), xop_dtype_name(to));
   return ocl_op_run_eltwise(
-      stream, plan, OCL_OP_SLOT_CAST + 4 * ocl_op_dtype_index(from) + ocl_op_dtype_index(to), name);
+      stream, plan, OCL_OP_SLOT_CAST + 4 * ocl_op_dtype_index(from) + ocl_op_dtype_index(to),
+      "cast", types);
 }
 
 /* ---- Reductions -------------------------------------------------------------------------- */

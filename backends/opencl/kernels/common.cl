@@ -122,3 +122,23 @@ typedef struct ocl_matmul {
   int brank;
   int has_c; /* C present and beta != 0 */
 } ocl_matmul_t;
+
+/* Flat launches: the iteration space simplified to at most one dim (dense,
+ * uniformly strided or broadcast operands). Element i of operand o is at
+ * offsets[o] + i * strides[o]; the launch's global size is exactly the
+ * element count, so the kernels need no bounds check and no division. */
+typedef struct ocl_flat {
+  long offsets[3];
+  long strides[3];
+} ocl_flat_t;
+
+/* The two launch shapes of the elementwise kernels: OCL_ARG_<kind> is the
+ * launch argument, OCL_OFFSETS_<kind> gives the operands' element offsets
+ * of work-item i (returning early past the end for nd). */
+#define OCL_ARG_nd const ocl_nd_t s
+#define OCL_ARG_flat const ocl_flat_t s
+#define OCL_OFFSETS_nd(i, n, off)                                                                  \
+  if ((i) >= s.count) return;                                                                      \
+  OCL_ND_OFFSETS(s, i, n, off)
+#define OCL_OFFSETS_flat(i, n, off)                                                                \
+  for (int o_ = 0; o_ < (n); ++o_) (off)[o_] = s.offsets[o_] + (i) * s.strides[o_]

@@ -22,13 +22,20 @@
    : (b) == -1 ? OCL_CAT2(WRAP, D)((OCL_CAT2(UT, D))0 - (OCL_CAT2(UT, D))(a))                      \
                : (a) / (b))
 
+/* Every kernel comes in two launch shapes (common.cl): NAME_D walks N-d
+ * views, NAME_flat_D views simplified to one dim. The *_KIND macros take
+ * the name with its trailing underscore already pasted on, so that a name
+ * that is also a builtin (exp, tanh: a macro in some OpenCL headers) is
+ * never expanded. */
 #define BINARY_KERNEL(NAME, D, EXPR)                                                               \
-  __kernel void NAME##_##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,       \
-                           __global const OCL_CAT2(ST, D) * b, const ocl_nd_t s) {                 \
+  BINARY_KERNEL_KIND(NAME##_, D, EXPR, nd)                                                         \
+  BINARY_KERNEL_KIND(NAME##_flat_, D, EXPR, flat)
+#define BINARY_KERNEL_KIND(NAME, D, EXPR, KIND)                                                    \
+  __kernel void NAME##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,          \
+                         __global const OCL_CAT2(ST, D) * b, OCL_ARG_##KIND) {                     \
     const long i = get_global_id(0);                                                               \
-    if (i >= s.count) return;                                                                      \
     long off[3];                                                                                   \
-    OCL_ND_OFFSETS(s, i, 3, off);                                                                  \
+    OCL_OFFSETS_##KIND(i, 3, off);                                                                 \
     const OCL_CAT2(CT, D) x0 = OCL_CAT2(LOAD, D)(a, off[1]);                                       \
     const OCL_CAT2(CT, D) x1 = OCL_CAT2(LOAD, D)(b, off[2]);                                       \
     OCL_CAT2(STORE, D)(y, off[0], EXPR);                                                           \
@@ -72,12 +79,14 @@ inline float ocl_sigmoid(float x) {
 #define RELU_INT(D, x) ((x) > 0 ? (x) : 0)
 
 #define UNARY_KERNEL(NAME, D, EXPR)                                                                \
-  __kernel void NAME##_##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,       \
-                           const ocl_nd_t s) {                                                     \
+  UNARY_KERNEL_KIND(NAME##_, D, EXPR, nd)                                                          \
+  UNARY_KERNEL_KIND(NAME##_flat_, D, EXPR, flat)
+#define UNARY_KERNEL_KIND(NAME, D, EXPR, KIND)                                                     \
+  __kernel void NAME##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,          \
+                         OCL_ARG_##KIND) {                                                         \
     const long i = get_global_id(0);                                                               \
-    if (i >= s.count) return;                                                                      \
     long off[2];                                                                                   \
-    OCL_ND_OFFSETS(s, i, 2, off);                                                                  \
+    OCL_OFFSETS_##KIND(i, 2, off);                                                                 \
     const OCL_CAT2(CT, D) x = OCL_CAT2(LOAD, D)(a, off[1]);                                        \
     OCL_CAT2(STORE, D)(y, off[0], EXPR);                                                           \
   }
@@ -101,11 +110,13 @@ UNARY_INT(i64)
 
 /* ---- Copy: bits of any dtype, by element size ---------------------------------------- */
 #define COPY_KERNEL(SIZE, T)                                                                       \
-  __kernel void copy_##SIZE(__global T *y, __global const T *a, const ocl_nd_t s) {                \
+  COPY_KERNEL_KIND(copy, SIZE, T, nd)                                                              \
+  COPY_KERNEL_KIND(copy_flat, SIZE, T, flat)
+#define COPY_KERNEL_KIND(NAME, SIZE, T, KIND)                                                      \
+  __kernel void NAME##_##SIZE(__global T *y, __global const T *a, OCL_ARG_##KIND) {                \
     const long i = get_global_id(0);                                                               \
-    if (i >= s.count) return;                                                                      \
     long off[2];                                                                                   \
-    OCL_ND_OFFSETS(s, i, 2, off);                                                                  \
+    OCL_OFFSETS_##KIND(i, 2, off);                                                                 \
     y[off[0]] = a[off[1]];                                                                         \
   }
 
@@ -148,12 +159,14 @@ inline long ocl_float_to_i64(float x) {
 #define CVT_i64_i32(x) as_int((uint)(ulong)(x))
 
 #define CAST_KERNEL(S, D)                                                                          \
-  __kernel void cast_##S##_##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, S) * a,   \
-                               const ocl_nd_t s) {                                                 \
+  CAST_KERNEL_KIND(cast, S, D, nd)                                                                 \
+  CAST_KERNEL_KIND(cast_flat, S, D, flat)
+#define CAST_KERNEL_KIND(NAME, S, D, KIND)                                                         \
+  __kernel void NAME##_##S##_##D(__global OCL_CAT2(ST, D) * y,                                     \
+                                 __global const OCL_CAT2(ST, S) * a, OCL_ARG_##KIND) {             \
     const long i = get_global_id(0);                                                               \
-    if (i >= s.count) return;                                                                      \
     long off[2];                                                                                   \
-    OCL_ND_OFFSETS(s, i, 2, off);                                                                  \
+    OCL_OFFSETS_##KIND(i, 2, off);                                                                 \
     const OCL_CAT2(CT, S) x = OCL_CAT2(LOAD, S)(a, off[1]);                                        \
     OCL_CAT2(STORE, D)(y, off[0], OCL_CAT3(CVT, S, D)(x));                                         \
   }
