@@ -34,16 +34,26 @@ typedef struct ops_exec {
   xhal_device_t *device;
   xhal_stream_t *stream;
   uint32_t input_count;
-  conf_tensor_t in[3];
+  conf_tensor_t in[OPS_MAX_INPUTS];
   conf_tensor_t out;
-  xhal_tensor_t in_views[3];
+  xhal_tensor_t in_views[OPS_MAX_INPUTS];
   xhal_attr_t attrs[OPS_MAX_ATTRS];
   uint32_t attr_count;
   ref_attrs_t ref_attrs;
-  ref_tensor_t ref_in[3];
+  ref_tensor_t ref_in[OPS_MAX_INPUTS];
   ref_tensor_t ref_out;
   char err[256];
+  /* Outputs after the first (Split): output k is more_out[k - 1]. */
+  uint32_t output_count;
+  conf_tensor_t more_out[OPS_MAX_OUTPUTS - 1];
+  ref_tensor_t ref_more_out[OPS_MAX_OUTPUTS - 1];
+  xhal_tensor_t out_views[OPS_MAX_OUTPUTS];
 } ops_exec_t;
+
+/* Ops whose values are moved as raw bits (any dtype, bit-exact). */
+static int ops_is_raw(uint32_t op) {
+  return op == XHAL_OP_COPY || ref_shape_is_op((xhal_op_t)op);
+}
 
 /* ---- Helpers shared with the family files ---------------------------------- */
 ref_shape_t ops_shape(uint32_t rank, ...) {
@@ -77,6 +87,15 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_REDUCE_MEAN: return "reduce_mean";
   case XHAL_OP_TRANSPOSE: return "transpose";
   case XHAL_OP_CAST: return "cast";
+  case XHAL_OP_RESHAPE: return "reshape";
+  case XHAL_OP_FLATTEN: return "flatten";
+  case XHAL_OP_SQUEEZE: return "squeeze";
+  case XHAL_OP_UNSQUEEZE: return "unsqueeze";
+  case XHAL_OP_CONCAT: return "concat";
+  case XHAL_OP_SPLIT: return "split";
+  case XHAL_OP_SLICE: return "slice";
+  case XHAL_OP_EXPAND: return "expand";
+  case XHAL_OP_TILE: return "tile";
   default: return "unknown";
   }
 }
@@ -117,7 +136,7 @@ void ops_apply_variant(ops_case_t *c, ops_variant_t variant) {
     case OPS_VAR_MIXED: {
       static const uint8_t mix[3] = {CONF_LAYOUT_GAPPED, CONF_LAYOUT_REVERSED,
                                      CONF_LAYOUT_SWAP_LAST2};
-      t->layout = mix[k];
+      t->layout = mix[k % 3];
       t->offset = (uint8_t)(k != 1);
       break;
     }
@@ -218,6 +237,50 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
     r->has_to = 1;
     r->to = s->to;
   }
+  if (s->present & OPS_ATTR_SHAPE) {
+    ops_push_attr(x, "shape", XHAL_ATTR_INTS, 0, 0, s->shape_count,
+                  s->shape_count ? s->shape : no_ints);
+  }
+  if (s->present & (OPS_ATTR_SHAPE | OPS_ATTR_SHAPE_REF_ONLY)) {
+    r->shape.has = 1;
+    r->shape.count = s->shape_count;
+    memcpy(r->shape.v, s->shape, sizeof r->shape.v);
+  }
+  if (s->present & OPS_ATTR_ALLOWZERO) {
+    ops_push_attr(x, "allowzero", XHAL_ATTR_INT, s->allowzero, 0, 0, NULL);
+    r->allowzero = s->allowzero;
+  }
+  if (s->present & OPS_ATTR_SPLIT) {
+    ops_push_attr(x, "split", XHAL_ATTR_INTS, 0, 0, s->split_count,
+                  s->split_count ? s->split : no_ints);
+    r->split.has = 1;
+    r->split.count = s->split_count;
+    memcpy(r->split.v, s->split, sizeof r->split.v);
+  }
+  const struct {
+    uint32_t bit;
+    const char *name;
+    const int64_t *v;
+    ref_ints_t *ref;
+  } slice[3] = {{OPS_ATTR_STARTS, "starts", s->starts, &r->starts},
+                {OPS_ATTR_ENDS, "ends", s->ends, &r->ends},
+                {OPS_ATTR_STEPS, "steps", s->steps, &r->steps}};
+  for (int k = 0; k < 3; k++) {
+    if (!(s->present & slice[k].bit)) continue;
+    ops_push_attr(x, slice[k].name, XHAL_ATTR_INTS, 0, 0, s->slice_count,
+                  s->slice_count ? slice[k].v : no_ints);
+    slice[k].ref->has = 1;
+    slice[k].ref->count = s->slice_count;
+    memcpy(slice[k].ref->v, slice[k].v, sizeof slice[k].ref->v);
+  }
+  if (s->present & OPS_ATTR_REPEATS) {
+    ops_push_attr(x, "repeats", XHAL_ATTR_INTS, 0, 0, s->repeats_count,
+                  s->repeats_count ? s->repeats : no_ints);
+    r->repeats.has = 1;
+    r->repeats.count = s->repeats_count;
+    memcpy(r->repeats.v, s->repeats, sizeof r->repeats.v);
+  }
+  r->output_count = x->c ? x->c->output_count : 0;
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -298,19 +361,23 @@ static void ops_exec_free(ops_exec_t *x) {
   /* The stream first: destroying it waits for work that uses the buffers. */
   if (x->stream != NULL) xhal_stream_destroy(x->stream);
   x->stream = NULL;
-  for (uint32_t k = 0; k < 3; k++) {
+  for (uint32_t k = 0; k < OPS_MAX_INPUTS; k++) {
     conf_tensor_free(&x->in[k]);
     ref_tensor_deinit(&x->ref_in[k]);
   }
   conf_tensor_free(&x->out);
   ref_tensor_deinit(&x->ref_out);
+  for (uint32_t k = 0; k + 1 < OPS_MAX_OUTPUTS; k++) {
+    conf_tensor_free(&x->more_out[k]);
+    ref_tensor_deinit(&x->ref_more_out[k]);
+  }
 }
 
 /* Plans the views of the call (no buffers) and infers the output.
  * Returns 0, or -1 with x->err set when the reference rejects the call. */
 static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
-  ref_shape_t shapes[3];
-  xhal_dtype_t dtypes[3];
+  ref_shape_t shapes[OPS_MAX_INPUTS];
+  xhal_dtype_t dtypes[OPS_MAX_INPUTS];
   uint32_t input_count = c->input_count;
   x->input_count = input_count;
   for (uint32_t k = 0; k < input_count; k++) {
@@ -325,13 +392,25 @@ static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
                    &out_dtype, x->err, sizeof x->err) != 0)
     return -1;
   conf_tensor_plan(&x->out, out_dtype, &out_shape, (conf_layout_t)c->out_layout, c->out_offset);
+  x->output_count = c->output_count > 1 ? c->output_count : 1;
+  if (x->output_count > 1) {
+    ref_shape_t outs[REF_SHAPE_MAX_OUTPUTS];
+    if (ref_shape_infer((xhal_op_t)c->op, input_count, shapes, &x->ref_attrs, outs, x->err,
+                        sizeof x->err) != 0)
+      return -1;
+    for (uint32_t k = 1; k < x->output_count; k++)
+      conf_tensor_plan(&x->more_out[k - 1], out_dtype, &outs[k], (conf_layout_t)c->out_layout,
+                       c->out_offset);
+  }
   return 0;
 }
 
 static xhal_op_call_t ops_call(ops_exec_t *x) {
   for (uint32_t k = 0; k < x->input_count; k++) x->in_views[k] = x->in[k].view;
+  x->out_views[0] = x->out.view;
+  for (uint32_t k = 1; k < x->output_count; k++) x->out_views[k] = x->more_out[k - 1].view;
   xhal_op_call_t call = {(xhal_op_t)x->c->op, x->attr_count, x->attrs, x->input_count,
-                         x->in_views, 1, &x->out.view};
+                         x->in_views, x->output_count, x->out_views};
   return call;
 }
 
@@ -341,11 +420,17 @@ static conf_result_t ops_alloc_and_fill(ops_exec_t *x) {
     xhal_status_t s = conf_tensor_alloc(&x->in[k], x->device);
     if (s != XHAL_STATUS_OK) return conf_fail_status(run, "xhal_buffer_create (input)", s);
     ops_gen_ctx_t g = {run, k, &x->c->in[k].gen, x->in[k].view.dtype};
-    conf_tensor_fill(&x->in[k], x->c->op == XHAL_OP_COPY, ops_gen_slot, &g);
+    conf_tensor_fill(&x->in[k], ops_is_raw(x->c->op), ops_gen_slot, &g);
   }
   xhal_status_t s = conf_tensor_alloc(&x->out, x->device);
   if (s != XHAL_STATUS_OK) return conf_fail_status(run, "xhal_buffer_create (output)", s);
   if (conf_tensor_fill_canary(&x->out) != 0) return conf_fail(run, "out of host memory");
+  for (uint32_t k = 1; k < x->output_count; k++) {
+    s = conf_tensor_alloc(&x->more_out[k - 1], x->device);
+    if (s != XHAL_STATUS_OK) return conf_fail_status(run, "xhal_buffer_create (output)", s);
+    if (conf_tensor_fill_canary(&x->more_out[k - 1]) != 0)
+      return conf_fail(run, "out of host memory");
+  }
   s = xhal_stream_create(x->device, &x->stream);
   if (s != XHAL_STATUS_OK) return conf_fail_status(run, "xhal_stream_create", s);
   for (uint32_t k = 0; k < x->input_count; k++) {
@@ -354,6 +439,10 @@ static conf_result_t ops_alloc_and_fill(ops_exec_t *x) {
   }
   s = conf_tensor_upload(x->stream, &x->out);
   if (s != XHAL_STATUS_OK) return conf_fail_status(run, "xhal_copy_to_buffer (output)", s);
+  for (uint32_t k = 1; k < x->output_count; k++) {
+    s = conf_tensor_upload(x->stream, &x->more_out[k - 1]);
+    if (s != XHAL_STATUS_OK) return conf_fail_status(run, "xhal_copy_to_buffer (output)", s);
+  }
   return CONF_PASS;
 }
 
@@ -364,6 +453,10 @@ static conf_result_t ops_read_back(ops_exec_t *x, const char *after) {
   if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, after, s);
   s = conf_tensor_download(x->stream, &x->out);
   if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, "xhal_copy_from_buffer", s);
+  for (uint32_t k = 1; k < x->output_count; k++) {
+    s = conf_tensor_download(x->stream, &x->more_out[k - 1]);
+    if (s != XHAL_STATUS_OK) return conf_fail_status(x->run, "xhal_copy_from_buffer", s);
+  }
   for (uint32_t k = 0; k < x->input_count; k++) {
     conf_tensor_t *t = &x->in[k];
     t->canary = malloc((size_t)t->bytes);
@@ -426,12 +519,25 @@ static conf_result_t ops_run_valid(ops_exec_t *x) {
     return r;
   }
   for (uint32_t k = 0; k < x->input_count; k++)
-    if (conf_tensor_gather(&x->in[k], c->op == XHAL_OP_COPY, &x->ref_in[k]) != 0)
+    if (conf_tensor_gather(&x->in[k], ops_is_raw(c->op), &x->ref_in[k]) != 0)
       return conf_fail(run, "out of host memory for the reference");
-  if (ref_op_compute((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs, &x->ref_out,
-                     x->err, sizeof x->err) != 0)
+  if (x->output_count > 1) {
+    ref_tensor_t outs[REF_SHAPE_MAX_OUTPUTS];
+    if (ref_shape_compute((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs, outs,
+                          x->err, sizeof x->err) != 0)
+      return conf_fail(run, "suite error: reference failed: %s", x->err);
+    x->ref_out = outs[0];
+    for (uint32_t k = 1; k < x->output_count; k++) x->ref_more_out[k - 1] = outs[k];
+  } else if (ref_op_compute((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs,
+                            &x->ref_out, x->err, sizeof x->err) != 0) {
     return conf_fail(run, "suite error: reference failed: %s", x->err);
+  }
   r = conf_tensor_compare(run, (xhal_op_t)c->op, &x->out, &x->ref_out, ops_describe_inputs, x);
+  for (uint32_t k = 1; k < x->output_count && r == CONF_PASS; k++) {
+    r = conf_tensor_compare(run, (xhal_op_t)c->op, &x->more_out[k - 1], &x->ref_more_out[k - 1],
+                            NULL, NULL);
+    if (r != CONF_PASS) conf_note(run, "\n  (output %u of the call)", k);
+  }
   if (r != CONF_PASS) ops_describe_call(x, &call);
   return r;
 }
@@ -564,7 +670,10 @@ static conf_result_t ops_run_invalid(ops_exec_t *x) {
   if (r != CONF_PASS) return r;
   r = ops_check_inputs(x);
   if (r != CONF_PASS) return r;
-  return conf_tensor_check_untouched(run, "output of the rejected call", &x->out, 1);
+  r = conf_tensor_check_untouched(run, "output of the rejected call", &x->out, 1);
+  for (uint32_t k = 1; k < x->output_count && r == CONF_PASS; k++)
+    r = conf_tensor_check_untouched(run, "output of the rejected call", &x->more_out[k - 1], 1);
+  return r;
 }
 
 conf_result_t ops_case_run(conf_run_t *run, const void *params) {
@@ -589,4 +698,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_reduce(registry);
   ops_register_layout(registry);
   ops_register_invalid(registry);
+  ops_register_shape(registry);
 }

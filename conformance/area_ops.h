@@ -72,7 +72,21 @@ enum {
   OPS_ATTR_ALPHA = 1u << 7,
   OPS_ATTR_BETA = 1u << 8,
   OPS_ATTR_TO = 1u << 9,
+  /* Data-movement ops (area_ops_shape.c). */
+  OPS_ATTR_SHAPE = 1u << 10,        /* Reshape/Expand shape, sent to xhal */
+  OPS_ATTR_SHAPE_REF_ONLY = 1u << 11, /* shape given to the reference only */
+  OPS_ATTR_ALLOWZERO = 1u << 12,
+  OPS_ATTR_SPLIT = 1u << 13,
+  OPS_ATTR_STARTS = 1u << 14,
+  OPS_ATTR_ENDS = 1u << 15,
+  OPS_ATTR_STEPS = 1u << 16,
+  OPS_ATTR_REPEATS = 1u << 17,
 };
+
+/* Inputs and outputs of one case (Concat has up to 8 inputs, Split up to 8
+ * outputs). */
+#define OPS_MAX_INPUTS 8
+#define OPS_MAX_OUTPUTS 8
 
 typedef struct ops_attrs {
   uint32_t present; /* OPS_ATTR_* */
@@ -88,6 +102,17 @@ typedef struct ops_attrs {
   double alpha;
   double beta;
   int64_t to;
+  uint32_t shape_count; /* Reshape, Expand */
+  int64_t shape[XHAL_MAX_RANK];
+  int64_t allowzero;
+  uint32_t split_count; /* Split */
+  int64_t split[XHAL_MAX_RANK];
+  uint32_t slice_count; /* Slice: entries of starts, ends and steps */
+  int64_t starts[XHAL_MAX_RANK];
+  int64_t ends[XHAL_MAX_RANK];
+  int64_t steps[XHAL_MAX_RANK];
+  uint32_t repeats_count; /* Tile */
+  int64_t repeats[XHAL_MAX_RANK];
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -108,7 +133,7 @@ typedef struct ops_case {
   uint32_t op;    /* xhal_op_t */
   uint32_t dtype; /* dtype of the inputs */
   uint32_t input_count;
-  ops_tspec_t in[3];
+  ops_tspec_t in[OPS_MAX_INPUTS];
   uint8_t out_layout; /* conf_layout_t */
   uint8_t out_offset;
   ops_attrs_t attrs;
@@ -116,6 +141,7 @@ typedef struct ops_case {
   ops_attrs_t bad_attrs;
   uint32_t bad_input; /* OPS_INVALID_INPUT_SHAPE: which input gets bad_shape */
   ref_shape_t bad_shape;
+  uint32_t output_count; /* Split: outputs (0 means 1) */
 } ops_case_t;
 
 /* Layout variants applied to every tensor of a case (name suffixes). */
@@ -164,6 +190,7 @@ void ops_register_linalg(conf_registry_t *registry);
 void ops_register_reduce(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
+void ops_register_shape(conf_registry_t *registry);
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

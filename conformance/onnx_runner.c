@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ref_ops.h"
+
 /* A value of the graph: its type and shape, where its data is, and its
  * device copy once a node needs it. */
 typedef struct onnx_value {
@@ -36,7 +38,9 @@ typedef struct onnx_exec {
 /* Inputs ONNX passes as tensors but xhal takes as attributes: (op, input
  * index) -> attribute name. xhal's reductions take `axes` as an INTS
  * attribute, while ONNX moved it to input 1 (ReduceSum in opset 13, the
- * other reductions in opset 18). Only constant inputs can be converted. */
+ * other reductions in opset 18), and the data-movement ops' shapes, axes,
+ * repeats, split sizes and slice bounds. Only inputs whose values the host
+ * knows (constants and graph inputs) can be converted. */
 typedef struct onnx_attr_input {
   const char *op_type;
   uint32_t input;
@@ -48,6 +52,10 @@ static const onnx_attr_input_t onnx_attr_inputs[] = {
     {"ReduceMin", 1, "axes"},     {"ReduceProd", 1, "axes"},      {"ReduceL1", 1, "axes"},
     {"ReduceL2", 1, "axes"},      {"ReduceLogSum", 1, "axes"},    {"ReduceLogSumExp", 1, "axes"},
     {"ReduceSumSquare", 1, "axes"},
+    {"Reshape", 1, "shape"},      {"Squeeze", 1, "axes"},         {"Unsqueeze", 1, "axes"},
+    {"Expand", 1, "shape"},       {"Tile", 1, "repeats"},         {"Split", 1, "split"},
+    {"Slice", 1, "starts"},       {"Slice", 2, "ends"},           {"Slice", 3, "axes"},
+    {"Slice", 4, "steps"},
 };
 
 static const char *onnx_attr_input_name(const char *op_type, uint32_t input) {
@@ -486,12 +494,15 @@ static int onnx_graph_output_index(const xhal__onnx_model_t *model, const char *
   return -1;
 }
 
+/* Outputs of one node: Split has up to 8, every other xhal op one. */
+#define ONNX_MAX_OUTPUTS 8
+
 /* What one node's call is built from; freed by onnx_node_call_free. */
 typedef struct onnx_node_call {
   xhal_op_call_t call;
   xhal_attr_t *attrs;
   xhal_tensor_t *inputs;
-  xhal_tensor_t outputs[1];
+  xhal_tensor_t outputs[ONNX_MAX_OUTPUTS];
   onnx_value_t **in_values;
   int64_t **converted; /* INTS storage of converted inputs */
   uint32_t converted_count;
@@ -509,10 +520,10 @@ static void onnx_node_call_free(onnx_node_call_t *c) {
 static conf_result_t onnx_convert_input(onnx_exec_t *x, const char *label, uint32_t k,
                                         const char *attr_name, const onnx_value_t *v,
                                         onnx_node_call_t *c) {
-  if (!v->constant) {
+  if (!v->host) {
     return conf_not_applicable(x->run,
                                "%s: input %u '%s' is a run-time value, but xhal takes '%s' as an "
-                               "attribute (only constant inputs are converted)",
+                               "attribute (only constants and graph inputs are converted)",
                                label, k, v->name, attr_name);
   }
   if (onnx_call_attr(&c->call, attr_name)) {
@@ -587,51 +598,132 @@ static conf_result_t onnx_node_inputs(onnx_exec_t *x, const char *label,
   return CONF_PASS;
 }
 
-/* Chooses the output's dtype and shape: the expected tensor's for a graph
+/* An INTS attribute of at most XHAL_MAX_RANK entries into the reference's
+ * form; -1 if longer. */
+static int onnx_ref_ints(const xhal_attr_t *a, ref_ints_t *out) {
+  if (a->type != XHAL_ATTR_INTS || a->count > XHAL_MAX_RANK) return -1;
+  out->has = 1;
+  out->count = a->count;
+  for (uint32_t k = 0; k < a->count; ++k) out->v[k] = a->ints[k];
+  return 0;
+}
+
+/* The outputs of a data-movement op, from the conformance reference's
+ * shape inference (ref_shape.c). Returns 0, or -1 with the reason. */
+static int onnx_infer_shape_op(const xhal_op_call_t *call, uint32_t outputs, xhal_tensor_t *out,
+                               char *why, size_t why_size) {
+  ref_attrs_t a;
+  ref_attrs_init(&a);
+  a.output_count = outputs;
+  ref_shape_t shapes[REF_SHAPE_MAX_INPUTS], outs[REF_SHAPE_MAX_OUTPUTS];
+  if (!call->input_count || call->input_count > REF_SHAPE_MAX_INPUTS) {
+    snprintf(why, why_size, "%s with %u inputs", xhal_op_name(call->op), call->input_count);
+    return -1;
+  }
+  for (uint32_t k = 0; k < call->input_count; ++k) {
+    shapes[k].rank = call->inputs[k].rank;
+    memcpy(shapes[k].dims, call->inputs[k].dims, sizeof shapes[k].dims);
+  }
+  int bad = 0;
+  for (uint32_t i = 0; i < call->attr_count && !bad; ++i) {
+    const xhal_attr_t *t = &call->attrs[i];
+    ref_ints_t axes = {0, 0, {0}};
+    if (strcmp(t->name, "axis") == 0) {
+      a.has_axis = 1;
+      a.axis = t->i;
+    } else if (strcmp(t->name, "axes") == 0) {
+      bad = onnx_ref_ints(t, &axes);
+      a.has_axes = 1;
+      a.axes_count = axes.count;
+      memcpy(a.axes, axes.v, sizeof a.axes);
+    } else if (strcmp(t->name, "allowzero") == 0) {
+      a.allowzero = t->i;
+    } else if (strcmp(t->name, "shape") == 0) {
+      bad = onnx_ref_ints(t, &a.shape);
+    } else if (strcmp(t->name, "split") == 0) {
+      bad = onnx_ref_ints(t, &a.split);
+    } else if (strcmp(t->name, "starts") == 0) {
+      bad = onnx_ref_ints(t, &a.starts);
+    } else if (strcmp(t->name, "ends") == 0) {
+      bad = onnx_ref_ints(t, &a.ends);
+    } else if (strcmp(t->name, "steps") == 0) {
+      bad = onnx_ref_ints(t, &a.steps);
+    } else if (strcmp(t->name, "repeats") == 0) {
+      bad = onnx_ref_ints(t, &a.repeats);
+    }
+    if (bad) snprintf(why, why_size, "attribute '%s' is not a list of at most %d integers",
+                      t->name, XHAL_MAX_RANK);
+  }
+  if (bad) return -1;
+  if (ref_shape_infer(call->op, call->input_count, shapes, &a, outs, why, why_size) != 0)
+    return -1;
+  for (uint32_t j = 0; j < outputs; ++j) {
+    memset(&out[j], 0, sizeof out[j]);
+    out[j].dtype = call->inputs[0].dtype;
+    out[j].rank = outs[j].rank;
+    memcpy(out[j].dims, outs[j].dims, sizeof out[j].dims);
+  }
+  return 0;
+}
+
+/* Chooses each output's dtype and shape: the expected tensor's for a graph
  * output, ONNX shape inference otherwise. */
 static conf_result_t onnx_node_output(onnx_exec_t *x, const char *label,
                                       const xhal__onnx_node_t *node, onnx_node_call_t *c) {
   uint32_t outputs = node->output_count;
   while (outputs && !*node->outputs[outputs - 1]) outputs--;
-  if (outputs != 1 || !*node->outputs[0]) {
-    return conf_not_applicable(x->run, "%s has %u outputs; xhal operators have one", label,
-                               outputs);
+  const uint32_t most = c->call.op == XHAL_OP_SPLIT ? ONNX_MAX_OUTPUTS : 1;
+  if (outputs < 1 || outputs > most) {
+    return conf_not_applicable(x->run, "%s has %u outputs; this xhal operator has %s", label,
+                               outputs, most == 1 ? "one" : "1 to 8");
   }
-  c->call.output_count = 1;
+  for (uint32_t j = 0; j < outputs; ++j) {
+    if (!*node->outputs[j]) {
+      return conf_not_applicable(x->run, "%s: output %u is omitted; xhal writes every output",
+                                 label, j);
+    }
+  }
+  c->call.output_count = outputs;
   c->call.outputs = c->outputs;
   char why[256];
-  xhal_tensor_t inferred;
-  int inferable = onnx_infer(&c->call, &inferred, why, sizeof why) == 0;
-  int j = onnx_graph_output_index(x->model, node->outputs[0]);
-  if (j >= 0) {
+  xhal_tensor_t inferred[ONNX_MAX_OUTPUTS];
+  int inferable = ref_shape_is_op(c->call.op)
+                      ? onnx_infer_shape_op(&c->call, outputs, inferred, why, sizeof why) == 0
+                      : onnx_infer(&c->call, &inferred[0], why, sizeof why) == 0;
+  for (uint32_t o = 0; o < outputs; ++o) {
+    const char *name = node->outputs[o];
+    int j = onnx_graph_output_index(x->model, name);
+    if (j < 0) {
+      if (!inferable) {
+        return conf_not_applicable(x->run,
+                                   "%s: cannot infer the shape of intermediate value '%s': %s",
+                                   label, name, why);
+      }
+      c->outputs[o] =
+          xhal_tensor_contiguous(NULL, inferred[o].dtype, inferred[o].rank, inferred[o].dims, 0);
+      continue;
+    }
     const xhal__onnx_tensor_t *e = &x->expected[j];
     if (e->rank > XHAL_MAX_RANK) {
       return conf_not_applicable(x->run, "%s: output '%s' has rank %u; xhal tensors hold at "
                                          "most %d",
-                                 label, node->outputs[0], e->rank, XHAL_MAX_RANK);
+                                 label, name, e->rank, XHAL_MAX_RANK);
     }
-    c->outputs[0] = xhal_tensor_contiguous(NULL, e->dtype, e->rank, e->dims, 0);
+    c->outputs[o] = xhal_tensor_contiguous(NULL, e->dtype, e->rank, e->dims, 0);
     /* Where ONNX shape inference knows the answer, the expected tensor must
      * agree: otherwise the test data, not the backend, is wrong. */
-    int agree = !inferable || (inferred.dtype == e->dtype && inferred.rank == e->rank);
-    for (uint32_t d = 0; agree && inferable && d < e->rank; ++d) {
-      agree = inferred.dims[d] == e->dims[d];
-    }
+    const xhal_tensor_t *g = &inferred[o];
+    int agree = !inferable || (g->dtype == e->dtype && g->rank == e->rank);
+    for (uint32_t d = 0; agree && inferable && d < e->rank; ++d) agree = g->dims[d] == e->dims[d];
     if (!agree) {
       char want[128], got[128];
       onnx_shape_append(want, sizeof want, 0, e->dtype, e->rank, e->dims);
-      onnx_shape_append(got, sizeof got, 0, inferred.dtype, inferred.rank, inferred.dims);
+      onnx_shape_append(got, sizeof got, 0, g->dtype, g->rank, g->dims);
       return conf_fail(x->run, "broken test directory (not a backend defect): %s: the expected "
                                "graph output '%s' is %s, but ONNX shape inference gives %s",
-                       label, node->outputs[0], want, got);
+                       label, name, want, got);
     }
-    return CONF_PASS;
   }
-  if (!inferable) {
-    return conf_not_applicable(x->run, "%s: cannot infer the shape of intermediate value '%s': %s",
-                               label, node->outputs[0], why);
-  }
-  c->outputs[0] = xhal_tensor_contiguous(NULL, inferred.dtype, inferred.rank, inferred.dims, 0);
   return CONF_PASS;
 }
 
@@ -655,13 +747,15 @@ static conf_result_t onnx_node_launch(onnx_exec_t *x, const char *label,
     if (result != CONF_PASS) return result;
     c->inputs[i].buffer = c->in_values[i]->buffer;
   }
-  onnx_value_t *out;
-  const xhal_tensor_t *o = &c->outputs[0];
-  conf_result_t result = onnx_value_add(x, node->outputs[0], o->dtype, o->rank, o->dims, NULL, 0,
-                                        &out);
-  if (result == CONF_PASS) result = onnx_value_buffer(x, out);
-  if (result != CONF_PASS) return result;
-  c->outputs[0].buffer = out->buffer;
+  for (uint32_t j = 0; j < c->call.output_count; ++j) {
+    onnx_value_t *out;
+    const xhal_tensor_t *o = &c->outputs[j];
+    conf_result_t result = onnx_value_add(x, node->outputs[j], o->dtype, o->rank, o->dims, NULL,
+                                          0, &out);
+    if (result == CONF_PASS) result = onnx_value_buffer(x, out);
+    if (result != CONF_PASS) return result;
+    c->outputs[j].buffer = out->buffer;
+  }
   status = xhal_op_launch(x->stream, &c->call);
   if (status == XHAL_STATUS_OK) status = xhal_stream_synchronize(x->stream);
   if (status != XHAL_STATUS_OK) {

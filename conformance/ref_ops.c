@@ -64,6 +64,24 @@ static uint32_t ref_fixed_input_count(xhal_op_t op) {
 int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
                  const xhal_dtype_t *dtypes, const ref_attrs_t *attrs, ref_shape_t *out_shape,
                  xhal_dtype_t *out_dtype, char *err, size_t err_size) {
+  if (ref_shape_is_op(op)) {
+    ref_shape_t outs[REF_SHAPE_MAX_OUTPUTS];
+    if (input_count == 0 || input_count > REF_SHAPE_MAX_INPUTS) {
+      snprintf(err, err_size, "%u inputs", input_count);
+      return -1;
+    }
+    for (uint32_t k = 1; k < input_count; k++) {
+      if (dtypes[k] != dtypes[0]) {
+        snprintf(err, err_size, "input %u is %s, input 0 is %s", k, ref_dtype_name(dtypes[k]),
+                 ref_dtype_name(dtypes[0]));
+        return -1;
+      }
+    }
+    if (ref_shape_infer(op, input_count, shapes, attrs, outs, err, err_size) != 0) return -1;
+    *out_shape = outs[0];
+    *out_dtype = dtypes[0];
+    return 0;
+  }
   uint32_t want = ref_fixed_input_count(op);
   if ((want && input_count != want) || input_count == 0) {
     snprintf(err, err_size, "%u inputs, the op takes %u", input_count, want ? want : 2);
@@ -112,9 +130,17 @@ static int ref_has_scale(xhal_op_t op) {
 
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                    const ref_attrs_t *attrs, ref_tensor_t *out, char *err, size_t err_size) {
+  memset(out, 0, sizeof *out);
+  if (ref_shape_is_op(op)) {
+    ref_tensor_t outs[REF_SHAPE_MAX_OUTPUTS];
+    if (ref_shape_compute(op, input_count, inputs, attrs, outs, err, err_size) != 0) return -1;
+    uint32_t n = op == XHAL_OP_SPLIT && attrs->output_count ? attrs->output_count : 1;
+    *out = outs[0];
+    for (uint32_t k = 1; k < n; k++) ref_tensor_deinit(&outs[k]);
+    return 0;
+  }
   ref_shape_t shapes[3];
   xhal_dtype_t dtypes[3];
-  memset(out, 0, sizeof *out);
   if (input_count > 3) {
     snprintf(err, err_size, "too many inputs (%u)", input_count);
     return -1;

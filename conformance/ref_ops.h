@@ -20,6 +20,13 @@
 
 #include "ref_tensor.h"
 
+/* An optional INTS attribute of at most XHAL_MAX_RANK entries. */
+typedef struct ref_ints {
+  int has;
+  uint32_t count;
+  int64_t v[XHAL_MAX_RANK];
+} ref_ints_t;
+
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
 typedef struct ref_attrs {
   int has_axis;  /* Softmax: axis (default -1) */
@@ -38,6 +45,16 @@ typedef struct ref_attrs {
   double beta;
   int has_to; /* Cast: to (required), an xhal_dtype_t value */
   int64_t to;
+  /* Data-movement ops (ref_shape.c). axis: Concat (required), Flatten
+   * (default 1), Split (default 0); axes: Squeeze, Unsqueeze, Slice. */
+  ref_ints_t shape;    /* Reshape (required here: the reference needs the target), Expand */
+  int64_t allowzero;   /* Reshape, default 0 */
+  ref_ints_t split;    /* Split: part sizes (absent: equal parts) */
+  uint32_t output_count; /* Split: number of outputs (0 means 1) */
+  ref_ints_t starts;   /* Slice */
+  ref_ints_t ends;     /* Slice */
+  ref_ints_t steps;    /* Slice, default all 1 */
+  ref_ints_t repeats;  /* Tile */
 } ref_attrs_t;
 
 void ref_attrs_init(ref_attrs_t *attrs);
@@ -80,6 +97,21 @@ int ref_reduce_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *a
 int ref_transpose_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out,
                         char *err, size_t err_size);
 int ref_transpose_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out);
+/* Data-movement ops (Reshape, Flatten, Squeeze, Unsqueeze, Concat, Split,
+ * Slice, Expand, Tile; ref_shape.c): any dtype, values moved as raw bits.
+ * Split has attrs->output_count outputs; ref_shape_infer/compute give all
+ * of them (out_shapes/outs hold REF_SHAPE_MAX_OUTPUTS), ref_op_infer and
+ * ref_op_compute output 0. Concat takes up to REF_SHAPE_MAX_INPUTS inputs. */
+#define REF_SHAPE_MAX_INPUTS 8
+#define REF_SHAPE_MAX_OUTPUTS 8
+int ref_shape_is_op(xhal_op_t op);
+int ref_shape_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                    const ref_attrs_t *attrs, ref_shape_t *out_shapes, char *err,
+                    size_t err_size);
+/* outs[0..output count) are initialised here (ref_tensor_deinit them). */
+int ref_shape_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                      const ref_attrs_t *attrs, ref_tensor_t *outs, char *err, size_t err_size);
+
 int ref_cast_compute(const ref_tensor_t *x, xhal_dtype_t to, ref_tensor_t *out);
 int ref_copy_compute(const ref_tensor_t *x, ref_tensor_t *out);
 

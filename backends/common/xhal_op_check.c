@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xhal_op_check_shape.h"
+
 /* ---- Names and sizes --------------------------------------------------------------------- */
 
 const char *xop_op_name(uint32_t op) {
@@ -394,6 +396,13 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
                     "%s: output dtype %s differs from input dtype %s", c->op,
                     xop_dtype_name(plan->out.dtype), xop_dtype_name(dtype));
   }
+  for (uint32_t i = 1; i < plan->output_count; ++i) {
+    if (plan->outs[i].dtype != dtype) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: output %u dtype %s differs from input dtype %s", c->op, i,
+                      xop_dtype_name(plan->outs[i].dtype), xop_dtype_name(dtype));
+    }
+  }
   return XHAL_STATUS_OK;
 }
 
@@ -677,6 +686,9 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_GEMM:
       *min_in = 2, *max_in = 3;
       break;
+    case XHAL_OP_CONCAT:
+      *min_in = 1, *max_in = XOP_MAX_INPUTS;
+      break;
     default:
       *min_in = *max_in = 1;
       break;
@@ -710,6 +722,16 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
       return xop_check_transpose(c, desc, plan);
     case XHAL_OP_CAST:
       return xop_check_cast(c, desc, plan);
+    case XHAL_OP_RESHAPE:
+    case XHAL_OP_FLATTEN:
+    case XHAL_OP_SQUEEZE:
+    case XHAL_OP_UNSQUEEZE:
+    case XHAL_OP_CONCAT:
+    case XHAL_OP_SPLIT:
+    case XHAL_OP_SLICE:
+    case XHAL_OP_EXPAND:
+    case XHAL_OP_TILE:
+      return xop_check_shape(c->backend, desc, plan);
     default: /* Copy and the unary ops */
       XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
       return xop_same_dims(c, &plan->in[0], &plan->out);
@@ -741,9 +763,14 @@ static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t 
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u to %u",
                     c->op, desc->input_count, min_in, max_in);
   }
-  if (desc->output_count != 1) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
-                    desc->output_count);
+  const uint32_t max_out = op == XHAL_OP_SPLIT ? XOP_MAX_OUTPUTS : 1;
+  if (desc->output_count < 1 || desc->output_count > max_out) {
+    if (max_out == 1) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
+                      desc->output_count);
+    }
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1 to %u",
+                    c->op, desc->output_count, max_out);
   }
   if (!desc->inputs || !desc->outputs) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s array is NULL", c->op,
@@ -780,7 +807,10 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
   p->input_count = desc.input_count;
   for (uint32_t i = 0; i < desc.input_count; ++i)
     XOP_RETURN_IF_ERROR(xop_view_make(&c, "input", i, desc.inputs[i], 0, &p->in[i]));
-  XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", 0, desc.outputs[0], 1, &p->out));
+  p->output_count = desc.output_count;
+  for (uint32_t i = 0; i < desc.output_count; ++i)
+    XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", i, desc.outputs[i], 1, &p->outs[i]));
+  p->out = p->outs[0];
   XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, p));
   XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, p->in[0].dtype, "dtype"));
   return xop_check_op(&c, &desc, p);
@@ -805,6 +835,16 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
 
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   switch (op) {
+    case XHAL_OP_RESHAPE:
+    case XHAL_OP_FLATTEN:
+    case XHAL_OP_SQUEEZE:
+    case XHAL_OP_UNSQUEEZE:
+    case XHAL_OP_CONCAT:
+    case XHAL_OP_SPLIT:
+    case XHAL_OP_SLICE:
+    case XHAL_OP_EXPAND:
+    case XHAL_OP_TILE:
+      return xop_all_dtypes(); /* data movement, by element size */
     default:
       return xop_standard_op_dtypes(device, op);
   }

@@ -35,6 +35,13 @@
 /* Inputs of one launch: Where has 3, Concat/Min/Max are variadic. */
 #define XOP_MAX_INPUTS 8
 
+/* Outputs of one launch: Split has up to 8, every other op one. */
+#define XOP_MAX_OUTPUTS 8
+
+/* Strided copies of one data-movement launch (xop_plan_t.copy_*): Concat
+ * and Split need one per input/output, a rank-6 Tile up to 7. */
+#define XOP_MAX_COPIES 8
+
 /* What xop_check needs to know about a backend. */
 typedef struct xop_backend {
   /* Backend name in messages: "op 99 is not supported by the CPU backend". */
@@ -50,7 +57,8 @@ typedef struct xop_backend {
 } xop_backend_t;
 
 /* A validated tensor view. Element (i0..ir-1) lives at byte
- * byte_offset + esize * sum(ik * strides[k]) of buffer; strides are >= 0. */
+ * byte_offset + esize * sum(ik * strides[k]) of buffer; strides are >= 0,
+ * except in the copy_in views of a plan (Slice with negative steps). */
 typedef struct xop_view {
   xhal_plugin_buffer_t *buffer; /* NULL when only support was checked */
   uint64_t byte_offset;         /* a multiple of the element size */
@@ -86,6 +94,22 @@ typedef struct xop_plan {
   uint32_t perm[XHAL_MAX_RANK];
   /* Cast: the target dtype (out.dtype). */
   uint32_t to;
+  /* Every output as the caller gave it (out is outs[0] before an op's
+   * check rearranges it); output_count is 1 but for Split. */
+  uint32_t output_count;
+  xop_view_t outs[XOP_MAX_OUTPUTS];
+  /* Data-movement ops (Reshape, Flatten, Squeeze, Unsqueeze, Concat, Split,
+   * Slice, Expand, Tile; see xhal_op_check_shape.h): the whole op is
+   * copy_count strided copies copy_out[i] <- copy_in[i], run in order (a
+   * later copy may read what an earlier one wrote: Tile). The two views of
+   * a copy have the same dims, copy_in may broadcast (stride 0) and may
+   * have negative strides (Slice); when copy_linear[i] is set the dims
+   * differ (same element count) and elements pair in row-major order.
+   * Empty copies are left out, so copy_count may be 0. */
+  uint32_t copy_count;
+  xop_view_t copy_in[XOP_MAX_COPIES];
+  xop_view_t copy_out[XOP_MAX_COPIES];
+  uint8_t copy_linear[XOP_MAX_COPIES];
 } xop_plan_t;
 
 /* Validates desc for device and fills *plan. With need_buffers, every tensor

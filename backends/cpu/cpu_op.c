@@ -21,6 +21,7 @@
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
 #include "cpu_kernel_reduce.h"
+#include "cpu_kernel_shape.h"
 #include "cpu_kernel_softmax.h"
 
 struct cpu_op_call {
@@ -32,6 +33,11 @@ struct cpu_op_call {
   int axis;           /* Softmax, normalised */
   uint32_t axes;      /* Reduce*: bit per reduced input dim; 0 = copy */
   int keepdims;       /* Reduce* */
+  /* Data-movement ops: the plan's copies (xhal_op_check_shape.h). */
+  uint32_t copy_count;
+  cpu_view_t copy_in[XOP_MAX_COPIES];
+  cpu_view_t copy_out[XOP_MAX_COPIES];
+  uint8_t copy_linear[XOP_MAX_COPIES];
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -78,6 +84,12 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->axis = (int)plan->axis;
   call->axes = plan->axes;
   call->keepdims = plan->keepdims;
+  call->copy_count = plan->copy_count;
+  for (uint32_t i = 0; i < plan->copy_count; ++i) {
+    cpu_view_from(&call->copy_in[i], &plan->copy_in[i]);
+    cpu_view_from(&call->copy_out[i], &plan->copy_out[i]);
+    call->copy_linear[i] = plan->copy_linear[i];
+  }
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -125,6 +137,17 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
                                call->op == XHAL_OP_REDUCE_MEAN);
+    case XHAL_OP_RESHAPE:
+    case XHAL_OP_FLATTEN:
+    case XHAL_OP_SQUEEZE:
+    case XHAL_OP_UNSQUEEZE:
+    case XHAL_OP_CONCAT:
+    case XHAL_OP_SPLIT:
+    case XHAL_OP_SLICE:
+    case XHAL_OP_EXPAND:
+    case XHAL_OP_TILE:
+      return cpu_kernel_copies(call->copy_count, call->copy_out, call->copy_in,
+                               call->copy_linear);
     default:
       return cpu_kernel_unary(call->op, out, &in[0]);
   }

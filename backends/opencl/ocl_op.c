@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../common/xhal_op_check.h"
+#include "../common/xhal_op_check_shape.h"
 #include "../common/xhal_op_layout.h"
 #include "ocl_buffer.h"
 #include "ocl_op_kernels.h" /* kernels/<family>.cl as strings, by tools/embed_text.py */
@@ -82,6 +83,19 @@ typedef struct ocl_flat {
   cl_long strides[3];
 } ocl_flat_t;
 
+/* kernels/shape.cl */
+typedef struct ocl_linear {
+  cl_long odims[OCL_OP_MAX_RANK];
+  cl_long ostrides[OCL_OP_MAX_RANK];
+  cl_long idims[OCL_OP_MAX_RANK];
+  cl_long istrides[OCL_OP_MAX_RANK];
+  cl_long offsets[2];
+  cl_long count;
+  cl_int orank;
+  cl_int irank;
+} ocl_linear_t;
+
+static_assert(sizeof(ocl_linear_t) == 35 * 8 + 8, "ocl_linear_t layout");
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
 static_assert(sizeof(ocl_flat_t) == 6 * 8, "ocl_flat_t layout");
@@ -96,6 +110,7 @@ typedef enum ocl_op_program {
   OCL_OP_REDUCE,
   OCL_OP_SOFTMAX,
   OCL_OP_MATMUL,
+  OCL_OP_SHAPE,
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -111,6 +126,7 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_REDUCE] = {"reduce.cl", ocl_kernel_reduce, sizeof ocl_kernel_reduce - 1},
     [OCL_OP_SOFTMAX] = {"softmax.cl", ocl_kernel_softmax, sizeof ocl_kernel_softmax - 1},
     [OCL_OP_MATMUL] = {"matmul.cl", ocl_kernel_matmul, sizeof ocl_kernel_matmul - 1},
+    [OCL_OP_SHAPE] = {"shape.cl", ocl_kernel_shape, sizeof ocl_kernel_shape - 1},
 };
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
@@ -574,6 +590,49 @@ static int32_t ocl_op_run_matmul(xhal_plugin_stream_t *stream, const xop_plan_t 
                         global, local);
 }
 
+/* ---- Data-movement ops: the plan's copies ------------------------------------------------ */
+
+/* A linear copy (kernels/shape.cl, slot log2(element size)). */
+static int32_t ocl_op_run_linear(xhal_plugin_stream_t *stream, const xop_view_t *y,
+                                 const xop_view_t *x) {
+  ocl_linear_t s;
+  memset(&s, 0, sizeof s);
+  s.orank = y->rank ? (cl_int)y->rank : 1;
+  s.irank = x->rank ? (cl_int)x->rank : 1;
+  s.odims[0] = s.idims[0] = 1;
+  for (uint32_t k = 0; k < y->rank; ++k) s.odims[k] = y->dims[k], s.ostrides[k] = y->strides[k];
+  for (uint32_t k = 0; k < x->rank; ++k) s.idims[k] = x->dims[k], s.istrides[k] = x->strides[k];
+  s.offsets[0] = ocl_op_offset(y);
+  s.offsets[1] = ocl_op_offset(x);
+  s.count = xop_view_count(y);
+  const uint64_t size = xop_dtype_size(y->dtype);
+  const uint32_t log2 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+  char name[32];
+  snprintf(name, sizeof name, "linear_%u", (unsigned)size);
+  const ocl_op_arg_t args[3] = {OCL_OP_MEM(y), OCL_OP_MEM(x), {sizeof s, &s}};
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
+  return ocl_op_enqueue(stream, OCL_OP_SHAPE, log2, name, args, 3, 1, &global, &local);
+}
+
+/* Each copy is one kernel on the in-order queue, so a copy that reads what
+ * an earlier one wrote (Tile) sees it. */
+static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  for (uint32_t i = 0; i < plan->copy_count; ++i) {
+    if (plan->copy_linear[i]) {
+      OCL_RETURN_IF_ERROR(ocl_op_run_linear(stream, &plan->copy_out[i], &plan->copy_in[i]));
+      continue;
+    }
+    xop_plan_t copy;
+    memset(&copy, 0, sizeof copy);
+    copy.op = XHAL_OP_COPY;
+    copy.input_count = 1;
+    copy.in[0] = plan->copy_in[i];
+    copy.out = plan->copy_out[i];
+    OCL_RETURN_IF_ERROR(ocl_op_run_copy(stream, &copy));
+  }
+  return XHAL_STATUS_OK;
+}
+
 /* ---- What the kernels run, and the entry points ------------------------------------------ */
 
 static xhal_plugin_device_t *ocl_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
@@ -604,6 +663,7 @@ int32_t ocl_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc
 int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t *desc) {
   xop_plan_t plan;
   OCL_RETURN_IF_ERROR(xop_check(&ocl_op_backend, stream->device, desc, 1, &plan));
+  if (xop_is_shape_op(plan.op)) return ocl_op_run_copies(stream, &plan); /* Split: 8 outputs */
   if (xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK; /* nothing to write */
   switch (plan.op) {
     case XHAL_OP_COPY:
