@@ -77,6 +77,12 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_REDUCE_MEAN: return "reduce_mean";
   case XHAL_OP_TRANSPOSE: return "transpose";
   case XHAL_OP_CAST: return "cast";
+  case XHAL_OP_CONV: return "conv";
+  case XHAL_OP_CONV_TRANSPOSE: return "conv_transpose";
+  case XHAL_OP_MAX_POOL: return "max_pool";
+  case XHAL_OP_AVERAGE_POOL: return "average_pool";
+  case XHAL_OP_GLOBAL_AVERAGE_POOL: return "global_average_pool";
+  case XHAL_OP_GLOBAL_MAX_POOL: return "global_max_pool";
   default: return "unknown";
   }
 }
@@ -218,6 +224,13 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
     r->has_to = 1;
     r->to = s->to;
   }
+  const uint32_t conv_first = x->attr_count;
+  for (uint32_t k = 0; k < s->conv.count; k++) {
+    const ops_conv_attr_t *ca = &s->conv.a[k];
+    ops_push_attr(x, ca->name, ca->type, ca->i, 0, ca->count, ca->count ? ca->ints : no_ints);
+    x->attrs[x->attr_count - 1].s = ca->s;
+  }
+  ref_conv_attrs_decode(r, x->attrs + conv_first, x->attr_count - conv_first);
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -589,4 +602,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_reduce(registry);
   ops_register_layout(registry);
   ops_register_invalid(registry);
+  ops_register_conv(registry);
 }

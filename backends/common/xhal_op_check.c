@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xhal_op_check_conv.h"
+
 /* ---- Names and sizes --------------------------------------------------------------------- */
 
 const char *xop_op_name(uint32_t op) {
@@ -667,6 +669,10 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
       *min_in = 2, *max_in = 3;
       break;
     default:
+      if (xop__is_conv_op(op)) {
+        xop__conv_arity(op, min_in, max_in);
+        break;
+      }
       *min_in = *max_in = 1;
       break;
   }
@@ -699,6 +705,13 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
       return xop_check_transpose(c, desc, plan);
     case XHAL_OP_CAST:
       return xop_check_cast(c, desc, plan);
+    case XHAL_OP_CONV:
+    case XHAL_OP_CONV_TRANSPOSE:
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+      return xop__check_conv(c->backend, c->op, desc, plan);
     default: /* Copy and the unary ops */
       XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
       return xop_same_dims(c, &plan->in[0], &plan->out);
@@ -731,6 +744,10 @@ static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t 
     }
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u to %u",
                     c->op, desc->input_count, min_in, max_in);
+  }
+  if (op == XHAL_OP_MAX_POOL && desc->output_count == 2) {
+    return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
+                    "%s: the optional second output Indices is not supported", c->op);
   }
   if (desc->output_count != 1) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
@@ -795,6 +812,13 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
 
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   switch (op) {
+    case XHAL_OP_CONV:
+    case XHAL_OP_CONV_TRANSPOSE:
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+      return XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
     default:
       return xop_standard_op_dtypes(device, op);
   }

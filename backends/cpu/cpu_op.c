@@ -16,10 +16,12 @@
 #include "../common/xhal_op_check.h"
 #include "cpu_buffer.h"
 #include "cpu_error.h"
+#include "cpu_kernel_conv.h"
 #include "cpu_kernel_copy.h"
 #include "cpu_kernel_eltwise.h"
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
+#include "cpu_kernel_pool.h"
 #include "cpu_kernel_reduce.h"
 #include "cpu_kernel_softmax.h"
 
@@ -32,6 +34,7 @@ struct cpu_op_call {
   int axis;           /* Softmax, normalised */
   uint32_t axes;      /* Reduce*: bit per reduced input dim; 0 = copy */
   int keepdims;       /* Reduce* */
+  xop_conv_t conv;    /* Conv, ConvTranspose, pools */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -78,6 +81,7 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->axis = (int)plan->axis;
   call->axes = plan->axes;
   call->keepdims = plan->keepdims;
+  call->conv = plan->conv;
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -125,6 +129,17 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
                                call->op == XHAL_OP_REDUCE_MEAN);
+    case XHAL_OP_CONV:
+      return cpu_kernel_conv(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL,
+                             &call->conv);
+    case XHAL_OP_CONV_TRANSPOSE:
+      return cpu_kernel_conv_transpose(out, &in[0], &in[1],
+                                       call->input_count == 3 ? &in[2] : NULL, &call->conv);
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+      return cpu_kernel_pool(call->op, out, &in[0], &call->conv);
     default:
       return cpu_kernel_unary(call->op, out, &in[0]);
   }

@@ -530,9 +530,15 @@ static int32_t ocl_op_report(int32_t status, const char *message) {
   return ocl_error(status, "%s", message);
 }
 
+/* The conv family has no OpenCL kernels yet. */
+static uint64_t ocl_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
+  if (op >= XHAL_OP_CONV && op <= XHAL_OP_GLOBAL_MAX_POOL) return 0;
+  return xop_model_op_dtypes(device, op);
+}
+
 static const xop_backend_t ocl_op_backend = {
     .name = "OpenCL",
-    .op_dtypes = xop_model_op_dtypes,
+    .op_dtypes = ocl_op_dtypes,
     .buffer_device = ocl_op_buffer_device,
     .buffer_size = ocl_op_buffer_size,
     .report = ocl_op_report,
