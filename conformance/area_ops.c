@@ -96,6 +96,12 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_SLICE: return "slice";
   case XHAL_OP_EXPAND: return "expand";
   case XHAL_OP_TILE: return "tile";
+  case XHAL_OP_CONV: return "conv";
+  case XHAL_OP_CONV_TRANSPOSE: return "conv_transpose";
+  case XHAL_OP_MAX_POOL: return "max_pool";
+  case XHAL_OP_AVERAGE_POOL: return "average_pool";
+  case XHAL_OP_GLOBAL_AVERAGE_POOL: return "global_average_pool";
+  case XHAL_OP_GLOBAL_MAX_POOL: return "global_max_pool";
   default: return "unknown";
   }
 }
@@ -281,6 +287,13 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
     memcpy(r->repeats.v, s->repeats, sizeof r->repeats.v);
   }
   r->output_count = x->c ? x->c->output_count : 0;
+  const uint32_t conv_first = x->attr_count;
+  for (uint32_t k = 0; k < s->conv.count; k++) {
+    const ops_conv_attr_t *ca = &s->conv.a[k];
+    ops_push_attr(x, ca->name, ca->type, ca->i, 0, ca->count, ca->count ? ca->ints : no_ints);
+    x->attrs[x->attr_count - 1].s = ca->s;
+  }
+  ref_conv_attrs_decode(r, x->attrs + conv_first, x->attr_count - conv_first);
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -699,4 +712,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_layout(registry);
   ops_register_invalid(registry);
   ops_register_shape(registry);
+  ops_register_conv(registry);
 }

@@ -87,6 +87,22 @@ enum {
  * outputs). */
 #define OPS_MAX_INPUTS 8
 #define OPS_MAX_OUTPUTS 8
+/* Conv-family attributes (area_ops_conv.c), sent after the others in the
+ * order given; the reference decodes them by name (ref_conv_attrs_decode). */
+#define OPS_CONV_MAX_ATTRS 8
+typedef struct ops_conv_attr {
+  const char *name; /* static */
+  uint32_t type;    /* XHAL_ATTR_INT, _INTS or _STRING */
+  int64_t i;
+  const char *s; /* static */
+  uint32_t count;
+  int64_t ints[2 * XHAL_MAX_RANK];
+} ops_conv_attr_t;
+
+typedef struct ops_conv_attrs {
+  uint32_t count;
+  ops_conv_attr_t a[OPS_CONV_MAX_ATTRS];
+} ops_conv_attrs_t;
 
 typedef struct ops_attrs {
   uint32_t present; /* OPS_ATTR_* */
@@ -113,6 +129,7 @@ typedef struct ops_attrs {
   int64_t steps[XHAL_MAX_RANK];
   uint32_t repeats_count; /* Tile */
   int64_t repeats[XHAL_MAX_RANK];
+  ops_conv_attrs_t conv;
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -191,6 +208,7 @@ void ops_register_reduce(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
 void ops_register_shape(conf_registry_t *registry);
+void ops_register_conv(conf_registry_t *registry);
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

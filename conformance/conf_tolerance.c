@@ -52,6 +52,14 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_SOFTMAX, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_REDUCE_SUM, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_REDUCE_MEAN, CONF_TOL_REDUCTION, 0, 0, 4},
+    /* Conv family: K = C/group * prod(kernel) (Conv, ConvTranspose), the
+     * window size (average pools); max pools select an input exactly. */
+    {XHAL_OP_CONV, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_CONV_TRANSPOSE, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_AVERAGE_POOL, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_GLOBAL_AVERAGE_POOL, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_MAX_POOL, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_GLOBAL_MAX_POOL, CONF_TOL_EXACT, 0, 0, 0},
 };
 
 conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype) {

@@ -45,6 +45,12 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:
   case XHAL_OP_SOFTMAX: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
+  case XHAL_OP_CONV:
+  case XHAL_OP_CONV_TRANSPOSE:
+  case XHAL_OP_MAX_POOL:
+  case XHAL_OP_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_MAX_POOL: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
   default: return ref_is_numeric(dtype);
   }
 }
@@ -57,6 +63,8 @@ static uint32_t ref_fixed_input_count(xhal_op_t op) {
   case XHAL_OP_DIV:
   case XHAL_OP_MATMUL: return 2;
   case XHAL_OP_GEMM: return 0; /* 2 or 3, checked by Gemm */
+  case XHAL_OP_CONV:
+  case XHAL_OP_CONV_TRANSPOSE: return 0; /* 2 or 3, checked by ref_conv_infer */
   default: return 1;
   }
 }
@@ -118,6 +126,13 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
   case XHAL_OP_REDUCE_MEAN: return ref_reduce_infer(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_TRANSPOSE:
     return ref_transpose_infer(&shapes[0], attrs, out_shape, err, err_size);
+  case XHAL_OP_CONV:
+  case XHAL_OP_CONV_TRANSPOSE:
+  case XHAL_OP_MAX_POOL:
+  case XHAL_OP_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_MAX_POOL:
+    return ref_conv_infer(op, input_count, shapes, attrs, out_shape, err, err_size);
   default:
     return ref_elementwise_infer(op, input_count, shapes, out_shape, err, err_size);
   }
@@ -125,7 +140,9 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
 
 static int ref_has_scale(xhal_op_t op) {
   return op == XHAL_OP_MATMUL || op == XHAL_OP_GEMM || op == XHAL_OP_SOFTMAX ||
-         op == XHAL_OP_REDUCE_SUM || op == XHAL_OP_REDUCE_MEAN;
+         op == XHAL_OP_REDUCE_SUM || op == XHAL_OP_REDUCE_MEAN || op == XHAL_OP_CONV ||
+         op == XHAL_OP_CONV_TRANSPOSE || op == XHAL_OP_AVERAGE_POOL ||
+         op == XHAL_OP_GLOBAL_AVERAGE_POOL;
 }
 
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
@@ -169,6 +186,12 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   case XHAL_OP_REDUCE_MEAN:
     return ref_reduce_compute(op, &inputs[0], attrs, out, err, err_size);
   case XHAL_OP_TRANSPOSE: rc = ref_transpose_compute(&inputs[0], attrs, out); break;
+  case XHAL_OP_CONV:
+  case XHAL_OP_CONV_TRANSPOSE:
+  case XHAL_OP_MAX_POOL:
+  case XHAL_OP_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_MAX_POOL: rc = ref_conv_compute(op, input_count, inputs, attrs, out); break;
   default: rc = ref_elementwise_compute(op, input_count, inputs, out); break;
   }
   if (rc != 0) snprintf(err, err_size, "the reference does not define this call");

@@ -26,6 +26,18 @@ typedef struct ref_ints {
   uint32_t count;
   int64_t v[XHAL_MAX_RANK];
 } ref_ints_t;
+/* Conv-family attributes; a count of 0 means absent (ONNX default). */
+typedef struct ref_conv_attrs {
+  int auto_pad; /* 0 NOTSET, 1 SAME_UPPER, 2 SAME_LOWER, 3 VALID, -1 unknown */
+  int has_group;
+  int64_t group;
+  int64_t ceil_mode, count_include_pad, storage_order;
+  uint32_t kernel_shape_count, dilations_count, strides_count, pads_count;
+  uint32_t output_padding_count, output_shape_count;
+  int64_t kernel_shape[XHAL_MAX_RANK], dilations[XHAL_MAX_RANK], strides[XHAL_MAX_RANK];
+  int64_t pads[2 * XHAL_MAX_RANK], output_padding[XHAL_MAX_RANK];
+  int64_t output_shape[XHAL_MAX_RANK];
+} ref_conv_attrs_t;
 
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
 typedef struct ref_attrs {
@@ -55,6 +67,7 @@ typedef struct ref_attrs {
   ref_ints_t ends;     /* Slice */
   ref_ints_t steps;    /* Slice, default all 1 */
   ref_ints_t repeats;  /* Tile */
+  ref_conv_attrs_t conv; /* Conv, ConvTranspose and the pools (ref_conv.c) */
 } ref_attrs_t;
 
 void ref_attrs_init(ref_attrs_t *attrs);
@@ -113,6 +126,17 @@ int ref_shape_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *in
                       const ref_attrs_t *attrs, ref_tensor_t *outs, char *err, size_t err_size);
 
 int ref_cast_compute(const ref_tensor_t *x, xhal_dtype_t to, ref_tensor_t *out);
+
+/* Conv, ConvTranspose, MaxPool, AveragePool, GlobalAveragePool,
+ * GlobalMaxPool (ref_conv.c). */
+int ref_conv_is_op(xhal_op_t op);
+int ref_conv_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                   const ref_attrs_t *attrs, ref_shape_t *out, char *err, size_t err_size);
+int ref_conv_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                     const ref_attrs_t *attrs, ref_tensor_t *out);
+/* Decodes the conv-family attributes among attrs[count] into r->conv
+ * (others are ignored). */
+void ref_conv_attrs_decode(ref_attrs_t *r, const xhal_attr_t *attrs, uint32_t count);
 int ref_copy_compute(const ref_tensor_t *x, ref_tensor_t *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "xhal_op_check_shape.h"
+#include "xhal_op_check_conv.h"
 
 /* ---- Names and sizes --------------------------------------------------------------------- */
 
@@ -690,6 +691,10 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
       *min_in = 1, *max_in = XOP_MAX_INPUTS;
       break;
     default:
+      if (xop__is_conv_op(op)) {
+        xop__conv_arity(op, min_in, max_in);
+        break;
+      }
       *min_in = *max_in = 1;
       break;
   }
@@ -732,6 +737,13 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
     case XHAL_OP_EXPAND:
     case XHAL_OP_TILE:
       return xop_check_shape(c->backend, desc, plan);
+    case XHAL_OP_CONV:
+    case XHAL_OP_CONV_TRANSPOSE:
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+      return xop__check_conv(c->backend, c->op, desc, plan);
     default: /* Copy and the unary ops */
       XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
       return xop_same_dims(c, &plan->in[0], &plan->out);
@@ -762,6 +774,10 @@ static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t 
     }
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u to %u",
                     c->op, desc->input_count, min_in, max_in);
+  }
+  if (op == XHAL_OP_MAX_POOL && desc->output_count == 2) {
+    return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
+                    "%s: the optional second output Indices is not supported", c->op);
   }
   const uint32_t max_out = op == XHAL_OP_SPLIT ? XOP_MAX_OUTPUTS : 1;
   if (desc->output_count < 1 || desc->output_count > max_out) {
@@ -845,6 +861,13 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_EXPAND:
     case XHAL_OP_TILE:
       return xop_all_dtypes(); /* data movement, by element size */
+    case XHAL_OP_CONV:
+    case XHAL_OP_CONV_TRANSPOSE:
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+      return XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
     default:
       return xop_standard_op_dtypes(device, op);
   }

@@ -68,6 +68,29 @@ typedef struct xop_view {
   int64_t strides[XHAL_MAX_RANK]; /* in elements */
 } xop_view_t;
 
+/* Conv, ConvTranspose and the pools: the spatial geometry, per spatial dim
+ * (xhal_op_check_conv.c). in[0] is X (N, C, D1..Dn), out is Y (N, M,
+ * O1..On); Conv's in[1] is W (M, C/group, k1..kn), ConvTranspose's is W (C,
+ * M/group, k1..kn), in[2] the optional bias B (M). Pools: Conv's window
+ * rules with group 1; the global pools have kernel = (D1..Dn). */
+#define XOP_CONV_MAX_SPATIAL 3 /* more spatial dims are UNSUPPORTED */
+
+typedef struct xop_conv {
+  uint32_t spatial; /* 1 <= n <= XOP_CONV_MAX_SPATIAL */
+  int64_t group;
+  int64_t kernel[XHAL_MAX_RANK];
+  int64_t strides[XHAL_MAX_RANK];
+  int64_t dilations[XHAL_MAX_RANK];
+  /* Conv and pools: the padding before and after X (auto_pad resolved);
+   * output o reads X at o * stride - pads + k * dilation. ConvTranspose:
+   * what is cropped from the start and end of the full result, whose
+   * position i * stride + k * dilation lands on output index minus pads
+   * (pads_end may be negative when output_shape asks for more). */
+  int64_t pads[XHAL_MAX_RANK];
+  int64_t pads_end[XHAL_MAX_RANK];
+  int count_include_pad; /* AveragePool */
+} xop_conv_t;
+
 /* A launch, normalised. Fields an op does not use are zero. */
 typedef struct xop_plan {
   uint32_t op;      /* xhal_op_t */
@@ -110,6 +133,8 @@ typedef struct xop_plan {
   xop_view_t copy_in[XOP_MAX_COPIES];
   xop_view_t copy_out[XOP_MAX_COPIES];
   uint8_t copy_linear[XOP_MAX_COPIES];
+  /* Conv family: see xop_conv_t. */
+  xop_conv_t conv;
 } xop_plan_t;
 
 /* Validates desc for device and fills *plan. With need_buffers, every tensor

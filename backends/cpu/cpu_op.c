@@ -16,10 +16,12 @@
 #include "../common/xhal_op_check.h"
 #include "cpu_buffer.h"
 #include "cpu_error.h"
+#include "cpu_kernel_conv.h"
 #include "cpu_kernel_copy.h"
 #include "cpu_kernel_eltwise.h"
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
+#include "cpu_kernel_pool.h"
 #include "cpu_kernel_reduce.h"
 #include "cpu_kernel_shape.h"
 #include "cpu_kernel_softmax.h"
@@ -38,6 +40,7 @@ struct cpu_op_call {
   cpu_view_t copy_in[XOP_MAX_COPIES];
   cpu_view_t copy_out[XOP_MAX_COPIES];
   uint8_t copy_linear[XOP_MAX_COPIES];
+  xop_conv_t conv;    /* Conv, ConvTranspose, pools */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -90,6 +93,7 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
     cpu_view_from(&call->copy_out[i], &plan->copy_out[i]);
     call->copy_linear[i] = plan->copy_linear[i];
   }
+  call->conv = plan->conv;
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -148,6 +152,17 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
     case XHAL_OP_TILE:
       return cpu_kernel_copies(call->copy_count, call->copy_out, call->copy_in,
                                call->copy_linear);
+    case XHAL_OP_CONV:
+      return cpu_kernel_conv(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL,
+                             &call->conv);
+    case XHAL_OP_CONV_TRANSPOSE:
+      return cpu_kernel_conv_transpose(out, &in[0], &in[1],
+                                       call->input_count == 3 ? &in[2] : NULL, &call->conv);
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+      return cpu_kernel_pool(call->op, out, &in[0], &call->conv);
     default:
       return cpu_kernel_unary(call->op, out, &in[0]);
   }

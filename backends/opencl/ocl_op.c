@@ -8,7 +8,7 @@
  * mirrored below). Every launch is one clEnqueueNDRangeKernel on the
  * stream's in-order queue, non-blocking; empty outputs enqueue nothing.
  *
- * Per device (device->op_state): the four programs, built on first use
+ * Per device (device->op_state): the programs, built on first use
  * through ocl_program_build (so cached in memory and on disk), and their
  * kernels, created on first use. A cl_kernel's arguments are shared state,
  * so each kernel has a mutex held from the first clSetKernelArg to the
@@ -96,12 +96,25 @@ typedef struct ocl_linear {
 } ocl_linear_t;
 
 static_assert(sizeof(ocl_linear_t) == 35 * 8 + 8, "ocl_linear_t layout");
+typedef struct ocl_conv {
+  cl_long ys[5], xs[5], ws[5];
+  cl_long in[3], out[3], k[3], s[3], d[3], p[3], pe[3];
+  cl_long offsets[4];
+  cl_long m;
+  cl_long cg, mg;
+  cl_long bs;
+  cl_long count;
+  cl_int has_b;
+  cl_int mode;
+} ocl_conv_t;
+
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
 static_assert(sizeof(ocl_flat_t) == 6 * 8, "ocl_flat_t layout");
 static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
 static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
 static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
+static_assert(sizeof(ocl_conv_t) == 45 * 8 + 8, "ocl_conv_t layout");
 
 /* ---- Programs and kernels ---------------------------------------------------------------- */
 
@@ -111,6 +124,7 @@ typedef enum ocl_op_program {
   OCL_OP_SOFTMAX,
   OCL_OP_MATMUL,
   OCL_OP_SHAPE,
+  OCL_OP_CONV,
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -127,6 +141,7 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_SOFTMAX] = {"softmax.cl", ocl_kernel_softmax, sizeof ocl_kernel_softmax - 1},
     [OCL_OP_MATMUL] = {"matmul.cl", ocl_kernel_matmul, sizeof ocl_kernel_matmul - 1},
     [OCL_OP_SHAPE] = {"shape.cl", ocl_kernel_shape, sizeof ocl_kernel_shape - 1},
+    [OCL_OP_CONV] = {"conv.cl", ocl_kernel_conv, sizeof ocl_kernel_conv - 1},
 };
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
@@ -633,6 +648,69 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
   return XHAL_STATUS_OK;
 }
 
+/* ---- Conv, ConvTranspose and the pools (kernels/conv.cl) --------------------------------- */
+
+/* Kernel slots of conv.cl: 3 * dtype index (f32 0, f16 1) + kind. */
+enum { OCL_OP_CONV_SLOT_CONV = 0, OCL_OP_CONV_SLOT_TRANSPOSE = 1, OCL_OP_CONV_SLOT_POOL = 2 };
+
+/* The launch struct on 3 spatial dims (fewer are padded at the front with
+ * unit dims, which the kernels loop over once). */
+static void ocl_op_conv_make(const xop_plan_t *plan, ocl_conv_t *s) {
+  const xop_view_t *y = &plan->out, *x = &plan->in[0];
+  const xop_conv_t *g = &plan->conv;
+  const uint32_t lead = 3 - g->spatial;
+  memset(s, 0, sizeof *s);
+  for (int k = 0; k < 2; ++k) {
+    s->ys[k] = y->strides[k], s->xs[k] = x->strides[k];
+    if (plan->input_count > 1) s->ws[k] = plan->in[1].strides[k];
+  }
+  for (int j = 0; j < 3; ++j) s->in[j] = s->out[j] = s->k[j] = s->s[j] = s->d[j] = 1;
+  for (uint32_t j = 0; j < g->spatial; ++j) {
+    const uint32_t J = lead + j;
+    s->in[J] = x->dims[2 + j], s->out[J] = y->dims[2 + j];
+    s->k[J] = g->kernel[j], s->s[J] = g->strides[j], s->d[J] = g->dilations[j];
+    s->p[J] = g->pads[j], s->pe[J] = g->pads_end[j];
+    s->ys[2 + J] = y->strides[2 + j], s->xs[2 + J] = x->strides[2 + j];
+    if (plan->input_count > 1) s->ws[2 + J] = plan->in[1].strides[2 + j];
+  }
+  s->offsets[0] = ocl_op_offset(y);
+  s->offsets[1] = ocl_op_offset(x);
+  if (plan->input_count > 1) s->offsets[2] = ocl_op_offset(&plan->in[1]);
+  s->has_b = plan->input_count > 2;
+  if (s->has_b) s->offsets[3] = ocl_op_offset(&plan->in[2]), s->bs = plan->in[2].strides[0];
+  s->m = y->dims[1];
+  s->cg = x->dims[1] / (g->group ? g->group : 1);
+  s->mg = y->dims[1] / (g->group ? g->group : 1);
+  s->count = (cl_long)xop_view_count(y);
+  const int is_max = plan->op == XHAL_OP_MAX_POOL || plan->op == XHAL_OP_GLOBAL_MAX_POOL;
+  s->mode = is_max ? 0 : g->count_include_pad ? 2 : 1;
+}
+
+static int32_t ocl_op_run_conv(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  ocl_conv_t s;
+  ocl_op_conv_make(plan, &s);
+  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  const char *dtype = xop_dtype_name(plan->out.dtype);
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
+  char name[40];
+  if (plan->op == XHAL_OP_CONV || plan->op == XHAL_OP_CONV_TRANSPOSE) {
+    const int transpose = plan->op == XHAL_OP_CONV_TRANSPOSE;
+    /* Without a bias, x stands in for b (never read: has_b is 0). */
+    const ocl_op_arg_t args[5] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]),
+                                  OCL_OP_MEM(&plan->in[1]),
+                                  OCL_OP_MEM(s.has_b ? &plan->in[2] : &plan->in[0]),
+                                  {sizeof s, &s}};
+    snprintf(name, sizeof name, "%s_%s", transpose ? "conv_transpose" : "conv", dtype);
+    return ocl_op_enqueue(stream, OCL_OP_CONV,
+                          3 * d + (transpose ? OCL_OP_CONV_SLOT_TRANSPOSE : OCL_OP_CONV_SLOT_CONV),
+                          name, args, 5, 1, &global, &local);
+  }
+  const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
+  snprintf(name, sizeof name, "pool_%s", dtype);
+  return ocl_op_enqueue(stream, OCL_OP_CONV, 3 * d + OCL_OP_CONV_SLOT_POOL, name, args, 3, 1,
+                        &global, &local);
+}
+
 /* ---- What the kernels run, and the entry points ------------------------------------------ */
 
 static xhal_plugin_device_t *ocl_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
@@ -684,6 +762,13 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
       return ocl_op_run_reduce(stream, &plan);
+    case XHAL_OP_CONV:
+    case XHAL_OP_CONV_TRANSPOSE:
+    case XHAL_OP_MAX_POOL:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+      return ocl_op_run_conv(stream, &plan);
     default:
       return ocl_op_run_unary(stream, &plan);
   }

@@ -142,3 +142,17 @@ typedef struct ocl_flat {
   OCL_ND_OFFSETS(s, i, n, off)
 #define OCL_OFFSETS_flat(i, n, off)                                                                \
   for (int o_ = 0; o_ < (n); ++o_) (off)[o_] = s.offsets[o_] + (i) * s.strides[o_]
+/* Conv, ConvTranspose and the pools (conv.cl): NCHW on 3 spatial dims
+ * (fewer are padded at the front with unit dims). Strides of y, x and w in
+ * elements: [0] batch / w dim 0, [1] channel / w dim 1, [2..4] spatial. */
+typedef struct ocl_conv {
+  long ys[5], xs[5], ws[5];
+  long in[3], out[3], k[3], s[3], d[3], p[3], pe[3];
+  long offsets[4]; /* y, x, w, b */
+  long m;          /* output channels */
+  long cg, mg;     /* input and output channels per group */
+  long bs;         /* bias stride */
+  long count;      /* output elements */
+  int has_b;
+  int mode; /* pools: 0 max, 1 average, 2 average counting the padding */
+} ocl_conv_t;

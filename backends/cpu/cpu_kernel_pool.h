@@ -1,0 +1,21 @@
+/* cpu_kernel_pool.h - MaxPool, AveragePool, GlobalMaxPool and
+ * GlobalAveragePool (NCHW, 1 to 3 spatial dims), direct kernels split over
+ * (image, channel, output row) across threads.
+ *
+ * Max: NaN anywhere in a window gives NaN; a window with no tap inside X
+ * (possible only with dilations) gives -Inf. Average: the sum (f32) of the
+ * taps inside X divided by their count, or with count_include_pad by the
+ * window clipped to the padded input. f16 is computed in f32 and rounded
+ * once. Always returns OK. */
+#ifndef XHAL_CPU_KERNEL_POOL_H
+#define XHAL_CPU_KERNEL_POOL_H
+
+#include "../common/xhal_op_check.h"
+#include "cpu_kernel_iter.h"
+
+/* op: XHAL_OP_MAX_POOL, _AVERAGE_POOL, _GLOBAL_MAX_POOL or
+ * _GLOBAL_AVERAGE_POOL; g the validated geometry (xop_check). */
+int32_t cpu_kernel_pool(uint32_t op, const cpu_view_t *y, const cpu_view_t *x,
+                        const xop_conv_t *g);
+
+#endif
