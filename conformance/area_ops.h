@@ -42,6 +42,7 @@ typedef enum ops_list {
   OPS_LIST_INT_NARROW,  /* i64 values outside the i32 range */
   OPS_LIST_NAN_ROWS,    /* Softmax: mostly ordinary values, a NaN every 7th slot */
   OPS_LIST_NEG_INF_MASK,/* Softmax: ordinary values with -Inf at every 3rd slot */
+  OPS_LIST_HALVES,      /* Round/Floor/Ceil: +-k.5 ties, values just below 0.5 and 2^23 */
   OPS_LIST_COUNT
 } ops_list_t;
 
@@ -72,6 +73,10 @@ enum {
   OPS_ATTR_ALPHA = 1u << 7,
   OPS_ATTR_BETA = 1u << 8,
   OPS_ATTR_TO = 1u << 9,
+  /* Unary math group (high bits, away from the other groups' additions). */
+  OPS_ATTR_CLIP_MIN = 1u << 24, /* "min": FLOAT clip_min, or INT clip_imin with clip_int */
+  OPS_ATTR_CLIP_MAX = 1u << 25, /* "max": likewise */
+  OPS_ATTR_APPROXIMATE = 1u << 26, /* Gelu "approximate" (STRING) */
 };
 
 typedef struct ops_attrs {
@@ -88,6 +93,10 @@ typedef struct ops_attrs {
   double alpha;
   double beta;
   int64_t to;
+  double clip_min, clip_max;   /* OPS_ATTR_CLIP_MIN/MAX as FLOAT */
+  int64_t clip_imin, clip_imax; /* ... as INT when clip_int */
+  int clip_int;
+  const char *approximate; /* static string */
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -164,6 +173,7 @@ void ops_register_linalg(conf_registry_t *registry);
 void ops_register_reduce(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
+void ops_register_unary_math(conf_registry_t *registry);
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

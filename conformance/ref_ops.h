@@ -38,6 +38,17 @@ typedef struct ref_attrs {
   double beta;
   int has_to; /* Cast: to (required), an xhal_dtype_t value */
   int64_t to;
+  /* LeakyRelu, HardSigmoid, Elu: alpha/beta above, given or not (the
+   * defaults are the op's: 0.01; 0.2 and 0.5; 1.0). */
+  int has_alpha;
+  int has_beta;
+  /* Clip: min/max, absent = no bound; float dtypes read min_f/max_f,
+   * integer dtypes min_i/max_i. */
+  int has_min;
+  int has_max;
+  double min_f, max_f;
+  int64_t min_i, max_i;
+  int gelu_tanh; /* Gelu: approximate = "tanh" */
 } ref_attrs_t;
 
 void ref_attrs_init(ref_attrs_t *attrs);
@@ -82,5 +93,12 @@ int ref_transpose_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shap
 int ref_transpose_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out);
 int ref_cast_compute(const ref_tensor_t *x, xhal_dtype_t to, ref_tensor_t *out);
 int ref_copy_compute(const ref_tensor_t *x, ref_tensor_t *out);
+
+/* Unary math and activations (ref_unary.c): Sqrt..Erf, LeakyRelu..Elu. */
+int ref_unary_math_is_op(xhal_op_t op);
+int ref_unary_math_float_only(xhal_op_t op);   /* all but Sign and Clip */
+int ref_unary_math_has_scale(xhal_op_t op);    /* HardSigmoid, HardSwish, Gelu */
+int ref_unary_math_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *attrs,
+                           ref_tensor_t *out);
 
 #endif

@@ -22,6 +22,7 @@
 #include "cpu_kernel_matmul.h"
 #include "cpu_kernel_reduce.h"
 #include "cpu_kernel_softmax.h"
+#include "cpu_kernel_unary_math.h"
 
 struct cpu_op_call {
   uint32_t op;
@@ -32,6 +33,7 @@ struct cpu_op_call {
   int axis;           /* Softmax, normalised */
   uint32_t axes;      /* Reduce*: bit per reduced input dim; 0 = copy */
   int keepdims;       /* Reduce* */
+  cpu_unary_math_t unary_math; /* Sqrt..Erf, LeakyRelu..Elu */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -78,6 +80,7 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->axis = (int)plan->axis;
   call->axes = plan->axes;
   call->keepdims = plan->keepdims;
+  if (cpu_unary_math_is_op(plan->op)) cpu_unary_math_from_plan(&call->unary_math, plan);
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -126,6 +129,8 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
                                call->op == XHAL_OP_REDUCE_MEAN);
     default:
+      if (cpu_unary_math_is_op(call->op))
+        return cpu_kernel_unary_math(&call->unary_math, out, &in[0]);
       return cpu_kernel_unary(call->op, out, &in[0]);
   }
 }
