@@ -14,10 +14,11 @@
 #include "cpu_kernel_f16.h"
 
 /* As in cpu_kernel_vmath.c: under the default -ftrapping-math gcc will not
- * if-convert the float selects, and sqrtf's errno keeps it scalar. Nothing
- * here reads the FP exception flags or errno. */
+ * if-convert the float selects (nor inline rintf). Nothing here reads the
+ * FP exception flags. (sqrtf stays a scalar sqrtss: its errno check needs
+ * -fno-math-errno, which this pragma does not reach.) */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-trapping-math", "no-math-errno")
+#pragma GCC optimize("no-trapping-math")
 #endif
 
 int cpu_unary_math_is_op(uint32_t op) {
@@ -129,7 +130,7 @@ CPU_UM_ROW(cpu_reciprocal_f32, float, 1.0f / x)
 CPU_UM_ROW(cpu_log_f32, float, (float)log((double)x))
 CPU_UM_ROW(cpu_floor_f32, float, floorf(x))
 CPU_UM_ROW(cpu_ceil_f32, float, ceilf(x))
-CPU_UM_ROW(cpu_round_f32, float, nearbyintf(x)) /* to nearest even: the default mode */
+CPU_UM_ROW(cpu_round_f32, float, rintf(x)) /* to nearest even: the default mode */
 CPU_UM_ROW(cpu_sign_f32, float, cpu_signf(x))
 CPU_UM_ROW(cpu_erf_f32, float, (float)erf((double)x))
 CPU_UM_ROW(cpu_leaky_relu_f32, float, x < 0.0f ? alpha * x : x)
