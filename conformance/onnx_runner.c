@@ -1,6 +1,7 @@
 /* onnx_runner.c - an ONNX graph executed node by node on one xhal device. */
 #include "onnx_runner.h"
 
+#include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -812,6 +813,18 @@ static conf_result_t onnx_check_ops(onnx_exec_t *x) {
                              count > 1 ? "s" : "", missing);
 }
 
+/* Clip-6 (opsets 6-10) defaults min/max to -+FLT_MAX, which clamps
+ * infinities; xhal's absent bound is opset 11's "no bound". Its attribute
+ * array has room: attr_count + input_count (1) + 1 slots. */
+static void onnx_clip6_defaults(onnx_node_call_t *c) {
+  static const char *const names[2] = {"min", "max"};
+  for (int k = 0; k < 2; ++k) {
+    if (onnx_call_attr(&c->call, names[k])) continue;
+    c->attrs[c->call.attr_count++] =
+        (xhal_attr_t){.name = names[k], .type = XHAL_ATTR_FLOAT, .f = k ? FLT_MAX : -FLT_MAX};
+  }
+}
+
 static conf_result_t onnx_node_run(onnx_exec_t *x, uint32_t index,
                                    const xhal__onnx_node_t *node) {
   char label[256];
@@ -828,6 +841,7 @@ static conf_result_t onnx_node_run(onnx_exec_t *x, uint32_t index,
   memset(&c, 0, sizeof c);
   c.call.op = op;
   conf_result_t result = onnx_node_inputs(x, label, node, &c);
+  if (result == CONF_PASS && op == XHAL_OP_CLIP && opset < 11) onnx_clip6_defaults(&c);
   if (result == CONF_PASS) result = onnx_node_output(x, label, node, &c);
   if (result == CONF_PASS) result = onnx_node_launch(x, label, node, &c);
   onnx_node_call_free(&c);
