@@ -102,6 +102,21 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_AVERAGE_POOL: return "average_pool";
   case XHAL_OP_GLOBAL_AVERAGE_POOL: return "global_average_pool";
   case XHAL_OP_GLOBAL_MAX_POOL: return "global_max_pool";
+  case XHAL_OP_SQRT: return "sqrt";
+  case XHAL_OP_RECIPROCAL: return "reciprocal";
+  case XHAL_OP_LOG: return "log";
+  case XHAL_OP_FLOOR: return "floor";
+  case XHAL_OP_CEIL: return "ceil";
+  case XHAL_OP_ROUND: return "round";
+  case XHAL_OP_SIGN: return "sign";
+  case XHAL_OP_ERF: return "erf";
+  case XHAL_OP_LEAKY_RELU: return "leaky_relu";
+  case XHAL_OP_HARD_SIGMOID: return "hard_sigmoid";
+  case XHAL_OP_HARD_SWISH: return "hard_swish";
+  case XHAL_OP_ELU: return "elu";
+  case XHAL_OP_SOFTPLUS: return "softplus";
+  case XHAL_OP_GELU: return "gelu";
+  case XHAL_OP_CLIP: return "clip";
   default: return "unknown";
   }
 }
@@ -233,10 +248,12 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
   if (s->present & OPS_ATTR_ALPHA) {
     ops_push_attr(x, "alpha", XHAL_ATTR_FLOAT, 0, s->alpha, 0, NULL);
     r->alpha = s->alpha;
+    r->has_alpha = 1;
   }
   if (s->present & OPS_ATTR_BETA) {
     ops_push_attr(x, "beta", XHAL_ATTR_FLOAT, 0, s->beta, 0, NULL);
     r->beta = s->beta;
+    r->has_beta = 1;
   }
   if (s->present & OPS_ATTR_TO) {
     ops_push_attr(x, "to", XHAL_ATTR_INT, s->to, 0, 0, NULL);
@@ -294,6 +311,25 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
     x->attrs[x->attr_count - 1].s = ca->s;
   }
   ref_conv_attrs_decode(r, x->attrs + conv_first, x->attr_count - conv_first);
+  if (s->present & OPS_ATTR_CLIP_MIN) {
+    ops_push_attr(x, "min", s->clip_int ? XHAL_ATTR_INT : XHAL_ATTR_FLOAT, s->clip_imin,
+                  s->clip_min, 0, NULL);
+    r->has_min = 1;
+    r->min_f = s->clip_min;
+    r->min_i = s->clip_int ? s->clip_imin : (int64_t)s->clip_min;
+  }
+  if (s->present & OPS_ATTR_CLIP_MAX) {
+    ops_push_attr(x, "max", s->clip_int ? XHAL_ATTR_INT : XHAL_ATTR_FLOAT, s->clip_imax,
+                  s->clip_max, 0, NULL);
+    r->has_max = 1;
+    r->max_f = s->clip_max;
+    r->max_i = s->clip_int ? s->clip_imax : (int64_t)s->clip_max;
+  }
+  if (s->present & OPS_ATTR_APPROXIMATE) {
+    ops_push_attr(x, "approximate", XHAL_ATTR_STRING, 0, 0, 0, NULL);
+    x->attrs[x->attr_count - 1].s = s->approximate;
+    r->gelu_tanh = s->approximate && strcmp(s->approximate, "tanh") == 0;
+  }
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -713,4 +749,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_invalid(registry);
   ops_register_shape(registry);
   ops_register_conv(registry);
+  ops_register_unary_math(registry);
 }

@@ -42,6 +42,7 @@ typedef enum ops_list {
   OPS_LIST_INT_NARROW,  /* i64 values outside the i32 range */
   OPS_LIST_NAN_ROWS,    /* Softmax: mostly ordinary values, a NaN every 7th slot */
   OPS_LIST_NEG_INF_MASK,/* Softmax: ordinary values with -Inf at every 3rd slot */
+  OPS_LIST_HALVES,      /* Round/Floor/Ceil: +-k.5 ties, values just below 0.5 and 2^23 */
   OPS_LIST_COUNT
 } ops_list_t;
 
@@ -81,6 +82,10 @@ enum {
   OPS_ATTR_ENDS = 1u << 15,
   OPS_ATTR_STEPS = 1u << 16,
   OPS_ATTR_REPEATS = 1u << 17,
+  /* Unary math group (high bits, away from the other groups' additions). */
+  OPS_ATTR_CLIP_MIN = 1u << 24, /* "min": FLOAT clip_min, or INT clip_imin with clip_int */
+  OPS_ATTR_CLIP_MAX = 1u << 25, /* "max": likewise */
+  OPS_ATTR_APPROXIMATE = 1u << 26, /* Gelu "approximate" (STRING) */
 };
 
 /* Inputs and outputs of one case (Concat has up to 8 inputs, Split up to 8
@@ -130,6 +135,10 @@ typedef struct ops_attrs {
   uint32_t repeats_count; /* Tile */
   int64_t repeats[XHAL_MAX_RANK];
   ops_conv_attrs_t conv;
+  double clip_min, clip_max;   /* OPS_ATTR_CLIP_MIN/MAX as FLOAT */
+  int64_t clip_imin, clip_imax; /* ... as INT when clip_int */
+  int clip_int;
+  const char *approximate; /* static string */
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -209,6 +218,7 @@ void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
 void ops_register_shape(conf_registry_t *registry);
 void ops_register_conv(conf_registry_t *registry);
+void ops_register_unary_math(conf_registry_t *registry);
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

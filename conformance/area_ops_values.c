@@ -234,6 +234,16 @@ static void ops_list_int_narrow(ops_list_values_t *l) {
   for (size_t n = 0; n < sizeof v / sizeof v[0]; n++) ops_push_i(l, v[n]);
 }
 
+static void ops_list_halves(ops_list_values_t *l, xhal_dtype_t dtype) {
+  static const double v[] = {0.5, 1.5, 2.5, 3.5, 4.5, 0.25, 0.75, 1.25, 1023.5, 0.5 - 0x1p-12};
+  for (size_t n = 0; n < sizeof v / sizeof v[0]; n++) ops_push_pm(l, v[n]);
+  if (dtype == XHAL_DTYPE_F32) {
+    ops_push_pm(l, 8388607.5);      /* 2^23 - 0.5: the last f32 with a fraction */
+    ops_push_pm(l, 0.5 - 0x1p-25); /* just below 0.5 */
+    ops_push_pm(l, 16777215.0);
+  }
+}
+
 static void ops_list_build(ops_list_t list, xhal_dtype_t dtype, ops_list_values_t *l) {
   l->n = 0;
   switch (list) {
@@ -246,6 +256,7 @@ static void ops_list_build(ops_list_t list, xhal_dtype_t dtype, ops_list_values_
   case OPS_LIST_CAST_TO_F16: ops_list_cast_to_f16(l); break;
   case OPS_LIST_INT_TO_FLOAT: ops_list_int_to_float(l); break;
   case OPS_LIST_INT_NARROW: ops_list_int_narrow(l); break;
+  case OPS_LIST_HALVES: ops_list_halves(l, dtype); break;
   default: break;
   }
 }

@@ -60,6 +60,30 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_GLOBAL_AVERAGE_POOL, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_MAX_POOL, CONF_TOL_EXACT, 0, 0, 0},
     {XHAL_OP_GLOBAL_MAX_POOL, CONF_TOL_EXACT, 0, 0, 0},
+    /* Unary math and activations. Exact: the result is an input, a bound
+     * or an integer-valued float. LeakyRelu is one product: correctly
+     * rounded in f32; in f16 the f32 product rounds twice (1 ulp). The rest
+     * from OpenCL 1.2's full-profile bounds: sqrt 3, x/y 2.5 (Reciprocal),
+     * log 3, erf 16 ulp; Elu = alpha * expm1 (3 ulp) + a product: 4;
+     * Softplus = log1p(exp) (2 + 3 ulp) + a sum: 6. f16 through f32 rounded
+     * once: 1 ulp. HardSigmoid, HardSwish and Gelu add two terms that can
+     * cancel, so they are bounded like a K = 2 reduction of their terms
+     * (the reference's scale); Gelu with k = 8 for erf's 16 ulp. */
+    {XHAL_OP_FLOOR, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_CEIL, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_ROUND, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_SIGN, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_CLIP, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_LEAKY_RELU, CONF_TOL_ULP, 0, 1, 0},
+    {XHAL_OP_SQRT, CONF_TOL_ULP, 3, 1, 0},
+    {XHAL_OP_RECIPROCAL, CONF_TOL_ULP, 2.5, 1, 0},
+    {XHAL_OP_LOG, CONF_TOL_ULP, 3, 1, 0},
+    {XHAL_OP_ERF, CONF_TOL_ULP, 16, 1, 0},
+    {XHAL_OP_ELU, CONF_TOL_ULP, 4, 1, 0},
+    {XHAL_OP_SOFTPLUS, CONF_TOL_ULP, 6, 1, 0},
+    {XHAL_OP_HARD_SIGMOID, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_HARD_SWISH, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_GELU, CONF_TOL_REDUCTION, 0, 0, 8},
 };
 
 conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype) {

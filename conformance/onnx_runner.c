@@ -1,12 +1,14 @@
 /* onnx_runner.c - an ONNX graph executed node by node on one xhal device. */
 #include "onnx_runner.h"
 
+#include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ref_ops.h"
+#include "ref_dtype.h"
 
 /* A value of the graph: its type and shape, where its data is, and its
  * device copy once a node needs it. */
@@ -56,6 +58,9 @@ static const onnx_attr_input_t onnx_attr_inputs[] = {
     {"Expand", 1, "shape"},       {"Tile", 1, "repeats"},         {"Split", 1, "split"},
     {"Slice", 1, "starts"},       {"Slice", 2, "ends"},           {"Slice", 3, "axes"},
     {"Slice", 4, "steps"},
+    /* Clip (opset >= 11): scalar min/max inputs -> xhal's FLOAT (INT for
+     * integer tensors) attributes, see onnx_convert_bound. */
+    {"Clip", 1, "min"},           {"Clip", 2, "max"},
 };
 
 static const char *onnx_attr_input_name(const char *op_type, uint32_t input) {
@@ -468,6 +473,21 @@ static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
     case XHAL_OP_SIGMOID:
     case XHAL_OP_TANH:
     case XHAL_OP_SOFTMAX:
+    case XHAL_OP_SQRT:
+    case XHAL_OP_RECIPROCAL:
+    case XHAL_OP_LOG:
+    case XHAL_OP_FLOOR:
+    case XHAL_OP_CEIL:
+    case XHAL_OP_ROUND:
+    case XHAL_OP_SIGN:
+    case XHAL_OP_ERF:
+    case XHAL_OP_LEAKY_RELU:
+    case XHAL_OP_HARD_SIGMOID:
+    case XHAL_OP_HARD_SWISH:
+    case XHAL_OP_ELU:
+    case XHAL_OP_SOFTPLUS:
+    case XHAL_OP_GELU:
+    case XHAL_OP_CLIP:
       out->rank = call->inputs[0].rank;
       memcpy(out->dims, call->inputs[0].dims, sizeof out->dims);
       return 0;
@@ -575,6 +595,53 @@ static conf_result_t onnx_convert_input(onnx_exec_t *x, const char *label, uint3
   return CONF_PASS;
 }
 
+/* Clip's known scalar input v (a constant, or a graph input with its test
+ * data) as attribute attr_name: FLOAT for a float tensor, INT (exact) for
+ * an integer one. A value computed by an earlier node is not known. */
+static conf_result_t onnx_convert_bound(onnx_exec_t *x, const char *label, uint32_t k,
+                                        const char *attr_name, const onnx_value_t *v,
+                                        onnx_node_call_t *c) {
+  if (!v->host) {
+    return conf_not_applicable(x->run,
+                               "%s: input %u '%s' is computed by the graph, but xhal takes '%s' as "
+                               "an attribute (only known inputs are converted)",
+                               label, k, v->name, attr_name);
+  }
+  if (v->host->element_count != 1) {
+    return conf_fail(x->run, "broken test directory (not a backend defect): %s input %u '%s' "
+                             "has %llu elements; Clip's '%s' is a scalar",
+                     label, k, v->name, (unsigned long long)v->host->element_count, attr_name);
+  }
+  const void *data = v->host->data;
+  xhal_attr_t a = {.name = attr_name, .type = XHAL_ATTR_INT};
+  switch (v->dtype) {
+    case XHAL_DTYPE_F32:
+    case XHAL_DTYPE_F16:
+    case XHAL_DTYPE_F64:
+      a.type = XHAL_ATTR_FLOAT;
+      a.f = ref_load_float(v->dtype, data);
+      break;
+    case XHAL_DTYPE_I8: a.i = *(const int8_t *)data; break;
+    case XHAL_DTYPE_U8: a.i = *(const uint8_t *)data; break;
+    case XHAL_DTYPE_I16: { int16_t t; memcpy(&t, data, sizeof t); a.i = t; break; }
+    case XHAL_DTYPE_U16: { uint16_t t; memcpy(&t, data, sizeof t); a.i = t; break; }
+    case XHAL_DTYPE_I32: { int32_t t; memcpy(&t, data, sizeof t); a.i = t; break; }
+    case XHAL_DTYPE_U32: { uint32_t t; memcpy(&t, data, sizeof t); a.i = t; break; }
+    case XHAL_DTYPE_I64: memcpy(&a.i, data, sizeof a.i); break;
+    default:
+      return conf_not_applicable(x->run, "%s: input %u '%s' is %s; xhal's Clip bounds are FLOAT "
+                                         "or INT attributes",
+                                 label, k, v->name, xhal_dtype_name(v->dtype));
+  }
+  if (onnx_call_attr(&c->call, attr_name)) {
+    return conf_fail(x->run, "broken test directory (not a backend defect): %s has both an "
+                             "attribute '%s' and input %u",
+                     label, attr_name, k);
+  }
+  c->attrs[c->call.attr_count++] = a;
+  return CONF_PASS;
+}
+
 /* Fills c->call's attributes and inputs from the node (buffers NULL). */
 static conf_result_t onnx_node_inputs(onnx_exec_t *x, const char *label,
                                       const xhal__onnx_node_t *node, onnx_node_call_t *c) {
@@ -605,7 +672,11 @@ static conf_result_t onnx_node_inputs(onnx_exec_t *x, const char *label,
     onnx_value_t *v = *name ? onnx_value_find(x, name) : NULL;
     if (*name && !v) return conf_fail(x->run, "suite error: %s input '%s' unknown", label, name);
     if (attr_name) {
-      conf_result_t result = v ? onnx_convert_input(x, label, k, attr_name, v, c) : CONF_PASS;
+      conf_result_t result = CONF_PASS;
+      if (v && strcmp(node->op_type, "Clip") == 0)
+        result = onnx_convert_bound(x, label, k, attr_name, v, c);
+      else if (v)
+        result = onnx_convert_input(x, label, k, attr_name, v, c);
       if (result != CONF_PASS) return result;
       continue;
     }
@@ -802,15 +873,25 @@ static int onnx_is_default_domain(const char *domain) {
   return !*domain || strcmp(domain, "ai.onnx") == 0;
 }
 
-/* 1 if every node's operator has a single version in the default domain
- * (its opset-1 definition is today's), so an old opset changes nothing. */
-static int onnx_nodes_versionless(const xhal__onnx_model_t *m) {
-  static const char *const ops[] = {"GlobalAveragePool", "GlobalMaxPool"};
+/* Ops whose xhal semantics are their ONNX definition since an opset before
+ * 7 (no consumed_inputs, no limited broadcasting, same attributes). */
+typedef struct onnx_op_since {
+  const char *op_type;
+  int64_t since;
+} onnx_op_since_t;
+
+static const onnx_op_since_t onnx_ops_since[] = {
+    {"Constant", 1},    {"Softplus", 1}, {"Elu", 6},   {"HardSigmoid", 6}, {"LeakyRelu", 6},
+    {"Sqrt", 6},        {"Reciprocal", 6}, {"Log", 6}, {"Floor", 6},       {"Ceil", 6},
+    {"GlobalAveragePool", 1}, {"GlobalMaxPool", 1},
+};
+
+/* 1 if every node of m is an op of onnx_ops_since defined so at opset. */
+static int onnx_ops_current_at(const xhal__onnx_model_t *m, int64_t opset) {
   for (uint32_t i = 0; i < m->node_count; ++i) {
-    int found = 0;
-    for (size_t k = 0; k < sizeof ops / sizeof *ops && !found; ++k)
-      found = strcmp(m->nodes[i].op_type, ops[k]) == 0;
-    if (!found) return 0;
+    size_t k = 0, n = sizeof onnx_ops_since / sizeof onnx_ops_since[0];
+    while (k < n && strcmp(onnx_ops_since[k].op_type, m->nodes[i].op_type) != 0) ++k;
+    if (k == n || onnx_ops_since[k].since > opset) return 0;
   }
   return 1;
 }
@@ -823,7 +904,7 @@ static conf_result_t onnx_check_ops(onnx_exec_t *x) {
   size_t used = 0;
   uint32_t count = 0;
   int64_t opset = xhal__onnx_model_opset(m, "");
-  if (m->node_count && opset < 7 && !onnx_nodes_versionless(m)) {
+  if (m->node_count && opset < 7 && !onnx_ops_current_at(m, opset)) {
     return conf_not_applicable(x->run, "the model imports opset %lld of the default domain; xhal "
                                        "implements the operators of opset 7 and later (limited "
                                        "broadcasting and consumed_inputs before)",
@@ -852,6 +933,18 @@ static conf_result_t onnx_check_ops(onnx_exec_t *x) {
                              count > 1 ? "s" : "", missing);
 }
 
+/* Clip-6 (opsets 6-10) defaults min/max to -+FLT_MAX, which clamps
+ * infinities; xhal's absent bound is opset 11's "no bound". Its attribute
+ * array has room: attr_count + input_count (1) + 1 slots. */
+static void onnx_clip6_defaults(onnx_node_call_t *c) {
+  static const char *const names[2] = {"min", "max"};
+  for (int k = 0; k < 2; ++k) {
+    if (onnx_call_attr(&c->call, names[k])) continue;
+    c->attrs[c->call.attr_count++] =
+        (xhal_attr_t){.name = names[k], .type = XHAL_ATTR_FLOAT, .f = k ? FLT_MAX : -FLT_MAX};
+  }
+}
+
 static conf_result_t onnx_node_run(onnx_exec_t *x, uint32_t index,
                                    const xhal__onnx_node_t *node) {
   char label[256];
@@ -868,6 +961,7 @@ static conf_result_t onnx_node_run(onnx_exec_t *x, uint32_t index,
   memset(&c, 0, sizeof c);
   c.call.op = op;
   conf_result_t result = onnx_node_inputs(x, label, node, &c);
+  if (result == CONF_PASS && op == XHAL_OP_CLIP && opset < 11) onnx_clip6_defaults(&c);
   if (result == CONF_PASS) result = onnx_node_output(x, label, node, &c);
   if (result == CONF_PASS) result = onnx_node_launch(x, label, node, &c);
   onnx_node_call_free(&c);

@@ -28,7 +28,7 @@ int ref_op_is_elementwise(xhal_op_t op) {
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:
   case XHAL_OP_CAST: return 1;
-  default: return 0;
+  default: return ref_unary_math_is_op(op);
   }
 }
 
@@ -51,7 +51,9 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_MAX_POOL: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
-  default: return ref_is_numeric(dtype);
+  default:
+    if (ref_unary_math_float_only(op)) return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
+    return ref_is_numeric(dtype);
   }
 }
 
@@ -142,7 +144,7 @@ static int ref_has_scale(xhal_op_t op) {
   return op == XHAL_OP_MATMUL || op == XHAL_OP_GEMM || op == XHAL_OP_SOFTMAX ||
          op == XHAL_OP_REDUCE_SUM || op == XHAL_OP_REDUCE_MEAN || op == XHAL_OP_CONV ||
          op == XHAL_OP_CONV_TRANSPOSE || op == XHAL_OP_AVERAGE_POOL ||
-         op == XHAL_OP_GLOBAL_AVERAGE_POOL;
+         op == XHAL_OP_GLOBAL_AVERAGE_POOL || ref_unary_math_has_scale(op);
 }
 
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
@@ -192,7 +194,13 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   case XHAL_OP_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_MAX_POOL: rc = ref_conv_compute(op, input_count, inputs, attrs, out); break;
-  default: rc = ref_elementwise_compute(op, input_count, inputs, out); break;
+  default:
+    if (ref_unary_math_is_op(op)) {
+      rc = ref_unary_math_compute(op, &inputs[0], attrs, out);
+      break;
+    }
+    rc = ref_elementwise_compute(op, input_count, inputs, out);
+    break;
   }
   if (rc != 0) snprintf(err, err_size, "the reference does not define this call");
   return rc;

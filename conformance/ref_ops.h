@@ -68,6 +68,17 @@ typedef struct ref_attrs {
   ref_ints_t steps;    /* Slice, default all 1 */
   ref_ints_t repeats;  /* Tile */
   ref_conv_attrs_t conv; /* Conv, ConvTranspose and the pools (ref_conv.c) */
+  /* LeakyRelu, HardSigmoid, Elu: alpha/beta above, given or not (the
+   * defaults are the op's: 0.01; 0.2 and 0.5; 1.0). */
+  int has_alpha;
+  int has_beta;
+  /* Clip: min/max, absent = no bound; float dtypes read min_f/max_f,
+   * integer dtypes min_i/max_i. */
+  int has_min;
+  int has_max;
+  double min_f, max_f;
+  int64_t min_i, max_i;
+  int gelu_tanh; /* Gelu: approximate = "tanh" */
 } ref_attrs_t;
 
 void ref_attrs_init(ref_attrs_t *attrs);
@@ -138,5 +149,12 @@ int ref_conv_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inp
  * (others are ignored). */
 void ref_conv_attrs_decode(ref_attrs_t *r, const xhal_attr_t *attrs, uint32_t count);
 int ref_copy_compute(const ref_tensor_t *x, ref_tensor_t *out);
+
+/* Unary math and activations (ref_unary.c): Sqrt..Erf, LeakyRelu..Elu. */
+int ref_unary_math_is_op(xhal_op_t op);
+int ref_unary_math_float_only(xhal_op_t op);   /* all but Sign and Clip */
+int ref_unary_math_has_scale(xhal_op_t op);    /* HardSigmoid, HardSwish, Gelu */
+int ref_unary_math_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *attrs,
+                           ref_tensor_t *out);
 
 #endif

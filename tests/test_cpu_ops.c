@@ -729,6 +729,56 @@ static void test_errors_attrs(void **state) {
   expect_error(run_op(XHAL_OP_GEMM, trans3, 1, g, 2, &gy), XHAL_STATUS_INVALID_ARGUMENT, "transA");
 }
 
+/* ---- Unary math and activations ------------------------------------------------- */
+
+static void test_unary_math(void **state) {
+  (void)state;
+  xhal_plugin_tensor_t x =
+      tensor(XHAL_DTYPE_F32, 1, DIMS(6), F32(2.5f, -0.5f, 1.5f, -0.0f, NAN, -2));
+  xhal_plugin_tensor_t y = tensor(XHAL_DTYPE_F32, 1, DIMS(6), NULL);
+  const float *yv = data_of(&y);
+  assert_int_equal(run_op(XHAL_OP_ROUND, NULL, 0, &x, 1, &y), XHAL_STATUS_OK);
+  expect_f32(&y, F32(2, -0.0f, 2, -0.0f, NAN, -2), 6, 0); /* half to even, -0 kept */
+  assert_true(signbit(yv[1]) && signbit(yv[3]));
+  assert_int_equal(run_op(XHAL_OP_SIGN, NULL, 0, &x, 1, &y), XHAL_STATUS_OK);
+  expect_f32(&y, F32(1, -1, 1, 0, NAN, -1), 6, 0);
+  assert_false(signbit(yv[3])); /* Sign(-0) = +0 */
+  /* min > max gives max; NaN passes through. */
+  const xhal_attr_t bounds[2] = {attr_float("min", 1.0), attr_float("max", -1.0)};
+  assert_int_equal(run_op(XHAL_OP_CLIP, bounds, 2, &x, 1, &y), XHAL_STATUS_OK);
+  expect_f32(&y, F32(-1, -1, -1, -1, NAN, -1), 6, 0);
+  /* HardSwish and Gelu at -Inf follow ONNX's formulas: -Inf * 0 = NaN. */
+  xhal_plugin_tensor_t inf = tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(-INFINITY, INFINITY));
+  xhal_plugin_tensor_t inf_out = tensor(XHAL_DTYPE_F32, 1, DIMS(2), NULL);
+  assert_int_equal(run_op(XHAL_OP_GELU, NULL, 0, &inf, 1, &inf_out), XHAL_STATUS_OK);
+  expect_f32(&inf_out, F32(NAN, INFINITY), 2, 0);
+  assert_int_equal(run_op(XHAL_OP_HARD_SWISH, NULL, 0, &inf, 1, &inf_out), XHAL_STATUS_OK);
+  expect_f32(&inf_out, F32(NAN, INFINITY), 2, 0);
+
+  /* Integer Clip takes exact INT bounds (2^53 + 1 is no double). */
+  const int64_t big = INT64_C(9007199254740993);
+  xhal_plugin_tensor_t l = tensor(XHAL_DTYPE_I64, 1, DIMS(3), I64(big + 1, big, -big - 1));
+  xhal_plugin_tensor_t l_out = tensor(XHAL_DTYPE_I64, 1, DIMS(3), NULL);
+  const xhal_attr_t exact[2] = {attr_int("min", -big), attr_int("max", big)};
+  assert_int_equal(run_op(XHAL_OP_CLIP, exact, 2, &l, 1, &l_out), XHAL_STATUS_OK);
+  EXPECT_INTS(int64_t, &l_out, big, big, -big);
+  const xhal_attr_t fractional[1] = {attr_float("min", 0.5)};
+  expect_error(run_op(XHAL_OP_CLIP, fractional, 1, &l, 1, &l_out), XHAL_STATUS_INVALID_ARGUMENT,
+               "integral");
+  const xhal_attr_t nan_bound[1] = {attr_float("max", NAN)};
+  expect_error(run_op(XHAL_OP_CLIP, nan_bound, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "NaN");
+  xhal_attr_t approx = {"approximate", XHAL_ATTR_STRING, 0, 0, 0.0, NULL, NULL, "erf"};
+  expect_error(run_op(XHAL_OP_GELU, &approx, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "erf");
+  expect_error(run_op(XHAL_OP_SQRT, NULL, 0, &l, 1, &l_out), XHAL_STATUS_UNSUPPORTED, "i64");
+
+  /* f16 Clip: the bound 0.1 is rounded to f16 (0x2E66) before clipping. */
+  xhal_plugin_tensor_t h = tensor(XHAL_DTYPE_F16, 1, DIMS(2), F16(0x3C00, 0x0000));
+  xhal_plugin_tensor_t h_out = tensor(XHAL_DTYPE_F16, 1, DIMS(2), NULL);
+  const xhal_attr_t tenth[1] = {attr_float("max", 0.1)};
+  assert_int_equal(run_op(XHAL_OP_CLIP, tenth, 1, &h, 1, &h_out), XHAL_STATUS_OK);
+  EXPECT_INTS(uint16_t, &h_out, 0x2E66, 0x0000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_binary_f32, test_setup, test_teardown),
@@ -748,6 +798,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_errors_shape_dtype, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_errors_views, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_errors_attrs, test_setup, test_teardown),
+      cmocka_unit_test_setup_teardown(test_unary_math, test_setup, test_teardown),
   };
   return cmocka_run_group_tests_name("cpu_ops", tests, NULL, NULL);
 }

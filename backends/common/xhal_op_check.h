@@ -135,6 +135,16 @@ typedef struct xop_plan {
   uint8_t copy_linear[XOP_MAX_COPIES];
   /* Conv family: see xop_conv_t. */
   xop_conv_t conv;
+  /* LeakyRelu (alpha), HardSigmoid (alpha, beta) and Elu (alpha) use
+   * alpha/beta above, with the ONNX defaults, as f32 values.
+   * Clip: float dtypes clip to [clip_min, clip_max], the bounds rounded to
+   * f32 then to the dtype, -Inf/+Inf when absent; integer dtypes clip to
+   * [clip_imin, clip_imax], saturated to the dtype's range (its limits when
+   * absent). min > max gives max everywhere (min(max(x, min), max)).
+   * Gelu: gelu_tanh is 1 for approximate = "tanh". */
+  double clip_min, clip_max;
+  int64_t clip_imin, clip_imax;
+  int gelu_tanh;
 } xop_plan_t;
 
 /* Validates desc for device and fills *plan. With need_buffers, every tensor

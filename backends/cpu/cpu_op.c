@@ -25,6 +25,7 @@
 #include "cpu_kernel_reduce.h"
 #include "cpu_kernel_shape.h"
 #include "cpu_kernel_softmax.h"
+#include "cpu_kernel_unary_math.h"
 
 struct cpu_op_call {
   uint32_t op;
@@ -41,6 +42,7 @@ struct cpu_op_call {
   cpu_view_t copy_out[XOP_MAX_COPIES];
   uint8_t copy_linear[XOP_MAX_COPIES];
   xop_conv_t conv;    /* Conv, ConvTranspose, pools */
+  cpu_unary_math_t unary_math; /* Sqrt..Erf, LeakyRelu..Elu */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -94,6 +96,7 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
     call->copy_linear[i] = plan->copy_linear[i];
   }
   call->conv = plan->conv;
+  if (cpu_unary_math_is_op(plan->op)) cpu_unary_math_from_plan(&call->unary_math, plan);
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -164,6 +167,8 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
     case XHAL_OP_GLOBAL_AVERAGE_POOL:
       return cpu_kernel_pool(call->op, out, &in[0], &call->conv);
     default:
+      if (cpu_unary_math_is_op(call->op))
+        return cpu_kernel_unary_math(&call->unary_math, out, &in[0]);
       return cpu_kernel_unary(call->op, out, &in[0]);
   }
 }

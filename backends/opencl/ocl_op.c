@@ -125,6 +125,7 @@ typedef enum ocl_op_program {
   OCL_OP_MATMUL,
   OCL_OP_SHAPE,
   OCL_OP_CONV,
+  OCL_OP_UNARY,
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -142,6 +143,7 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_MATMUL] = {"matmul.cl", ocl_kernel_matmul, sizeof ocl_kernel_matmul - 1},
     [OCL_OP_SHAPE] = {"shape.cl", ocl_kernel_shape, sizeof ocl_kernel_shape - 1},
     [OCL_OP_CONV] = {"conv.cl", ocl_kernel_conv, sizeof ocl_kernel_conv - 1},
+    [OCL_OP_UNARY] = {"unary.cl", ocl_kernel_unary, sizeof ocl_kernel_unary - 1},
 };
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
@@ -467,6 +469,58 @@ static int32_t ocl_op_run_cast(xhal_plugin_stream_t *stream, const xop_plan_t *p
       "cast", types);
 }
 
+/* ---- Unary math and activations (kernels/unary.cl) -------------------------------------- */
+
+/* ocl_unary_t of unary.cl. */
+typedef struct ocl_unary {
+  cl_long ilo, ihi;
+  cl_float alpha, beta;
+  cl_float lo, hi;
+  cl_int gelu_tanh;
+  cl_int pad;
+} ocl_unary_t;
+static_assert(sizeof(ocl_unary_t) == 40, "ocl_unary_t layout");
+
+/* Ops of unary.cl in slot order (slot 4 * index + dtype index); i32/i64
+ * have Sign and Clip only. */
+static const uint32_t ocl_op_um_ops[15] = {
+    XHAL_OP_SQRT,       XHAL_OP_RECIPROCAL,   XHAL_OP_LOG,        XHAL_OP_FLOOR,
+    XHAL_OP_CEIL,       XHAL_OP_ROUND,        XHAL_OP_SIGN,       XHAL_OP_ERF,
+    XHAL_OP_LEAKY_RELU, XHAL_OP_HARD_SIGMOID, XHAL_OP_HARD_SWISH, XHAL_OP_ELU,
+    XHAL_OP_SOFTPLUS,   XHAL_OP_GELU,         XHAL_OP_CLIP};
+static const char *const ocl_op_um_names[15] = {
+    "sqrt",       "reciprocal",   "log",        "floor", "ceil",     "round", "sign", "erf",
+    "leaky_relu", "hard_sigmoid", "hard_swish", "elu",   "softplus", "gelu",  "clip"};
+static_assert(4 * 15 <= OCL_OP_MAX_KERNELS, "unary.cl kernel slots");
+
+/* Index of op in ocl_op_um_ops, -1 if it is not a unary.cl op. */
+static int ocl_op_um_index(uint32_t op) {
+  for (int k = 0; k < 15; ++k)
+    if (ocl_op_um_ops[k] == op) return k;
+  return -1;
+}
+
+static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
+                                     int index) {
+  xop_dims_t d;
+  xop_layout_eltwise(plan, &d);
+  ocl_nd_t s;
+  ocl_op_nd_make(plan, &d, &s);
+  ocl_unary_t p;
+  memset(&p, 0, sizeof p);
+  p.ilo = plan->clip_imin, p.ihi = plan->clip_imax;
+  p.alpha = (cl_float)plan->alpha, p.beta = (cl_float)plan->beta;
+  p.lo = (cl_float)plan->clip_min, p.hi = (cl_float)plan->clip_max;
+  p.gelu_tanh = plan->gelu_tanh;
+  const ocl_op_arg_t args[4] = {
+      OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}, {sizeof p, &p}};
+  char name[32];
+  snprintf(name, sizeof name, "%s_%s", ocl_op_um_names[index], xop_dtype_name(plan->out.dtype));
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
+  const uint32_t slot = 4 * (uint32_t)index + ocl_op_dtype_index(plan->out.dtype);
+  return ocl_op_enqueue(stream, OCL_OP_UNARY, slot, name, args, 4, 1, &global, &local);
+}
+
 /* ---- Reductions -------------------------------------------------------------------------- */
 
 /* Above this many terms per output, and with few outputs, one work-group
@@ -770,6 +824,8 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     case XHAL_OP_GLOBAL_MAX_POOL:
       return ocl_op_run_conv(stream, &plan);
     default:
+      if (ocl_op_um_index(plan.op) >= 0)
+        return ocl_op_run_unary_math(stream, &plan, ocl_op_um_index(plan.op));
       return ocl_op_run_unary(stream, &plan);
   }
 }
