@@ -666,6 +666,14 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_GEMM:
       *min_in = 2, *max_in = 3;
       break;
+    case XHAL_OP_GATHER:
+    case XHAL_OP_PAD:
+    case XHAL_OP_RESIZE:
+    case XHAL_OP_SHAPE:
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+    case XHAL_OP_RANGE:
+      xop_gather_arity(op, min_in, max_in);
+      break;
     default:
       *min_in = *max_in = 1;
       break;
@@ -769,6 +777,11 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
   for (uint32_t i = 0; i < desc.input_count; ++i)
     XOP_RETURN_IF_ERROR(xop_view_make(&c, "input", i, desc.inputs[i], 0, &p.in[i]));
   XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", 0, desc.outputs[0], 1, &p.out));
+  if (xop_gather_owns(p.op)) { /* dtype rules of their own (Gather's indices, Shape's i64) */
+    XOP_RETURN_IF_ERROR(xop_gather_check(backend, device, name, &desc, &p));
+    *plan = p;
+    return XHAL_STATUS_OK;
+  }
   XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, &p));
   XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p.op, p.in[0].dtype, "dtype"));
   XOP_RETURN_IF_ERROR(xop_check_op(&c, &desc, &p));
@@ -795,6 +808,13 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
 
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   switch (op) {
+    case XHAL_OP_GATHER:
+    case XHAL_OP_PAD:
+    case XHAL_OP_RESIZE:
+    case XHAL_OP_SHAPE:
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+    case XHAL_OP_RANGE:
+      return xop_gather_op_dtypes(op);
     default:
       return xop_standard_op_dtypes(device, op);
   }

@@ -60,6 +60,8 @@ typedef struct xop_view {
   int64_t strides[XHAL_MAX_RANK]; /* in elements */
 } xop_view_t;
 
+#include "xhal_op_check_gather.h"
+
 /* A launch, normalised. Fields an op does not use are zero. */
 typedef struct xop_plan {
   uint32_t op;      /* xhal_op_t */
@@ -86,6 +88,9 @@ typedef struct xop_plan {
   uint32_t perm[XHAL_MAX_RANK];
   /* Cast: the target dtype (out.dtype). */
   uint32_t to;
+  /* Gather, Pad, Resize, Shape, ConstantOfShape, Range
+   * (xhal_op_check_gather.h). */
+  xop_gather_params_t gather;
 } xop_plan_t;
 
 /* Validates desc for device and fills *plan. With need_buffers, every tensor

@@ -18,6 +18,7 @@
 #include "cpu_error.h"
 #include "cpu_kernel_copy.h"
 #include "cpu_kernel_eltwise.h"
+#include "cpu_kernel_gather.h"
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
 #include "cpu_kernel_reduce.h"
@@ -32,6 +33,7 @@ struct cpu_op_call {
   int axis;           /* Softmax, normalised */
   uint32_t axes;      /* Reduce*: bit per reduced input dim; 0 = copy */
   int keepdims;       /* Reduce* */
+  xop_gather_params_t gather; /* Gather..Range */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -78,6 +80,7 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->axis = (int)plan->axis;
   call->axes = plan->axes;
   call->keepdims = plan->keepdims;
+  call->gather = plan->gather;
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -125,6 +128,19 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
                                call->op == XHAL_OP_REDUCE_MEAN);
+    case XHAL_OP_GATHER:
+      return cpu_kernel_gather(out, &in[0], &in[1], call->gather.extent, call->gather.stride);
+    case XHAL_OP_PAD:
+      return cpu_kernel_pad(out, &in[0], &call->gather);
+    case XHAL_OP_RESIZE:
+      return cpu_kernel_resize(out, &in[0], &call->gather);
+    case XHAL_OP_SHAPE:
+      return cpu_kernel_shape(out, in[0].dims, call->gather.start);
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+      return cpu_kernel_fill(
+          out, xop_gather_value_bits(out->dtype, call->gather.value, call->gather.ivalue));
+    case XHAL_OP_RANGE:
+      return cpu_kernel_range(out, &in[0], &in[2]);
     default:
       return cpu_kernel_unary(call->op, out, &in[0]);
   }
