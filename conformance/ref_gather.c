@@ -72,15 +72,20 @@ static int ref_infer_pad(const ref_shape_t *s, const ref_attrs_t *a, ref_shape_t
   return 0;
 }
 
-/* The scale of dim k: given, or sizes / input (through the roi's span for
- * tf_crop_and_resize), as the ONNX reference derives it. */
-static double ref_resize_scale(const ref_gather_attrs_t *g, uint32_t rank, uint32_t k, int64_t in) {
-  if (g->scales_count) return (double)g->scales[k];
-  double scale = in ? (double)g->sizes[k] / (double)in : 1.0;
-  if (g->coord_mode == 5 && g->roi_count) {
-    double span = (double)g->roi[k + rank] - (double)g->roi[k];
-    if (in && span != 0.0) scale = (double)g->sizes[k] / ((double)in * span);
+/* The scale of dim k: given, or sizes / input as the ONNX reference
+ * derives it; *len the resized length as a real number (the spec's output
+ * length before the floor with scales, the roi's span included for
+ * tf_crop_and_resize). */
+static double ref_resize_scale(const ref_gather_attrs_t *g, uint32_t rank, uint32_t k, int64_t in,
+                               double *len) {
+  if (g->scales_count) {
+    double span = 1.0;
+    if (g->coord_mode == 5 && g->roi_count) span = (double)g->roi[k + rank] - (double)g->roi[k];
+    *len = (double)in * span * (double)g->scales[k];
+    return (double)g->scales[k];
   }
+  double scale = in ? (double)g->sizes[k] / (double)in : 1.0;
+  *len = scale * (double)in;
   return scale;
 }
 
@@ -250,7 +255,8 @@ typedef struct ref_taps {
 
 static void ref_resize_taps(const ref_gather_attrs_t *g, uint32_t rank, uint32_t k, int64_t n,
                             int64_t i, ref_taps_t *t) {
-  const double scale = ref_resize_scale(g, rank, k, n), len = scale * (double)n, x_r = (double)i;
+  double len = 0.0;
+  const double scale = ref_resize_scale(g, rank, k, n, &len), x_r = (double)i;
   double x;
   switch (g->coord_mode) {
   case 1: x = len > 1.0 ? (x_r + 0.5) / scale - 0.5 : 0.0; break;

@@ -342,16 +342,16 @@ static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
       }
       want[k] = (int64_t)len;
       g->scales[k] = s;
+      g->lengths[k] = s * n * (crop ? span : 1.0);
     } else {
       if (sizes->ints[k] < 0) {
         return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: sizes entry %u is %lld; must be >= 0",
                         c->op, k, (long long)sizes->ints[k]);
       }
       want[k] = sizes->ints[k];
-      /* ONNX derives the scale from the sizes (through the roi's span for
-       * tf_crop_and_resize). */
+      /* ONNX's reference derives the scale from the sizes. */
       g->scales[k] = x->dims[k] ? (double)want[k] / n : 1.0;
-      if (crop && x->dims[k] && span != 0.0) g->scales[k] = (double)want[k] / (n * span);
+      g->lengths[k] = g->scales[k] * n;
     }
     if (x->dims[k] == 0 && want[k] != 0) {
       return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
@@ -365,7 +365,8 @@ static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
 /* One output coordinate i of a dim of n input elements: x_original. */
 static double xog_resize_coord(const xop_gather_params_t *g, uint32_t k, uint32_t rank, double i,
                                double n) {
-  const double scale = g->scales[k], len = scale * n; /* ONNX's float output length */
+  const double scale = g->scales[k], len = g->lengths[k];
+  (void)n;
   switch (g->coord_mode) {
     case XOP_COORD_PYTORCH_HALF_PIXEL:
       return len > 1.0 ? (i + 0.5) / scale - 0.5 : 0.0;

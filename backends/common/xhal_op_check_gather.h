@@ -76,6 +76,11 @@ typedef struct xop_gather_params {
   double extrapolation;
   double scales[XHAL_MAX_RANK];
   double roi[2 * XHAL_MAX_RANK];
+  /* Resize: ONNX's resized length of each dim as a real number (scale x
+   * input length, x the roi's span for tf_crop_and_resize with scales;
+   * the output length as computed from sizes), which align_corners,
+   * pytorch_half_pixel and tf_crop_and_resize divide by. */
+  double lengths[XHAL_MAX_RANK];
   /* Shape: first input dim reported. */
   int64_t start;
 } xop_gather_params_t;
