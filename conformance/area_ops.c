@@ -26,7 +26,7 @@
 #include "ref_dtype.h"
 #include "ref_ops.h"
 
-#define OPS_MAX_ATTRS 12
+#define OPS_MAX_ATTRS 16
 
 typedef struct ops_exec {
   conf_run_t *run;
@@ -117,6 +117,12 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_SOFTPLUS: return "softplus";
   case XHAL_OP_GELU: return "gelu";
   case XHAL_OP_CLIP: return "clip";
+  case XHAL_OP_GATHER: return "gather";
+  case XHAL_OP_PAD: return "pad";
+  case XHAL_OP_RESIZE: return "resize";
+  case XHAL_OP_SHAPE: return "shape";
+  case XHAL_OP_CONSTANT_OF_SHAPE: return "constant_of_shape";
+  case XHAL_OP_RANGE: return "range";
   default: return "unknown";
   }
 }
@@ -330,6 +336,9 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
     x->attrs[x->attr_count - 1].s = s->approximate;
     r->gelu_tanh = s->approximate && strcmp(s->approximate, "tanh") == 0;
   }
+  x->attr_count += ops_gather_attrs(x->c->op, s, &x->attrs[x->attr_count],
+                                    OPS_MAX_ATTRS - x->attr_count);
+  r->g = s->g;
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -431,7 +440,7 @@ static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
   x->input_count = input_count;
   for (uint32_t k = 0; k < input_count; k++) {
     shapes[k] = c->in[k].shape;
-    dtypes[k] = (xhal_dtype_t)c->dtype;
+    dtypes[k] = (xhal_dtype_t)(c->in[k].dtype ? c->in[k].dtype : c->dtype);
     conf_tensor_plan(&x->in[k], dtypes[k], &shapes[k], (conf_layout_t)c->in[k].layout,
                      c->in[k].offset);
   }
@@ -688,7 +697,8 @@ static conf_result_t ops_run_invalid(ops_exec_t *x) {
                     kind == OPS_INVALID_UNKNOWN_ATTR, kind == OPS_INVALID_ATTR_TYPE);
   } else if (kind == OPS_INVALID_INPUT_SHAPE) {
     uint32_t k = c->bad_input < c->input_count ? c->bad_input : 0;
-    conf_tensor_plan(&x->in[k], (xhal_dtype_t)c->dtype, &c->bad_shape,
+    conf_tensor_plan(&x->in[k], (xhal_dtype_t)(c->in[k].dtype ? c->in[k].dtype : c->dtype),
+                     &c->bad_shape,
                      (conf_layout_t)c->in[k].layout, c->in[k].offset);
   }
   if (ops_mutate(x) != 0) return conf_fail(run, "suite error: mutation does not apply");
@@ -750,4 +760,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_shape(registry);
   ops_register_conv(registry);
   ops_register_unary_math(registry);
+  ops_register_gather(registry);
 }

@@ -17,6 +17,7 @@
 
 #include "conf_case.h"
 #include "conf_tensor.h"
+#include "ref_ops.h"
 #include "ref_tensor.h"
 
 /* ---- Input values ---------------------------------------------------------
@@ -59,6 +60,7 @@ typedef struct ops_tspec {
   uint8_t layout;        /* conf_layout_t */
   uint8_t offset;        /* 1: non-zero byte offset */
   ops_gen_t gen;
+  uint32_t dtype;        /* 0: the case's dtype (Gather's indices, Shape, ... differ) */
 } ops_tspec_t;
 
 /* ---- Attributes ------------------------------------------------------------ */
@@ -139,6 +141,11 @@ typedef struct ops_attrs {
   int64_t clip_imin, clip_imax; /* ... as INT when clip_int */
   int clip_int;
   const char *approximate; /* static string */
+  /* Gather..Range (area_ops_gather.c): values, and which of the mode-like
+   * attributes are sent (OPS_GATHER_SEND_* bits; the others are sent when
+   * their has_ flag or count is set). */
+  ref_gather_attrs_t g;
+  uint32_t g_send;
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -219,6 +226,11 @@ void ops_register_invalid(conf_registry_t *registry);
 void ops_register_shape(conf_registry_t *registry);
 void ops_register_conv(conf_registry_t *registry);
 void ops_register_unary_math(conf_registry_t *registry);
+void ops_register_gather(conf_registry_t *registry);
+
+/* Appends the xhal attributes of s->g for op (area_ops_gather.c) to out
+ * (room entries); returns how many. They point into s. */
+uint32_t ops_gather_attrs(uint32_t op, const ops_attrs_t *s, xhal_attr_t *out, uint32_t room);
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

@@ -84,6 +84,11 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_HARD_SIGMOID, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_HARD_SWISH, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_GELU, CONF_TOL_REDUCTION, 0, 0, 8},
+    /* Resize linear/cubic: a weighted sum of K = taps^rank terms with f32
+     * weights; nearest (no terms in the reference) is exact. */
+    {XHAL_OP_RESIZE, CONF_TOL_REDUCTION, 0, 0, 4},
+    /* Range: start + i * delta, one f32 rounding (fma) for i < 2^24. */
+    {XHAL_OP_RANGE, CONF_TOL_ULP, 1, 1, 0},
 };
 
 conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype) {

@@ -11,7 +11,9 @@
  *             a equals r rounded to nearest even, sign of zero included.
  *  REDUCTION  |a - round(r)| <= k * sqrt(K) * u * sum|terms| + ulp(round(r)),
  *             K the reduction length, u the unit roundoff of the
- *             accumulation type (f32, also for f16 tensors).
+ *             accumulation type (f32, also for f16 tensors). A
+ *             reference without per-element terms (scale NULL) makes
+ *             the comparison EXACT (Resize nearest).
  */
 #ifndef XHAL_CONF_TOLERANCE_H
 #define XHAL_CONF_TOLERANCE_H

@@ -50,6 +50,8 @@ typedef struct onnx_attr_input {
 } onnx_attr_input_t;
 
 static const onnx_attr_input_t onnx_attr_inputs[] = {
+    {"Pad", 1, "pads"},           {"Pad", 2, "value"},            {"Resize", 1, "roi"},
+    {"Resize", 2, "scales"},      {"Resize", 3, "sizes"},
     {"ReduceSum", 1, "axes"},     {"ReduceMean", 1, "axes"},      {"ReduceMax", 1, "axes"},
     {"ReduceMin", 1, "axes"},     {"ReduceProd", 1, "axes"},      {"ReduceL1", 1, "axes"},
     {"ReduceL2", 1, "axes"},      {"ReduceLogSum", 1, "axes"},    {"ReduceLogSumExp", 1, "axes"},
@@ -455,6 +457,35 @@ static int onnx_infer_conv(const xhal_op_call_t *call, xhal_tensor_t *out, char 
   return 0;
 }
 
+/* The conformance reference's inference (ConstantOfShape and Range depend
+ * on input values: not inferable, only their graph outputs run). */
+static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
+                          size_t why_size) {
+  ref_shape_t shapes[3];
+  xhal_dtype_t dtypes[3];
+  if (call->input_count > 3) {
+    snprintf(why, why_size, "%u inputs", call->input_count);
+    return -1;
+  }
+  for (uint32_t i = 0; i < call->input_count; ++i) {
+    shapes[i].rank = call->inputs[i].rank;
+    memcpy(shapes[i].dims, call->inputs[i].dims, sizeof shapes[i].dims);
+    dtypes[i] = call->inputs[i].dtype;
+  }
+  ref_attrs_t attrs;
+  ref_attrs_init(&attrs);
+  ref_shape_t shape;
+  xhal_dtype_t dtype;
+  if (ref_gather_attrs_decode(call->op, call->attrs, call->attr_count, &attrs, why, why_size) != 0 ||
+      ref_op_infer(call->op, call->input_count, shapes, dtypes, &attrs, &shape, &dtype, why,
+                   why_size) != 0)
+    return -1;
+  out->dtype = dtype;
+  out->rank = shape.rank;
+  memcpy(out->dims, shape.dims, sizeof shape.dims);
+  return 0;
+}
+
 /* Infers output 0 of an op xhal has. Returns 0, or -1 with the reason. */
 static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
                       size_t why_size) {
@@ -523,6 +554,12 @@ static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
     case XHAL_OP_AVERAGE_POOL:
     case XHAL_OP_GLOBAL_AVERAGE_POOL:
     case XHAL_OP_GLOBAL_MAX_POOL: return onnx_infer_conv(call, out, why, why_size);
+    case XHAL_OP_GATHER:
+    case XHAL_OP_PAD:
+    case XHAL_OP_RESIZE:
+    case XHAL_OP_SHAPE:
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+    case XHAL_OP_RANGE: return onnx_infer_ref(call, out, why, why_size);
     default:
       snprintf(why, why_size, "the suite has no shape inference for %s", xhal_op_name(call->op));
       return -1;
@@ -562,7 +599,28 @@ static void onnx_node_call_free(onnx_node_call_t *c) {
   free(c->in_values);
 }
 
-/* The constant value v (1-D or scalar, integer) as an INTS attribute. */
+/* Element i of a host tensor as a double (floats) or int64 (integers). */
+static double onnx_host_f(const xhal__onnx_tensor_t *t, uint64_t i) {
+  switch (t->dtype) {
+    case XHAL_DTYPE_F32: return ((const float *)t->data)[i];
+    case XHAL_DTYPE_F64: return ((const double *)t->data)[i];
+    default: return 0.0;
+  }
+}
+
+static int64_t onnx_host_i(const xhal__onnx_tensor_t *t, uint64_t i) {
+  switch (t->dtype) {
+    case XHAL_DTYPE_I64: return ((const int64_t *)t->data)[i];
+    case XHAL_DTYPE_I32: return ((const int32_t *)t->data)[i];
+    default: return 0;
+  }
+}
+
+/* The value v whose data the host has (an initializer, a Constant's output
+ * or a graph input fed from the test data) as attribute attr_name:
+ * Resize's roi and scales as FLOATS, Pad's value as a FLOAT or INT scalar
+ * after the data's dtype, the others (axes, pads, sizes) as INTS. An empty
+ * tensor stands for an absent input (Resize's roi and scales). */
 static conf_result_t onnx_convert_input(onnx_exec_t *x, const char *label, uint32_t k,
                                         const char *attr_name, const onnx_value_t *v,
                                         onnx_node_call_t *c) {
@@ -577,18 +635,48 @@ static conf_result_t onnx_convert_input(onnx_exec_t *x, const char *label, uint3
                              "attribute '%s' and input %u",
                      label, attr_name, k);
   }
+  const xhal__onnx_tensor_t *t = v->host;
+  const uint64_t count = t->element_count;
+  const int floats = strcmp(attr_name, "roi") == 0 || strcmp(attr_name, "scales") == 0;
+  const int scalar = strcmp(attr_name, "value") == 0;
+  if (floats || scalar) {
+    if (!count && floats) return CONF_PASS; /* an empty roi/scales: absent */
+    const int is_float = t->dtype == XHAL_DTYPE_F32 || t->dtype == XHAL_DTYPE_F64 ||
+                         t->dtype == XHAL_DTYPE_F16;
+    const int is_int = t->dtype == XHAL_DTYPE_I32 || t->dtype == XHAL_DTYPE_I64;
+    if ((floats && !(t->dtype == XHAL_DTYPE_F32 || t->dtype == XHAL_DTYPE_F64)) ||
+        (scalar && (count != 1 || (!is_int && t->dtype != XHAL_DTYPE_F32 &&
+                                   t->dtype != XHAL_DTYPE_F64))) ||
+        v->rank > 1) {
+      return conf_not_applicable(x->run, "%s: input %u '%s' (%s, %llu elements) cannot become "
+                                         "attribute '%s'",
+                                 label, k, v->name, xhal_dtype_name(v->dtype),
+                                 (unsigned long long)count, attr_name);
+    }
+    (void)is_float;
+    xhal_attr_t a = {.name = attr_name};
+    if (scalar && is_int) {
+      a.type = XHAL_ATTR_INT, a.i = onnx_host_i(t, 0);
+    } else if (scalar) {
+      a.type = XHAL_ATTR_FLOAT, a.f = onnx_host_f(t, 0);
+    } else {
+      float *f = malloc(count * sizeof(int64_t));
+      if (!f) return conf_fail(x->run, "out of host memory");
+      for (uint64_t i = 0; i < count; ++i) f[i] = (float)onnx_host_f(t, i);
+      c->converted[c->converted_count++] = (int64_t *)(void *)f;
+      a.type = XHAL_ATTR_FLOATS, a.count = (uint32_t)count, a.floats = f;
+    }
+    c->attrs[c->call.attr_count++] = a;
+    return CONF_PASS;
+  }
   if ((v->dtype != XHAL_DTYPE_I64 && v->dtype != XHAL_DTYPE_I32) || v->rank > 1) {
     return conf_not_applicable(x->run, "%s: constant input %u '%s' (%s, rank %u) is not a 1-D "
                                        "integer tensor for attribute '%s'",
                                label, k, v->name, xhal_dtype_name(v->dtype), v->rank, attr_name);
   }
-  uint64_t count = v->host->element_count;
   int64_t *ints = malloc((count ? count : 1) * sizeof *ints);
   if (!ints) return conf_fail(x->run, "out of host memory");
-  for (uint64_t i = 0; i < count; ++i) {
-    ints[i] = v->dtype == XHAL_DTYPE_I64 ? ((const int64_t *)v->host->data)[i]
-                                         : ((const int32_t *)v->host->data)[i];
-  }
+  for (uint64_t i = 0; i < count; ++i) ints[i] = onnx_host_i(t, i);
   c->converted[c->converted_count++] = ints;
   c->attrs[c->call.attr_count++] = (xhal_attr_t){
       .name = attr_name, .type = XHAL_ATTR_INTS, .count = (uint32_t)count, .ints = ints};
@@ -642,10 +730,34 @@ static conf_result_t onnx_convert_bound(onnx_exec_t *x, const char *label, uint3
   return CONF_PASS;
 }
 
+/* ConstantOfShape's one-element TENSOR attribute 'value' as the FLOAT or
+ * INT attribute xhal takes. Returns 1 when converted. */
+static int onnx_constant_of_shape_value(const xhal__onnx_node_t *node, onnx_node_call_t *c) {
+  if (strcmp(node->op_type, "ConstantOfShape") != 0 || node->tensor_attr_count != 1 ||
+      node->other_attr_count)
+    return 0;
+  const xhal__onnx_tensor_t *t = xhal__onnx_node_tensor_attr(node, "value");
+  if (!t || t->element_count != 1) return 0;
+  xhal_attr_t a = {.name = "value"};
+  if (t->dtype == XHAL_DTYPE_I32 || t->dtype == XHAL_DTYPE_I64) {
+    a.type = XHAL_ATTR_INT, a.i = onnx_host_i(t, 0);
+  } else if (t->dtype == XHAL_DTYPE_F32 || t->dtype == XHAL_DTYPE_F64) {
+    a.type = XHAL_ATTR_FLOAT, a.f = onnx_host_f(t, 0);
+  } else {
+    return 0;
+  }
+  c->attrs[c->call.attr_count++] = a;
+  return 1;
+}
+
 /* Fills c->call's attributes and inputs from the node (buffers NULL). */
 static conf_result_t onnx_node_inputs(onnx_exec_t *x, const char *label,
                                       const xhal__onnx_node_t *node, onnx_node_call_t *c) {
-  if (node->tensor_attr_count || node->other_attr_count) {
+  uint32_t slots = node->attr_count + node->input_count + 2;
+  c->attrs = calloc(slots, sizeof *c->attrs);
+  if (!c->attrs) return conf_fail(x->run, "out of host memory");
+  if (!onnx_constant_of_shape_value(node, c) &&
+      (node->tensor_attr_count || node->other_attr_count)) {
     const char *name = node->tensor_attr_count ? node->tensor_attrs[0].name
                                                : node->other_attrs[0].name;
     int32_t type = node->tensor_attr_count ? 4 : node->other_attrs[0].type;
@@ -653,16 +765,14 @@ static conf_result_t onnx_node_inputs(onnx_exec_t *x, const char *label,
                                        "carry",
                                label, name, xhal__onnx_attr_type_name(type));
   }
-  uint32_t slots = node->attr_count + node->input_count + 1;
-  c->attrs = calloc(slots, sizeof *c->attrs);
   c->inputs = calloc(node->input_count + 1, sizeof *c->inputs);
   c->in_values = calloc(node->input_count + 1, sizeof *c->in_values);
   c->converted = calloc(node->input_count + 1, sizeof *c->converted);
   if (!c->attrs || !c->inputs || !c->in_values || !c->converted) {
     return conf_fail(x->run, "out of host memory");
   }
-  memcpy(c->attrs, node->attrs, node->attr_count * sizeof *c->attrs);
-  c->call.attr_count = node->attr_count;
+  memcpy(c->attrs + c->call.attr_count, node->attrs, node->attr_count * sizeof *c->attrs);
+  c->call.attr_count += node->attr_count;
   c->call.attrs = c->attrs;
   c->call.inputs = c->inputs;
   uint32_t omitted = UINT32_MAX;

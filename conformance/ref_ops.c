@@ -92,6 +92,9 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
     *out_dtype = dtypes[0];
     return 0;
   }
+  if (ref_gather_owns(op))
+    return ref_gather_infer(op, input_count, shapes, dtypes, attrs, out_shape, out_dtype, err,
+                            err_size);
   uint32_t want = ref_fixed_input_count(op);
   if ((want && input_count != want) || input_count == 0) {
     snprintf(err, err_size, "%u inputs, the op takes %u", input_count, want ? want : 2);
@@ -160,6 +163,9 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   }
   ref_shape_t shapes[3];
   xhal_dtype_t dtypes[3];
+  memset(out, 0, sizeof *out);
+  if (ref_gather_owns(op))
+    return ref_gather_compute(op, input_count, inputs, attrs, out, err, err_size);
   if (input_count > 3) {
     snprintf(err, err_size, "too many inputs (%u)", input_count);
     return -1;

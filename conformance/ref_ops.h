@@ -38,6 +38,39 @@ typedef struct ref_conv_attrs {
   int64_t pads[2 * XHAL_MAX_RANK], output_padding[XHAL_MAX_RANK];
   int64_t output_shape[XHAL_MAX_RANK];
 } ref_conv_attrs_t;
+/* Attributes of Gather, Pad, Resize, Shape, ConstantOfShape and Range
+ * (ref_gather.c); the has_ flags mark given ones. Modes are indices into
+ * the ONNX names (Pad: constant, reflect, edge; Resize mode: nearest,
+ * linear, cubic; coordinate_transformation_mode: half_pixel,
+ * pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn,
+ * tf_crop_and_resize; nearest_mode: round_prefer_floor,
+ * round_prefer_ceil, floor, ceil). */
+typedef struct ref_gather_attrs {
+  uint32_t pad_mode, resize_mode, coord_mode, nearest_mode;
+  int has_pads;
+  uint32_t pads_count;
+  int64_t pads[2 * XHAL_MAX_RANK];
+  int has_value, value_is_int; /* Pad / ConstantOfShape value */
+  double value;
+  int64_t ivalue;
+  int has_cubic_a;
+  double cubic_a;
+  int64_t exclude_outside;
+  double extrapolation;
+  uint32_t scales_count; /* Resize: one of scales / sizes */
+  float scales[XHAL_MAX_RANK];
+  uint32_t sizes_count;
+  int64_t sizes[XHAL_MAX_RANK];
+  uint32_t roi_count;
+  float roi[2 * XHAL_MAX_RANK];
+  int has_start, has_end; /* Shape */
+  int64_t start, end;
+  /* ConstantOfShape and Range: the output shape the caller chose (their
+   * ONNX shape depends on input values, which inference does not see). */
+  int has_out_shape;
+  ref_shape_t out_shape;
+  xhal_dtype_t value_dtype; /* ConstantOfShape: the value tensor's dtype (0: f32) */
+} ref_gather_attrs_t;
 
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
 typedef struct ref_attrs {
@@ -79,6 +112,7 @@ typedef struct ref_attrs {
   double min_f, max_f;
   int64_t min_i, max_i;
   int gelu_tanh; /* Gelu: approximate = "tanh" */
+  ref_gather_attrs_t g; /* Gather..Range (Gather's axis is axis above, default 0) */
 } ref_attrs_t;
 
 void ref_attrs_init(ref_attrs_t *attrs);
@@ -156,5 +190,18 @@ int ref_unary_math_float_only(xhal_op_t op);   /* all but Sign and Clip */
 int ref_unary_math_has_scale(xhal_op_t op);    /* HardSigmoid, HardSwish, Gelu */
 int ref_unary_math_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *attrs,
                            ref_tensor_t *out);
+/* Gather, Pad, Resize, Shape, ConstantOfShape, Range (ref_gather.c): all
+ * of the op's rules, dtypes and input counts included. */
+int ref_gather_owns(xhal_op_t op);
+int ref_gather_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                     const xhal_dtype_t *dtypes, const ref_attrs_t *attrs, ref_shape_t *out_shape,
+                     xhal_dtype_t *out_dtype, char *err, size_t err_size);
+/* out is initialised here. */
+int ref_gather_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                       const ref_attrs_t *attrs, ref_tensor_t *out, char *err, size_t err_size);
+/* Decodes xhal attributes of these ops into attrs (for the ONNX runner's
+ * shape inference). Returns 0, or -1 with a message. */
+int ref_gather_attrs_decode(xhal_op_t op, const xhal_attr_t *list, uint32_t count,
+                            ref_attrs_t *attrs, char *err, size_t err_size);
 
 #endif

@@ -808,6 +808,14 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_CONCAT:
       *min_in = 1, *max_in = XOP_MAX_INPUTS;
       break;
+    case XHAL_OP_GATHER:
+    case XHAL_OP_PAD:
+    case XHAL_OP_RESIZE:
+    case XHAL_OP_SHAPE:
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+    case XHAL_OP_RANGE:
+      xop_gather_arity(op, min_in, max_in);
+      break;
     default:
       if (xop__is_conv_op(op)) {
         xop__conv_arity(op, min_in, max_in);
@@ -953,6 +961,8 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
   for (uint32_t i = 0; i < desc.output_count; ++i)
     XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", i, desc.outputs[i], 1, &p->outs[i]));
   p->out = p->outs[0];
+  /* Dtype rules of their own (Gather's indices, Shape's i64). */
+  if (xop_gather_owns(p->op)) return xop_gather_check(backend, device, name, &desc, p);
   XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, p));
   XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, p->in[0].dtype, "dtype"));
   return xop_check_op(&c, &desc, p);
@@ -1013,6 +1023,13 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_SIGN:
     case XHAL_OP_CLIP:
       return floats | ints;
+    case XHAL_OP_GATHER:
+    case XHAL_OP_PAD:
+    case XHAL_OP_RESIZE:
+    case XHAL_OP_SHAPE:
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+    case XHAL_OP_RANGE:
+      return xop_gather_op_dtypes(op);
     default:
       return xop_standard_op_dtypes(device, op);
   }

@@ -90,6 +90,7 @@ typedef struct xop_conv {
   int64_t pads_end[XHAL_MAX_RANK];
   int count_include_pad; /* AveragePool */
 } xop_conv_t;
+#include "xhal_op_check_gather.h"
 
 /* A launch, normalised. Fields an op does not use are zero. */
 typedef struct xop_plan {
@@ -145,6 +146,9 @@ typedef struct xop_plan {
   double clip_min, clip_max;
   int64_t clip_imin, clip_imax;
   int gelu_tanh;
+  /* Gather, Pad, Resize, Shape, ConstantOfShape, Range
+   * (xhal_op_check_gather.h). */
+  xop_gather_params_t gather;
 } xop_plan_t;
 
 /* Validates desc for device and fills *plan. With need_buffers, every tensor

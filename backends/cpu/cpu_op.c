@@ -19,6 +19,7 @@
 #include "cpu_kernel_conv.h"
 #include "cpu_kernel_copy.h"
 #include "cpu_kernel_eltwise.h"
+#include "cpu_kernel_gather.h"
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
 #include "cpu_kernel_pool.h"
@@ -43,6 +44,7 @@ struct cpu_op_call {
   uint8_t copy_linear[XOP_MAX_COPIES];
   xop_conv_t conv;    /* Conv, ConvTranspose, pools */
   cpu_unary_math_t unary_math; /* Sqrt..Erf, LeakyRelu..Elu */
+  xop_gather_params_t gather; /* Gather..Range */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -97,6 +99,7 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   }
   call->conv = plan->conv;
   if (cpu_unary_math_is_op(plan->op)) cpu_unary_math_from_plan(&call->unary_math, plan);
+  call->gather = plan->gather;
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -166,6 +169,19 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
     case XHAL_OP_GLOBAL_MAX_POOL:
     case XHAL_OP_GLOBAL_AVERAGE_POOL:
       return cpu_kernel_pool(call->op, out, &in[0], &call->conv);
+    case XHAL_OP_GATHER:
+      return cpu_kernel_gather(out, &in[0], &in[1], call->gather.extent, call->gather.stride);
+    case XHAL_OP_PAD:
+      return cpu_kernel_pad(out, &in[0], &call->gather);
+    case XHAL_OP_RESIZE:
+      return cpu_kernel_resize(out, &in[0], &call->gather);
+    case XHAL_OP_SHAPE:
+      return cpu_kernel_shape(out, in[0].dims, call->gather.start);
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+      return cpu_kernel_fill(
+          out, xop_gather_value_bits(out->dtype, call->gather.value, call->gather.ivalue));
+    case XHAL_OP_RANGE:
+      return cpu_kernel_range(out, &in[0], &in[2]);
     default:
       if (cpu_unary_math_is_op(call->op))
         return cpu_kernel_unary_math(&call->unary_math, out, &in[0]);

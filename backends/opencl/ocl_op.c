@@ -24,6 +24,7 @@
 #include "../common/xhal_op_check_shape.h"
 #include "../common/xhal_op_layout.h"
 #include "ocl_buffer.h"
+#include "ocl_op_internal.h"
 #include "ocl_op_kernels.h" /* kernels/<family>.cl as strings, by tools/embed_text.py */
 #include "ocl_program_cache.h"
 #include "ocl_stream.h"
@@ -126,6 +127,8 @@ typedef enum ocl_op_program {
   OCL_OP_SHAPE,
   OCL_OP_CONV,
   OCL_OP_UNARY,
+  OCL_OP_GATHER,
+  OCL_OP_RESIZE,
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -144,6 +147,8 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_SHAPE] = {"shape.cl", ocl_kernel_shape, sizeof ocl_kernel_shape - 1},
     [OCL_OP_CONV] = {"conv.cl", ocl_kernel_conv, sizeof ocl_kernel_conv - 1},
     [OCL_OP_UNARY] = {"unary.cl", ocl_kernel_unary, sizeof ocl_kernel_unary - 1},
+    [OCL_OP_GATHER] = {"gather.cl", ocl_kernel_gather, sizeof ocl_kernel_gather - 1},
+    [OCL_OP_RESIZE] = {"resize.cl", ocl_kernel_resize, sizeof ocl_kernel_resize - 1},
 };
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
@@ -292,14 +297,6 @@ static int32_t ocl_op_kernel_get(xhal_plugin_device_t *device, ocl_op_program_t 
 
 /* ---- Enqueue ----------------------------------------------------------------------------- */
 
-typedef struct ocl_op_arg {
-  size_t size;
-  const void *value;
-} ocl_op_arg_t;
-
-#define OCL_OP_MEM(view)                                                                           \
-  { sizeof(cl_mem), &(view)->buffer->mem }
-
 static size_t ocl_op_round_up(size_t n, size_t to) {
   return (n + to - 1) / to * to;
 }
@@ -342,6 +339,14 @@ static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, 
                               cl_uint dims, const size_t *global, const size_t *local) {
   const ocl_op_kernel_name_t parts = {name, NULL, NULL};
   return ocl_op_enqueue_kernel(stream, p, slot, &parts, args, arg_count, dims, global, local);
+}
+
+/* ocl_op_internal.h: ocl_op_enqueue for the launch files of other groups. */
+int32_t ocl__op_enqueue(xhal_plugin_stream_t *stream, uint32_t program, uint32_t slot,
+                        const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
+                        cl_uint dims, const size_t *global, const size_t *local) {
+  return ocl_op_enqueue(stream, (ocl_op_program_t)program, slot, name, args, arg_count, dims,
+                        global, local);
 }
 
 /* Element offset of a view (its byte offset is a multiple of the size). */
@@ -823,6 +828,13 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     case XHAL_OP_GLOBAL_AVERAGE_POOL:
     case XHAL_OP_GLOBAL_MAX_POOL:
       return ocl_op_run_conv(stream, &plan);
+    case XHAL_OP_GATHER:
+    case XHAL_OP_PAD:
+    case XHAL_OP_RESIZE:
+    case XHAL_OP_SHAPE:
+    case XHAL_OP_CONSTANT_OF_SHAPE:
+    case XHAL_OP_RANGE:
+      return ocl__op_run_gather_group(stream, &plan, OCL_OP_GATHER, OCL_OP_RESIZE);
     default:
       if (ocl_op_um_index(plan.op) >= 0)
         return ocl_op_run_unary_math(stream, &plan, ocl_op_um_index(plan.op));
