@@ -34,13 +34,13 @@ typedef struct ops_exec {
   xhal_device_t *device;
   xhal_stream_t *stream;
   uint32_t input_count;
-  conf_tensor_t in[3];
+  conf_tensor_t in[OPS_MAX_INPUTS];
   conf_tensor_t out;
-  xhal_tensor_t in_views[3];
+  xhal_tensor_t in_views[OPS_MAX_INPUTS];
   xhal_attr_t attrs[OPS_MAX_ATTRS];
   uint32_t attr_count;
   ref_attrs_t ref_attrs;
-  ref_tensor_t ref_in[3];
+  ref_tensor_t ref_in[OPS_MAX_INPUTS];
   ref_tensor_t ref_out;
   char err[256];
 } ops_exec_t;
@@ -77,6 +77,19 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_REDUCE_MEAN: return "reduce_mean";
   case XHAL_OP_TRANSPOSE: return "transpose";
   case XHAL_OP_CAST: return "cast";
+  case XHAL_OP_POW: return "pow";
+  case XHAL_OP_MIN: return "min";
+  case XHAL_OP_MAX: return "max";
+  case XHAL_OP_PRELU: return "prelu";
+  case XHAL_OP_EQUAL: return "equal";
+  case XHAL_OP_LESS: return "less";
+  case XHAL_OP_GREATER: return "greater";
+  case XHAL_OP_LESS_OR_EQUAL: return "less_or_equal";
+  case XHAL_OP_GREATER_OR_EQUAL: return "greater_or_equal";
+  case XHAL_OP_WHERE: return "where";
+  case XHAL_OP_NOT: return "not";
+  case XHAL_OP_AND: return "and";
+  case XHAL_OP_OR: return "or";
   default: return "unknown";
   }
 }
@@ -117,7 +130,7 @@ void ops_apply_variant(ops_case_t *c, ops_variant_t variant) {
     case OPS_VAR_MIXED: {
       static const uint8_t mix[3] = {CONF_LAYOUT_GAPPED, CONF_LAYOUT_REVERSED,
                                      CONF_LAYOUT_SWAP_LAST2};
-      t->layout = mix[k];
+      t->layout = mix[k % 3];
       t->offset = (uint8_t)(k != 1);
       break;
     }
@@ -298,7 +311,7 @@ static void ops_exec_free(ops_exec_t *x) {
   /* The stream first: destroying it waits for work that uses the buffers. */
   if (x->stream != NULL) xhal_stream_destroy(x->stream);
   x->stream = NULL;
-  for (uint32_t k = 0; k < 3; k++) {
+  for (uint32_t k = 0; k < OPS_MAX_INPUTS; k++) {
     conf_tensor_free(&x->in[k]);
     ref_tensor_deinit(&x->ref_in[k]);
   }
@@ -309,13 +322,13 @@ static void ops_exec_free(ops_exec_t *x) {
 /* Plans the views of the call (no buffers) and infers the output.
  * Returns 0, or -1 with x->err set when the reference rejects the call. */
 static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
-  ref_shape_t shapes[3];
-  xhal_dtype_t dtypes[3];
+  ref_shape_t shapes[OPS_MAX_INPUTS];
+  xhal_dtype_t dtypes[OPS_MAX_INPUTS];
   uint32_t input_count = c->input_count;
   x->input_count = input_count;
   for (uint32_t k = 0; k < input_count; k++) {
     shapes[k] = c->in[k].shape;
-    dtypes[k] = (xhal_dtype_t)c->dtype;
+    dtypes[k] = ops_input_dtype(c, k);
     conf_tensor_plan(&x->in[k], dtypes[k], &shapes[k], (conf_layout_t)c->in[k].layout,
                      c->in[k].offset);
   }
@@ -533,7 +546,7 @@ static conf_result_t ops_run_invalid(ops_exec_t *x) {
                     kind == OPS_INVALID_UNKNOWN_ATTR, kind == OPS_INVALID_ATTR_TYPE);
   } else if (kind == OPS_INVALID_INPUT_SHAPE) {
     uint32_t k = c->bad_input < c->input_count ? c->bad_input : 0;
-    conf_tensor_plan(&x->in[k], (xhal_dtype_t)c->dtype, &c->bad_shape,
+    conf_tensor_plan(&x->in[k], ops_input_dtype(c, k), &c->bad_shape,
                      (conf_layout_t)c->in[k].layout, c->in[k].offset);
   }
   if (ops_mutate(x) != 0) return conf_fail(run, "suite error: mutation does not apply");
@@ -589,4 +602,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_reduce(registry);
   ops_register_layout(registry);
   ops_register_invalid(registry);
+  ops_register_binary_group(registry);
 }

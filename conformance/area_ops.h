@@ -28,6 +28,8 @@ typedef enum ops_gen_kind {
   OPS_GEN_BITS,        /* random bits (integers: wrapped to the dtype; raw for Copy) */
   OPS_GEN_FINITE_BITS, /* float bit patterns that are not NaN/Inf (subnormals included) */
   OPS_GEN_LIST,        /* list[slot % n] of a special-value list */
+  OPS_GEN_INTS,        /* integers in [lo, hi] for any dtype (floats too), so that
+                          comparisons and Min/Max see equal operands */
 } ops_gen_kind_t;
 
 typedef enum ops_list {
@@ -104,11 +106,14 @@ typedef enum ops_invalid {
   OPS_INVALID_INPUT_SHAPE,    /* input bad_input's shape replaced by bad_shape */
 } ops_invalid_t;
 
+/* Inputs of one case at most (variadic Min/Max take 8). */
+#define OPS_MAX_INPUTS 8
+
 typedef struct ops_case {
   uint32_t op;    /* xhal_op_t */
-  uint32_t dtype; /* dtype of the inputs */
+  uint32_t dtype; /* dtype of the inputs (but see in_dtype) */
   uint32_t input_count;
-  ops_tspec_t in[3];
+  ops_tspec_t in[OPS_MAX_INPUTS];
   uint8_t out_layout; /* conf_layout_t */
   uint8_t out_offset;
   ops_attrs_t attrs;
@@ -116,7 +121,15 @@ typedef struct ops_case {
   ops_attrs_t bad_attrs;
   uint32_t bad_input; /* OPS_INVALID_INPUT_SHAPE: which input gets bad_shape */
   ref_shape_t bad_shape;
+  /* Inputs of another dtype than `dtype` (Pow's exponent, Where's bool
+   * condition); 0 means `dtype`. */
+  uint32_t in_dtype[OPS_MAX_INPUTS];
 } ops_case_t;
+
+/* The dtype of input k of c. */
+static inline xhal_dtype_t ops_input_dtype(const ops_case_t *c, uint32_t k) {
+  return (xhal_dtype_t)(c->in_dtype[k] ? c->in_dtype[k] : c->dtype);
+}
 
 /* Layout variants applied to every tensor of a case (name suffixes). */
 typedef enum ops_variant {
@@ -164,6 +177,7 @@ void ops_register_linalg(conf_registry_t *registry);
 void ops_register_reduce(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
+void ops_register_binary_group(conf_registry_t *registry); /* area_ops_binary.c */
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

@@ -20,6 +20,9 @@
 
 #include "ref_tensor.h"
 
+/* Inputs of one call at most (variadic Min/Max). */
+#define REF_MAX_INPUTS 8
+
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
 typedef struct ref_attrs {
   int has_axis;  /* Softmax: axis (default -1) */
@@ -81,6 +84,14 @@ int ref_transpose_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shap
                         char *err, size_t err_size);
 int ref_transpose_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out);
 int ref_cast_compute(const ref_tensor_t *x, xhal_dtype_t to, ref_tensor_t *out);
+
+/* Pow, Min, Max, PRelu, comparisons, Where, Not, And, Or (ref_binary.c). */
+int ref_binary_group(xhal_op_t op);
+int ref_binary_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                     const xhal_dtype_t *dtypes, ref_shape_t *out_shape, xhal_dtype_t *out_dtype,
+                     char *err, size_t err_size);
+int ref_binary_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                       ref_tensor_t *out);
 int ref_copy_compute(const ref_tensor_t *x, ref_tensor_t *out);
 
 #endif
