@@ -123,6 +123,19 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_SHAPE: return "shape";
   case XHAL_OP_CONSTANT_OF_SHAPE: return "constant_of_shape";
   case XHAL_OP_RANGE: return "range";
+  case XHAL_OP_POW: return "pow";
+  case XHAL_OP_MIN: return "min";
+  case XHAL_OP_MAX: return "max";
+  case XHAL_OP_PRELU: return "prelu";
+  case XHAL_OP_EQUAL: return "equal";
+  case XHAL_OP_LESS: return "less";
+  case XHAL_OP_GREATER: return "greater";
+  case XHAL_OP_LESS_OR_EQUAL: return "less_or_equal";
+  case XHAL_OP_GREATER_OR_EQUAL: return "greater_or_equal";
+  case XHAL_OP_WHERE: return "where";
+  case XHAL_OP_NOT: return "not";
+  case XHAL_OP_AND: return "and";
+  case XHAL_OP_OR: return "or";
   default: return "unknown";
   }
 }
@@ -440,7 +453,7 @@ static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
   x->input_count = input_count;
   for (uint32_t k = 0; k < input_count; k++) {
     shapes[k] = c->in[k].shape;
-    dtypes[k] = (xhal_dtype_t)(c->in[k].dtype ? c->in[k].dtype : c->dtype);
+    dtypes[k] = ops_input_dtype(c, k);
     conf_tensor_plan(&x->in[k], dtypes[k], &shapes[k], (conf_layout_t)c->in[k].layout,
                      c->in[k].offset);
   }
@@ -697,8 +710,7 @@ static conf_result_t ops_run_invalid(ops_exec_t *x) {
                     kind == OPS_INVALID_UNKNOWN_ATTR, kind == OPS_INVALID_ATTR_TYPE);
   } else if (kind == OPS_INVALID_INPUT_SHAPE) {
     uint32_t k = c->bad_input < c->input_count ? c->bad_input : 0;
-    conf_tensor_plan(&x->in[k], (xhal_dtype_t)(c->in[k].dtype ? c->in[k].dtype : c->dtype),
-                     &c->bad_shape,
+    conf_tensor_plan(&x->in[k], ops_input_dtype(c, k), &c->bad_shape,
                      (conf_layout_t)c->in[k].layout, c->in[k].offset);
   }
   if (ops_mutate(x) != 0) return conf_fail(run, "suite error: mutation does not apply");
@@ -761,4 +773,5 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_conv(registry);
   ops_register_unary_math(registry);
   ops_register_gather(registry);
+  ops_register_binary_group(registry);
 }

@@ -29,6 +29,8 @@ typedef enum ops_gen_kind {
   OPS_GEN_BITS,        /* random bits (integers: wrapped to the dtype; raw for Copy) */
   OPS_GEN_FINITE_BITS, /* float bit patterns that are not NaN/Inf (subnormals included) */
   OPS_GEN_LIST,        /* list[slot % n] of a special-value list */
+  OPS_GEN_INTS,        /* integers in [lo, hi] for any dtype (floats too), so that
+                          comparisons and Min/Max see equal operands */
 } ops_gen_kind_t;
 
 typedef enum ops_list {
@@ -60,7 +62,7 @@ typedef struct ops_tspec {
   uint8_t layout;        /* conf_layout_t */
   uint8_t offset;        /* 1: non-zero byte offset */
   ops_gen_t gen;
-  uint32_t dtype;        /* 0: the case's dtype (Gather's indices, Shape, ... differ) */
+  uint32_t dtype;        /* 0: the case's dtype (see ops_input_dtype) */
 } ops_tspec_t;
 
 /* ---- Attributes ------------------------------------------------------------ */
@@ -162,9 +164,12 @@ typedef enum ops_invalid {
   OPS_INVALID_INPUT_SHAPE,    /* input bad_input's shape replaced by bad_shape */
 } ops_invalid_t;
 
+/* Inputs of one case at most (variadic Min/Max take 8). */
+#define OPS_MAX_INPUTS 8
+
 typedef struct ops_case {
   uint32_t op;    /* xhal_op_t */
-  uint32_t dtype; /* dtype of the inputs */
+  uint32_t dtype; /* dtype of the inputs (but see in[k].dtype) */
   uint32_t input_count;
   ops_tspec_t in[OPS_MAX_INPUTS];
   uint8_t out_layout; /* conf_layout_t */
@@ -176,6 +181,12 @@ typedef struct ops_case {
   ref_shape_t bad_shape;
   uint32_t output_count; /* Split: outputs (0 means 1) */
 } ops_case_t;
+
+/* The dtype of input k of c: in[k].dtype, or the case's (Pow's exponent,
+ * Where's bool condition, Gather's indices differ). */
+static inline xhal_dtype_t ops_input_dtype(const ops_case_t *c, uint32_t k) {
+  return (xhal_dtype_t)(c->in[k].dtype ? c->in[k].dtype : c->dtype);
+}
 
 /* Layout variants applied to every tensor of a case (name suffixes). */
 typedef enum ops_variant {
@@ -231,6 +242,7 @@ void ops_register_gather(conf_registry_t *registry);
 /* Appends the xhal attributes of s->g for op (area_ops_gather.c) to out
  * (room entries); returns how many. They point into s. */
 uint32_t ops_gather_attrs(uint32_t op, const ops_attrs_t *s, xhal_attr_t *out, uint32_t room);
+void ops_register_binary_group(conf_registry_t *registry); /* area_ops_binary.c */
 
 /* Value generator (area_ops_values.c). */
 uint32_t ops_list_size(ops_list_t list, xhal_dtype_t dtype);

@@ -95,6 +95,12 @@ static ops_gen_t ops_default_int(xhal_op_t op, xhal_dtype_t dtype, uint32_t k,
 
 ops_gen_t ops_default_gen(xhal_op_t op, xhal_dtype_t dtype, uint32_t k, xhal_dtype_t cast_to) {
   if (op == XHAL_OP_COPY) return ops_gen_bits();
+  /* u8 arithmetic wraps over the whole range; bools are 0 or 1. */
+  if (dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL) return ops_gen_bits();
+  /* Casts to u8/bool: values in range, below 0 and past 255. */
+  if (op == XHAL_OP_CAST && (cast_to == XHAL_DTYPE_U8 || cast_to == XHAL_DTYPE_BOOL) &&
+      dtype != XHAL_DTYPE_F16)
+    return ref_dtype_is_float(dtype) ? ops_gen_uniform(-40.0, 300.0) : ops_gen_bits();
   if (ref_dtype_is_float(dtype)) return ops_default_float(op, dtype, cast_to);
   return ops_default_int(op, dtype, k, cast_to);
 }
@@ -331,6 +337,13 @@ void ops_gen_value(const conf_run_t *run, uint32_t tensor_index, uint64_t slot,
     break;
   case OPS_GEN_MANTISSA: *f = ops_gen_mantissa_value(bits, dtype, gen->lo, gen->hi); break;
   case OPS_GEN_FINITE_BITS: *f = ops_gen_finite_bits(bits, dtype); break;
+  case OPS_GEN_INTS: {
+    int64_t lo = (int64_t)gen->lo;
+    uint64_t span = (uint64_t)((int64_t)gen->hi - lo) + 1;
+    *i = lo + (int64_t)(bits % span);
+    *f = (double)*i;
+    break;
+  }
   default:
     if (dtype == XHAL_DTYPE_BOOL) bits &= 1; /* a bool is 0 or 1 */
     *i = (int64_t)bits;

@@ -47,6 +47,15 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_EXP, CONF_TOL_ULP, 3, 1, 0},
     {XHAL_OP_SIGMOID, CONF_TOL_ULP, 5, 1, 0},
     {XHAL_OP_TANH, CONF_TOL_ULP, 5, 1, 0},
+    /* Pow: OpenCL's full-profile pow/pown bound, 16 ulp in f32; f16 through
+     * f32 and rounded once: 0.5 + 2^-13 * 16 ulp, so 1 ulp. Integer Pow,
+     * Min/Max, PRelu (one correctly rounded product), comparisons, Where
+     * and the logic ops are exact. */
+    {XHAL_OP_POW, CONF_TOL_ULP, 16, 1, 0},
+    {XHAL_OP_MIN, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_MAX, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_PRELU, CONF_TOL_EXACT, 0, 0, 0},
+    {XHAL_OP_WHERE, CONF_TOL_EXACT, 0, 0, 0},
     {XHAL_OP_MATMUL, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_GEMM, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_SOFTMAX, CONF_TOL_REDUCTION, 0, 0, 4},

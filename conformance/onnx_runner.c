@@ -457,14 +457,16 @@ static int onnx_infer_conv(const xhal_op_call_t *call, xhal_tensor_t *out, char 
   return 0;
 }
 
-/* The conformance reference's inference (ConstantOfShape and Range depend
- * on input values: not inferable, only their graph outputs run). */
+/* Output 0 from the conformance reference's shape inference: the binary
+ * group (Pow, Min/Max, PRelu, comparisons, Where, Not/And/Or: no
+ * attributes) and Gather..Range (ConstantOfShape and Range depend on input
+ * values: not inferable, only their graph outputs run). */
 static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
                           size_t why_size) {
-  ref_shape_t shapes[3];
-  xhal_dtype_t dtypes[3];
-  if (call->input_count > 3) {
-    snprintf(why, why_size, "%u inputs", call->input_count);
+  ref_shape_t shapes[REF_MAX_INPUTS];
+  xhal_dtype_t dtypes[REF_MAX_INPUTS];
+  if (call->input_count > REF_MAX_INPUTS) {
+    snprintf(why, why_size, "%u inputs, more than %d", call->input_count, REF_MAX_INPUTS);
     return -1;
   }
   for (uint32_t i = 0; i < call->input_count; ++i) {
@@ -482,7 +484,7 @@ static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *
     return -1;
   out->dtype = dtype;
   out->rank = shape.rank;
-  memcpy(out->dims, shape.dims, sizeof shape.dims);
+  memcpy(out->dims, shape.dims, sizeof out->dims);
   return 0;
 }
 
@@ -560,6 +562,19 @@ static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
     case XHAL_OP_SHAPE:
     case XHAL_OP_CONSTANT_OF_SHAPE:
     case XHAL_OP_RANGE: return onnx_infer_ref(call, out, why, why_size);
+    case XHAL_OP_POW:
+    case XHAL_OP_MIN:
+    case XHAL_OP_MAX:
+    case XHAL_OP_PRELU:
+    case XHAL_OP_EQUAL:
+    case XHAL_OP_LESS:
+    case XHAL_OP_GREATER:
+    case XHAL_OP_LESS_OR_EQUAL:
+    case XHAL_OP_GREATER_OR_EQUAL:
+    case XHAL_OP_WHERE:
+    case XHAL_OP_NOT:
+    case XHAL_OP_AND:
+    case XHAL_OP_OR: return onnx_infer_ref(call, out, why, why_size);
     default:
       snprintf(why, why_size, "the suite has no shape inference for %s", xhal_op_name(call->op));
       return -1;
@@ -993,7 +1008,7 @@ typedef struct onnx_op_since {
 static const onnx_op_since_t onnx_ops_since[] = {
     {"Constant", 1},    {"Softplus", 1}, {"Elu", 6},   {"HardSigmoid", 6}, {"LeakyRelu", 6},
     {"Sqrt", 6},        {"Reciprocal", 6}, {"Log", 6}, {"Floor", 6},       {"Ceil", 6},
-    {"GlobalAveragePool", 1}, {"GlobalMaxPool", 1},
+    {"GlobalAveragePool", 1}, {"GlobalMaxPool", 1}, {"Not", 1},
 };
 
 /* 1 if every node of m is an op of onnx_ops_since defined so at opset. */

@@ -68,7 +68,8 @@ const char *ref_dtype_name(xhal_dtype_t dtype) {
 int ref_dtype_is_float(xhal_dtype_t dtype) { return ref_format_of(dtype) != NULL; }
 
 int ref_dtype_is_int(xhal_dtype_t dtype) {
-  return dtype == XHAL_DTYPE_I32 || dtype == XHAL_DTYPE_I64;
+  return dtype == XHAL_DTYPE_I32 || dtype == XHAL_DTYPE_I64 || dtype == XHAL_DTYPE_U8 ||
+         dtype == XHAL_DTYPE_BOOL;
 }
 
 /* Round-to-nearest-even of a non-negative double that is an exact multiple
@@ -184,6 +185,8 @@ double ref_f16_value(uint16_t bits) {
 }
 
 int64_t ref_wrap(xhal_dtype_t dtype, uint64_t v) {
+  if (dtype == XHAL_DTYPE_U8) return (int64_t)(v & 0xffu);
+  if (dtype == XHAL_DTYPE_BOOL) return v != 0;
   if (dtype == XHAL_DTYPE_I32) {
     uint32_t w = (uint32_t)v;
     return (w & UINT32_C(0x80000000)) ? (int64_t)w - (INT64_C(1) << 32) : (int64_t)w;
@@ -193,16 +196,21 @@ int64_t ref_wrap(xhal_dtype_t dtype, uint64_t v) {
 }
 
 int64_t ref_int_min(xhal_dtype_t dtype) {
+  if (dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL) return 0;
   return dtype == XHAL_DTYPE_I32 ? (int64_t)INT32_MIN : INT64_MIN;
 }
 
 int64_t ref_int_max(xhal_dtype_t dtype) {
+  if (dtype == XHAL_DTYPE_U8) return 255;
+  if (dtype == XHAL_DTYPE_BOOL) return 1;
   return dtype == XHAL_DTYPE_I32 ? (int64_t)INT32_MAX : INT64_MAX;
 }
 
 int64_t ref_float_to_int(xhal_dtype_t dtype, double x) {
+  if (dtype == XHAL_DTYPE_BOOL) return x != 0.0; /* NaN -> true */
   if (isnan(x)) return 0;
   double t = trunc(x);
+  if (dtype == XHAL_DTYPE_U8) return t <= 0.0 ? 0 : t >= 255.0 ? 255 : (int64_t)t;
   /* -2^(N-1) is exact in double; 2^(N-1) is the first value out of range. */
   double lo = dtype == XHAL_DTYPE_I32 ? -2147483648.0 : -9223372036854775808.0;
   if (t >= -lo) return ref_int_max(dtype);
@@ -252,12 +260,14 @@ void ref_store_float(xhal_dtype_t dtype, void *dst, double value) {
 }
 
 int64_t ref_load_int(xhal_dtype_t dtype, const void *src) {
+  /* bool: the stored byte itself, so an output byte other than 0/1 fails. */
+  if (dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL) return (int64_t)ref_load_bits(1, src);
   if (dtype == XHAL_DTYPE_I32) return ref_wrap(dtype, ref_load_bits(4, src));
   return ref_wrap(XHAL_DTYPE_I64, ref_load_bits(8, src));
 }
 
 void ref_store_int(xhal_dtype_t dtype, void *dst, int64_t value) {
-  ref_store_bits(dtype == XHAL_DTYPE_I32 ? 4 : 8, dst, (uint64_t)value);
+  ref_store_bits(ref_dtype_size(dtype), dst, (uint64_t)value);
 }
 
 void ref_format_value(char *out, size_t out_size, xhal_dtype_t dtype, double f, int64_t i,

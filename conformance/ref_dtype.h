@@ -8,8 +8,9 @@
  * (it does not depend on the FPU rounding mode), integers wrap modulo 2^N.
  *
  * "Float" dtypes here are F16, F32 and F64 (values held as double);
- * "int" dtypes are I32 and I64 (values held as int64_t). Any other dtype is
- * only moved around by Copy and is handled as raw bits.
+ * "int" dtypes are I32, I64, U8 and BOOL (values held as int64_t; a bool is
+ * 0 or 1). Any other dtype is only moved around by Copy and is handled as
+ * raw bits.
  */
 #ifndef XHAL_CONF_REF_DTYPE_H
 #define XHAL_CONF_REF_DTYPE_H
@@ -23,7 +24,7 @@ size_t ref_dtype_size(xhal_dtype_t dtype);
 /* Lowercase name as used in case names ("f32"), "?" if unknown. */
 const char *ref_dtype_name(xhal_dtype_t dtype);
 int ref_dtype_is_float(xhal_dtype_t dtype); /* F16, F32, F64 */
-int ref_dtype_is_int(xhal_dtype_t dtype);   /* I32, I64 */
+int ref_dtype_is_int(xhal_dtype_t dtype);   /* I32, I64, U8, BOOL */
 
 /* Rounds x to the nearest value of a float dtype, ties to even, with
  * gradual underflow and overflow to +-Inf. NaN stays NaN, the sign of zero
@@ -46,12 +47,13 @@ double ref_unit_roundoff(xhal_dtype_t dtype);
 uint16_t ref_f16_bits(double x);
 double ref_f16_value(uint16_t bits);
 
-/* Two's complement wrap of v to I32 or I64. */
+/* Two's complement wrap of v to I32, I64 or U8 (modulo 2^N); BOOL: v != 0. */
 int64_t ref_wrap(xhal_dtype_t dtype, uint64_t v);
 int64_t ref_int_min(xhal_dtype_t dtype);
 int64_t ref_int_max(xhal_dtype_t dtype);
 /* Float -> integer conversion of Cast: truncation toward zero, NaN -> 0,
- * out of range (and +-Inf) saturates. */
+ * out of range (and +-Inf) saturates (U8 to [0, 255]); BOOL: x != 0, so
+ * NaN -> 1. */
 int64_t ref_float_to_int(xhal_dtype_t dtype, double x);
 
 /* Element (de)serialisation in host byte order. */

@@ -28,7 +28,7 @@ int ref_op_is_elementwise(xhal_op_t op) {
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:
   case XHAL_OP_CAST: return 1;
-  default: return ref_unary_math_is_op(op);
+  default: return ref_unary_math_is_op(op) || ref_binary_group(op);
   }
 }
 
@@ -51,6 +51,13 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_MAX_POOL: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
+  case XHAL_OP_ADD: /* u8: wrapping, x / 0 = 0 */
+  case XHAL_OP_SUB:
+  case XHAL_OP_MUL:
+  case XHAL_OP_DIV:
+  case XHAL_OP_ABS: return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8;
+  case XHAL_OP_CAST:
+    return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL;
   default:
     if (ref_unary_math_float_only(op)) return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
     return ref_is_numeric(dtype);
@@ -95,6 +102,8 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
   if (ref_gather_owns(op))
     return ref_gather_infer(op, input_count, shapes, dtypes, attrs, out_shape, out_dtype, err,
                             err_size);
+  if (ref_binary_group(op))
+    return ref_binary_infer(op, input_count, shapes, dtypes, out_shape, out_dtype, err, err_size);
   uint32_t want = ref_fixed_input_count(op);
   if ((want && input_count != want) || input_count == 0) {
     snprintf(err, err_size, "%u inputs, the op takes %u", input_count, want ? want : 2);
@@ -115,9 +124,9 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
   switch (op) {
   case XHAL_OP_COPY: *out_shape = shapes[0]; return 0;
   case XHAL_OP_CAST:
-    if (!attrs->has_to || !ref_is_numeric((xhal_dtype_t)attrs->to)) {
-      snprintf(err, err_size, "Cast 'to' %s", attrs->has_to ? "is not f32/f16/i32/i64" :
-                                                              "is missing");
+    if (!attrs->has_to || !ref_dtype_allowed(XHAL_OP_CAST, (xhal_dtype_t)attrs->to)) {
+      snprintf(err, err_size, "Cast 'to' %s",
+               attrs->has_to ? "is not f32/f16/i32/i64/u8/bool" : "is missing");
       return -1;
     }
     *out_dtype = (xhal_dtype_t)attrs->to;
@@ -161,12 +170,11 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
     for (uint32_t k = 1; k < n; k++) ref_tensor_deinit(&outs[k]);
     return 0;
   }
-  ref_shape_t shapes[3];
-  xhal_dtype_t dtypes[3];
-  memset(out, 0, sizeof *out);
   if (ref_gather_owns(op))
     return ref_gather_compute(op, input_count, inputs, attrs, out, err, err_size);
-  if (input_count > 3) {
+  ref_shape_t shapes[REF_MAX_INPUTS];
+  xhal_dtype_t dtypes[REF_MAX_INPUTS];
+  if (input_count > REF_MAX_INPUTS) {
     snprintf(err, err_size, "too many inputs (%u)", input_count);
     return -1;
   }
@@ -200,6 +208,19 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   case XHAL_OP_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_AVERAGE_POOL:
   case XHAL_OP_GLOBAL_MAX_POOL: rc = ref_conv_compute(op, input_count, inputs, attrs, out); break;
+  case XHAL_OP_POW:
+  case XHAL_OP_MIN:
+  case XHAL_OP_MAX:
+  case XHAL_OP_PRELU:
+  case XHAL_OP_EQUAL:
+  case XHAL_OP_LESS:
+  case XHAL_OP_GREATER:
+  case XHAL_OP_LESS_OR_EQUAL:
+  case XHAL_OP_GREATER_OR_EQUAL:
+  case XHAL_OP_WHERE:
+  case XHAL_OP_NOT:
+  case XHAL_OP_AND:
+  case XHAL_OP_OR: rc = ref_binary_compute(op, input_count, inputs, out); break;
   default:
     if (ref_unary_math_is_op(op)) {
       rc = ref_unary_math_compute(op, &inputs[0], attrs, out);

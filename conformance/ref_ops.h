@@ -71,6 +71,8 @@ typedef struct ref_gather_attrs {
   ref_shape_t out_shape;
   xhal_dtype_t value_dtype; /* ConstantOfShape: the value tensor's dtype (0: f32) */
 } ref_gather_attrs_t;
+/* Inputs of one call at most (variadic Min/Max). */
+#define REF_MAX_INPUTS 8
 
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
 typedef struct ref_attrs {
@@ -182,6 +184,13 @@ int ref_conv_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inp
 /* Decodes the conv-family attributes among attrs[count] into r->conv
  * (others are ignored). */
 void ref_conv_attrs_decode(ref_attrs_t *r, const xhal_attr_t *attrs, uint32_t count);
+/* Pow, Min, Max, PRelu, comparisons, Where, Not, And, Or (ref_binary.c). */
+int ref_binary_group(xhal_op_t op);
+int ref_binary_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                     const xhal_dtype_t *dtypes, ref_shape_t *out_shape, xhal_dtype_t *out_dtype,
+                     char *err, size_t err_size);
+int ref_binary_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                       ref_tensor_t *out);
 int ref_copy_compute(const ref_tensor_t *x, ref_tensor_t *out);
 
 /* Unary math and activations (ref_unary.c): Sqrt..Erf, LeakyRelu..Elu. */

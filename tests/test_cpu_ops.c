@@ -76,7 +76,10 @@ static xhal_plugin_buffer_t *buffer_new(xhal_plugin_device_t *device, uint64_t s
 }
 
 static size_t dtype_bytes(uint32_t dtype) {
-  return dtype == XHAL_DTYPE_F16 ? 2 : dtype == XHAL_DTYPE_I64 ? 8 : dtype == XHAL_DTYPE_U8 ? 1 : 4;
+  return dtype == XHAL_DTYPE_F16   ? 2
+         : dtype == XHAL_DTYPE_I64 ? 8
+         : dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_I8 || dtype == XHAL_DTYPE_BOOL ? 1
+                                   : 4;
 }
 
 /* A contiguous tensor over a fresh buffer holding values (or zeros). */
@@ -601,6 +604,60 @@ static void test_cast(void **state) {
   expect_f32(&bf, F32(16777216.0f), 1, 0);
 }
 
+/* ---- Binary group ----------------------------------------------------------------------- */
+
+#define U8(...) ((const uint8_t[]){__VA_ARGS__})
+
+static void test_binary_group(void **state) {
+  (void)state;
+  /* Min writing over its second input: every input is read before the write. */
+  xhal_plugin_tensor_t mm[3] = {tensor(XHAL_DTYPE_F32, 1, DIMS(4), F32(3, 1, NAN, -0.0f)),
+                                tensor(XHAL_DTYPE_F32, 1, DIMS(4), F32(2, 5, 1, 0.0f)),
+                                tensor(XHAL_DTYPE_F32, 1, DIMS(1), F32(4))};
+  assert_int_equal(run_op(XHAL_OP_MIN, NULL, 0, mm, 3, &mm[1]), XHAL_STATUS_OK);
+  expect_f32(&mm[1], F32(2, 1, NAN, -0.0f), 4, 0);
+  assert_true(signbit(((const float *)data_of(&mm[1]))[3]));
+
+  /* Where: any non-zero condition byte is true, bool results are 0/1. */
+  xhal_plugin_tensor_t wh[3] = {tensor(XHAL_DTYPE_BOOL, 1, DIMS(3), U8(2, 0, 255)),
+                                tensor(XHAL_DTYPE_BOOL, 1, DIMS(3), U8(3, 0, 0)),
+                                tensor(XHAL_DTYPE_BOOL, 1, DIMS(3), U8(0, 5, 1))};
+  xhal_plugin_tensor_t wo = tensor(XHAL_DTYPE_BOOL, 1, DIMS(3), NULL);
+  assert_int_equal(run_op(XHAL_OP_WHERE, NULL, 0, wh, 3, &wo), XHAL_STATUS_OK);
+  EXPECT_INTS(uint8_t, &wo, 1, 1, 0);
+
+  /* Casts to bool and u8. */
+  xhal_plugin_tensor_t cf = tensor(XHAL_DTYPE_F32, 1, DIMS(5), F32(NAN, -0.0f, 0.5f, -3, 300));
+  xhal_plugin_tensor_t cb = tensor(XHAL_DTYPE_BOOL, 1, DIMS(5), NULL);
+  xhal_plugin_tensor_t cu = tensor(XHAL_DTYPE_U8, 1, DIMS(5), NULL);
+  const xhal_attr_t to_bool[1] = {attr_int("to", XHAL_DTYPE_BOOL)};
+  const xhal_attr_t to_u8[1] = {attr_int("to", XHAL_DTYPE_U8)};
+  assert_int_equal(run_op(XHAL_OP_CAST, to_bool, 1, &cf, 1, &cb), XHAL_STATUS_OK);
+  EXPECT_INTS(uint8_t, &cb, 1, 0, 1, 1, 1);
+  assert_int_equal(run_op(XHAL_OP_CAST, to_u8, 1, &cf, 1, &cu), XHAL_STATUS_OK);
+  EXPECT_INTS(uint8_t, &cu, 0, 0, 0, 0, 255);
+
+  /* Integer Pow wraps; negative exponents give 0 except for bases +-1. */
+  xhal_plugin_tensor_t pw[2] = {tensor(XHAL_DTYPE_I32, 1, DIMS(4), I32(2, -1, 0, 3)),
+                                tensor(XHAL_DTYPE_I64, 1, DIMS(4), I64(-1, -3, -2, 20))};
+  xhal_plugin_tensor_t po = tensor(XHAL_DTYPE_I32, 1, DIMS(4), NULL);
+  assert_int_equal(run_op(XHAL_OP_POW, NULL, 0, pw, 2, &po), XHAL_STATUS_OK);
+  EXPECT_INTS(int32_t, &po, 0, -1, 0, -808182895);
+
+  /* dtype rules of the mixed ops. */
+  xhal_plugin_tensor_t fx[3] = {tensor(XHAL_DTYPE_F32, 1, DIMS(3), NULL),
+                                tensor(XHAL_DTYPE_F32, 1, DIMS(3), NULL),
+                                tensor(XHAL_DTYPE_F32, 1, DIMS(3), NULL)};
+  xhal_plugin_tensor_t fo = tensor(XHAL_DTYPE_F32, 1, DIMS(3), NULL);
+  expect_error(run_op(XHAL_OP_WHERE, NULL, 0, fx, 3, &fo), XHAL_STATUS_INVALID_ARGUMENT,
+               "condition");
+  xhal_plugin_tensor_t pb[2] = {fx[0], wo};
+  expect_error(run_op(XHAL_OP_POW, NULL, 0, pb, 2, &fo), XHAL_STATUS_INVALID_ARGUMENT, "bool");
+  xhal_plugin_tensor_t pi[2] = {pw[0], fx[0]};
+  expect_error(run_op(XHAL_OP_POW, NULL, 0, pi, 2, &po), XHAL_STATUS_UNSUPPORTED, "f32");
+  expect_error(run_op(XHAL_OP_LESS, NULL, 0, fx, 2, &fo), XHAL_STATUS_INVALID_ARGUMENT, "bool");
+}
+
 /* ---- Errors -------------------------------------------------------------------------- */
 
 static void test_errors_shape_dtype(void **state) {
@@ -622,10 +679,10 @@ static void test_errors_shape_dtype(void **state) {
   xhal_plugin_tensor_t ints_out = tensor(XHAL_DTYPE_I32, 1, DIMS(3), NULL);
   expect_error(run_op(XHAL_OP_EXP, NULL, 0, &ints, 1, &ints_out), XHAL_STATUS_UNSUPPORTED, "i32");
   assert_non_null(strstr(test_message, "Exp"));
-  xhal_plugin_tensor_t u8[2] = {tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL),
-                                tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL)};
-  xhal_plugin_tensor_t u8_out = tensor(XHAL_DTYPE_U8, 1, DIMS(3), NULL);
-  expect_error(run_op(XHAL_OP_ADD, NULL, 0, u8, 2, &u8_out), XHAL_STATUS_UNSUPPORTED, "u8");
+  xhal_plugin_tensor_t i8[2] = {tensor(XHAL_DTYPE_I8, 1, DIMS(3), NULL),
+                                tensor(XHAL_DTYPE_I8, 1, DIMS(3), NULL)};
+  xhal_plugin_tensor_t i8_out = tensor(XHAL_DTYPE_I8, 1, DIMS(3), NULL);
+  expect_error(run_op(XHAL_OP_ADD, NULL, 0, i8, 2, &i8_out), XHAL_STATUS_UNSUPPORTED, "i8");
 
   xhal_plugin_tensor_t mm[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(3, 4), NULL),
                                 tensor(XHAL_DTYPE_F32, 2, DIMS(5, 6), NULL)};
@@ -795,6 +852,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_reduce_int_and_empty, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_transpose, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_cast, test_setup, test_teardown),
+      cmocka_unit_test_setup_teardown(test_binary_group, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_errors_shape_dtype, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_errors_views, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_errors_attrs, test_setup, test_teardown),

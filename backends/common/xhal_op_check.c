@@ -382,9 +382,32 @@ static int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dty
                   what, xop_dtype_name(dtype), xop_dtype_set_text(list, sizeof list, set));
 }
 
-/* Every input and the output share input 0's dtype. */
+/* The dtype an op's declared dtype set refers to: input 0's, but Where's X
+ * (input 1; its condition is always bool). */
+static uint32_t xop_main_dtype(const xop_plan_t *plan) {
+  return plan->op == XHAL_OP_WHERE ? plan->in[1].dtype : plan->in[0].dtype;
+}
+
+/* Ops whose inputs or output do not all share one dtype (binary group, below). */
+static int32_t xop_dtypes_agree_mixed(const xop_ctx_t *c, const xop_plan_t *plan);
+
+/* Every input and the output share input 0's dtype (except Cast's output
+ * and the mixed-dtype ops: Pow's exponent, comparisons' bool output,
+ * Where's bool condition). */
 static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
   const uint32_t dtype = plan->in[0].dtype;
+  switch (plan->op) {
+    case XHAL_OP_POW:
+    case XHAL_OP_EQUAL:
+    case XHAL_OP_LESS:
+    case XHAL_OP_GREATER:
+    case XHAL_OP_LESS_OR_EQUAL:
+    case XHAL_OP_GREATER_OR_EQUAL:
+    case XHAL_OP_WHERE:
+      return xop_dtypes_agree_mixed(c, plan);
+    default:
+      break;
+  }
   for (uint32_t i = 1; i < plan->input_count; ++i) {
     if (plan->in[i].dtype != dtype) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
@@ -499,6 +522,97 @@ static int32_t xop_check_matmul(const xop_ctx_t *c, xop_plan_t *plan) {
   plan->batch_rank = nb;
   plan->batch = batch;
   plan->m = m, plan->n = n, plan->k = k;
+  return XHAL_STATUS_OK;
+}
+
+/* ---- Binary group: Pow, Min/Max, PRelu, comparisons, Where, logic ------------------------ */
+
+static int xop_is_int(uint32_t dtype) {
+  return dtype == XHAL_DTYPE_I32 || dtype == XHAL_DTYPE_I64;
+}
+
+/* Pow's exponent: a float base takes an f32, f16, i32 or i64 exponent, an
+ * integer base an i32 or i64 one. ONNX allows more exponent dtypes (u8..
+ * u64, f64): UNSUPPORTED; bool and others are not ONNX: INVALID_ARGUMENT. */
+static int32_t xop_check_pow_exponent(const xop_ctx_t *c, uint32_t base, uint32_t exponent) {
+  if (xop_is_int(exponent) || (xop_is_float(base) && (exponent == XHAL_DTYPE_F32 ||
+                                                      exponent == XHAL_DTYPE_F16)))
+    return XHAL_STATUS_OK;
+  const int onnx_numeric = exponent != XHAL_DTYPE_BOOL && exponent != XHAL_DTYPE_BF16;
+  return XOP_FAIL(c, onnx_numeric ? XHAL_STATUS_UNSUPPORTED : XHAL_STATUS_INVALID_ARGUMENT,
+                  "%s: exponent dtype %s with base dtype %s is %s (exponents: f32, f16, i32, i64 "
+                  "for a float base; i32, i64 for an integer base)",
+                  c->op, xop_dtype_name(exponent), xop_dtype_name(base),
+                  onnx_numeric ? "not supported" : "not an ONNX Pow exponent type");
+}
+
+/* Pow: output = base dtype; comparisons: inputs agree, output bool; Where:
+ * bool condition, X, Y and the output agree. */
+static int32_t xop_dtypes_agree_mixed(const xop_ctx_t *c, const xop_plan_t *plan) {
+  const xop_view_t *in = plan->in;
+  uint32_t first = 0, want_out = in[0].dtype;
+  if (plan->op == XHAL_OP_POW) {
+    XOP_RETURN_IF_ERROR(xop_check_pow_exponent(c, in[0].dtype, in[1].dtype));
+    first = 1; /* no other input to agree with */
+  } else if (plan->op == XHAL_OP_WHERE) {
+    if (in[0].dtype != XHAL_DTYPE_BOOL) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: input 0 (condition) has dtype %s, "
+                      "expected bool", c->op, xop_dtype_name(in[0].dtype));
+    }
+    first = 1;
+    want_out = in[1].dtype;
+  } else {
+    want_out = XHAL_DTYPE_BOOL;
+  }
+  for (uint32_t i = first + 1; i < plan->input_count; ++i) {
+    if (in[i].dtype != in[first].dtype) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: input %u dtype %s differs from input %u dtype %s", c->op, i,
+                      xop_dtype_name(in[i].dtype), first, xop_dtype_name(in[first].dtype));
+    }
+  }
+  if (plan->out.dtype != want_out) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s, expected %s", c->op,
+                    xop_dtype_name(plan->out.dtype), xop_dtype_name(want_out));
+  }
+  return XHAL_STATUS_OK;
+}
+
+/* Multidirectional (numpy) broadcasting of every input; inputs expanded to
+ * the output's dims. */
+static int32_t xop_check_broadcast_all(const xop_ctx_t *c, xop_plan_t *plan) {
+  xop_view_t acc = plan->in[0];
+  for (uint32_t i = 1; i < plan->input_count; ++i) {
+    int64_t dims[XHAL_MAX_RANK];
+    uint32_t rank = 0;
+    XOP_RETURN_IF_ERROR(xop_broadcast(c, &acc, &plan->in[i], dims, &rank));
+    acc.rank = rank;
+    memcpy(acc.dims, dims, sizeof dims);
+  }
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, acc.rank, acc.dims));
+  for (uint32_t i = 0; i < plan->input_count; ++i)
+    xop_view_expand(&plan->in[i], acc.rank, acc.dims);
+  return XHAL_STATUS_OK;
+}
+
+/* PRelu: slope broadcasts unidirectionally to X (its dims, right-aligned,
+ * are X's or 1); the output has X's dims. */
+static int32_t xop_check_prelu(const xop_ctx_t *c, xop_plan_t *plan) {
+  const xop_view_t *x = &plan->in[0];
+  xop_view_t *slope = &plan->in[1];
+  int ok = slope->rank <= x->rank;
+  for (uint32_t k = 0; ok && k < slope->rank; ++k) {
+    const int64_t d = slope->dims[k], want = x->dims[x->rank - slope->rank + k];
+    ok = d == want || d == 1;
+  }
+  if (!ok) {
+    char tx[XOP_DIMS_TEXT_SIZE], ts[XOP_DIMS_TEXT_SIZE];
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: slope dims %s do not broadcast to input X dims %s", c->op,
+                    XOP_DIMS(ts, slope), XOP_DIMS(tx, x));
+  }
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, x->rank, x->dims));
+  xop_view_expand(slope, x->rank, x->dims);
   return XHAL_STATUS_OK;
 }
 
@@ -816,6 +930,24 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_RANGE:
       xop_gather_arity(op, min_in, max_in);
       break;
+    case XHAL_OP_POW:
+    case XHAL_OP_PRELU:
+    case XHAL_OP_EQUAL:
+    case XHAL_OP_LESS:
+    case XHAL_OP_GREATER:
+    case XHAL_OP_LESS_OR_EQUAL:
+    case XHAL_OP_GREATER_OR_EQUAL:
+    case XHAL_OP_AND:
+    case XHAL_OP_OR:
+      *min_in = *max_in = 2;
+      break;
+    case XHAL_OP_WHERE:
+      *min_in = *max_in = 3;
+      break;
+    case XHAL_OP_MIN:
+    case XHAL_OP_MAX:
+      *min_in = 1, *max_in = XOP_MAX_INPUTS;
+      break;
     default:
       if (xop__is_conv_op(op)) {
         xop__conv_arity(op, min_in, max_in);
@@ -878,6 +1010,22 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
       return xop_check_clip(c, desc, plan);
     case XHAL_OP_GELU:
       return xop_check_gelu(c, desc, plan);
+    case XHAL_OP_POW:
+    case XHAL_OP_MIN:
+    case XHAL_OP_MAX:
+    case XHAL_OP_EQUAL:
+    case XHAL_OP_LESS:
+    case XHAL_OP_GREATER:
+    case XHAL_OP_LESS_OR_EQUAL:
+    case XHAL_OP_GREATER_OR_EQUAL:
+    case XHAL_OP_WHERE:
+    case XHAL_OP_AND:
+    case XHAL_OP_OR:
+      XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
+      return xop_check_broadcast_all(c, plan);
+    case XHAL_OP_PRELU:
+      XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
+      return xop_check_prelu(c, plan);
     default: /* Copy and the unary ops */
       XOP_RETURN_IF_ERROR(xop_check_attrs_none(c, desc));
       return xop_same_dims(c, &plan->in[0], &plan->out);
@@ -964,7 +1112,7 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
   /* Dtype rules of their own (Gather's indices, Shape's i64). */
   if (xop_gather_owns(p->op)) return xop_gather_check(backend, device, name, &desc, p);
   XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, p));
-  XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, p->in[0].dtype, "dtype"));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, xop_main_dtype(p), "dtype"));
   return xop_check_op(&c, &desc, p);
 }
 
@@ -988,6 +1136,8 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
   const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
+  const uint64_t u8 = XHAL_DTYPE_BIT(XHAL_DTYPE_U8), bool_ = XHAL_DTYPE_BIT(XHAL_DTYPE_BOOL);
+  const uint64_t numeric = floats | ints;
   switch (op) {
     case XHAL_OP_RESHAPE:
     case XHAL_OP_FLATTEN:
@@ -1030,6 +1180,30 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_CONSTANT_OF_SHAPE:
     case XHAL_OP_RANGE:
       return xop_gather_op_dtypes(op);
+    /* u8 and bool (binary group, docs/conformance.md) */
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+    case XHAL_OP_ABS:
+    case XHAL_OP_MIN:
+    case XHAL_OP_MAX:
+    case XHAL_OP_LESS:
+    case XHAL_OP_GREATER:
+    case XHAL_OP_LESS_OR_EQUAL:
+    case XHAL_OP_GREATER_OR_EQUAL:
+      return numeric | u8;
+    case XHAL_OP_CAST:
+    case XHAL_OP_EQUAL:
+    case XHAL_OP_WHERE:
+      return numeric | u8 | bool_;
+    case XHAL_OP_POW: /* the base; exponents: xop_check_pow_exponent */
+    case XHAL_OP_PRELU:
+      return numeric;
+    case XHAL_OP_NOT:
+    case XHAL_OP_AND:
+    case XHAL_OP_OR:
+      return bool_;
     default:
       return xop_standard_op_dtypes(device, op);
   }

@@ -6,8 +6,10 @@
  * device), dtypes, attributes and ONNX shape inference. It turns the launch
  * into an xop_plan_t whose views are already rearranged so that kernels need
  * no ONNX knowledge:
- *   - elementwise ops (Add..Div, unary ops, Copy, Cast): every input has the
- *     output's rank and dims, broadcast dims with stride 0;
+ *   - elementwise ops (Add..Div, unary ops, Copy, Cast; Pow, Min/Max, the
+ *     comparisons, Where, And/Or/Not, PRelu): every input has the output's
+ *     rank and dims, broadcast dims with stride 0 (PRelu's slope broadcast
+ *     to X only);
  *   - Transpose: in[0] is the input seen in output order (dims and strides
  *     permuted), so Transpose is a strided copy;
  *   - MatMul: 1-D operands promoted, in[0] (batch..., M, K), in[1]

@@ -12,7 +12,10 @@
 
 #include "xhal_op_check.h"
 
-#define XOP_MAX_SETS 4
+/* The output and up to XOP_MAX_INPUTS inputs: variadic Min/Max walk every
+ * input in one pass (no pairwise folding through the output, which could
+ * overwrite an input the output aliases before it is read). */
+#define XOP_MAX_SETS (1 + XOP_MAX_INPUTS)
 
 typedef struct xop_dims {
   uint32_t rank; /* 0 after simplifying a single element */

@@ -20,6 +20,9 @@ size_t cpu_dtype_size(uint32_t dtype) {
       return 2;
     case XHAL_DTYPE_I64:
       return 8;
+    case XHAL_DTYPE_U8:
+    case XHAL_DTYPE_BOOL:
+      return 1;
     default:
       return 0;
   }

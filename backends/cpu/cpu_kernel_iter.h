@@ -36,8 +36,8 @@ typedef struct cpu_view {
   int64_t strides[XHAL_MAX_RANK];
 } cpu_view_t;
 
-/* Bytes per element of the dtypes the kernels handle (f32, f16, i32, i64),
- * 0 for others. */
+/* Bytes per element of the dtypes the kernels handle (f32, f16, i32, i64,
+ * u8, bool), 0 for others. */
 size_t cpu_dtype_size(uint32_t dtype);
 
 /* Number of elements (validated not to overflow). */
@@ -48,7 +48,7 @@ int64_t cpu_view_count(const cpu_view_t *view);
  * already validated). Dims are reordered so the output is written in memory
  * order and merged where every operand is contiguous across them, so most
  * launches end up as one long row. */
-#define CPU_LOOP_MAX_OPERANDS 3
+#define CPU_LOOP_MAX_OPERANDS 9 /* the output and up to 8 inputs (variadic Min/Max) */
 
 typedef struct cpu_loop {
   int rank; /* >= 1 after init */

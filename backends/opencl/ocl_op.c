@@ -25,6 +25,7 @@
 #include "../common/xhal_op_layout.h"
 #include "ocl_buffer.h"
 #include "ocl_op_internal.h"
+#include "ocl_op_binary.h"
 #include "ocl_op_kernels.h" /* kernels/<family>.cl as strings, by tools/embed_text.py */
 #include "ocl_program_cache.h"
 #include "ocl_stream.h"
@@ -129,6 +130,7 @@ typedef enum ocl_op_program {
   OCL_OP_UNARY,
   OCL_OP_GATHER,
   OCL_OP_RESIZE,
+  OCL_OP_BINARY,
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -149,11 +151,13 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_UNARY] = {"unary.cl", ocl_kernel_unary, sizeof ocl_kernel_unary - 1},
     [OCL_OP_GATHER] = {"gather.cl", ocl_kernel_gather, sizeof ocl_kernel_gather - 1},
     [OCL_OP_RESIZE] = {"resize.cl", ocl_kernel_resize, sizeof ocl_kernel_resize - 1},
+    [OCL_OP_BINARY] = {"binary.cl", ocl_kernel_binary, sizeof ocl_kernel_binary - 1},
 };
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
  * dtype index (+ 4 for the work-group variants) for the others. */
 #define OCL_OP_MAX_KERNELS 128
+static_assert(OCL_OP_BINARY_SLOTS <= OCL_OP_MAX_KERNELS, "binary.cl kernel slots");
 
 /* Work-group size of the elementwise and one-item-per-output kernels (any
  * size works; a multiple of the SIMD width lets PoCL vectorise). The
@@ -770,6 +774,17 @@ static int32_t ocl_op_run_conv(xhal_plugin_stream_t *stream, const xop_plan_t *p
                         &global, &local);
 }
 
+/* ---- The binary group (ocl_op_binary.c) -------------------------------------------------- */
+
+static int32_t ocl_op_binary_enqueue(xhal_plugin_stream_t *stream, uint32_t slot,
+                                     const char *name, const ocl_op_binary_arg_t *args,
+                                     cl_uint arg_count, size_t global, size_t local) {
+  ocl_op_arg_t a[16];
+  assert(arg_count <= 16);
+  for (cl_uint i = 0; i < arg_count; ++i) a[i] = (ocl_op_arg_t){args[i].size, args[i].value};
+  return ocl_op_enqueue(stream, OCL_OP_BINARY, slot, name, a, arg_count, 1, &global, &local);
+}
+
 /* ---- What the kernels run, and the entry points ------------------------------------------ */
 
 static xhal_plugin_device_t *ocl_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
@@ -802,6 +817,7 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
   OCL_RETURN_IF_ERROR(xop_check(&ocl_op_backend, stream->device, desc, 1, &plan));
   if (xop_is_shape_op(plan.op)) return ocl_op_run_copies(stream, &plan); /* Split: 8 outputs */
   if (xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK; /* nothing to write */
+  if (ocl_op_binary_owns(&plan)) return ocl_op_binary_run(stream, &plan, ocl_op_binary_enqueue);
   switch (plan.op) {
     case XHAL_OP_COPY:
     case XHAL_OP_TRANSPOSE:
