@@ -1095,11 +1095,10 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
                     backend->name);
   }
   XOP_RETURN_IF_ERROR(xop_check_counts(&c, &desc, desc.op));
-  /* Filled in place (see the header): zero everything but the input views,
-   * of which only the first input_count are written and read. */
+  /* Filled in place (see the header): the trailing view arrays are
+   * written up to their counts, not cleared. */
   xop_plan_t *p = plan;
   memset(p, 0, offsetof(xop_plan_t, in));
-  memset(&p->out, 0, sizeof *p - offsetof(xop_plan_t, out));
   p->op = desc.op;
   p->name = name;
   p->input_count = desc.input_count;

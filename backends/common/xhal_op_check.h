@@ -99,8 +99,8 @@ typedef struct xop_plan {
   uint32_t op;      /* xhal_op_t */
   const char *name; /* ONNX name of op, static */
   uint32_t input_count;
-  xop_view_t in[XOP_MAX_INPUTS]; /* arranged as described at the top */
-  xop_view_t out; /* xop_check clears from here to the end */
+  uint32_t output_count; /* 1 but for Split */
+  xop_view_t out; /* arranged as described at the top */
   /* Gemm: alpha and beta (default 1), transA/transB as given (already
    * applied to in[0]/in[1]). Integer Gemm has integral alpha and beta. */
   double alpha, beta;
@@ -120,10 +120,6 @@ typedef struct xop_plan {
   uint32_t perm[XHAL_MAX_RANK];
   /* Cast: the target dtype (out.dtype). */
   uint32_t to;
-  /* Every output as the caller gave it (out is outs[0] before an op's
-   * check rearranges it); output_count is 1 but for Split. */
-  uint32_t output_count;
-  xop_view_t outs[XOP_MAX_OUTPUTS];
   /* Data-movement ops (Reshape, Flatten, Squeeze, Unsqueeze, Concat, Split,
    * Slice, Expand, Tile; see xhal_op_check_shape.h): the whole op is
    * copy_count strided copies copy_out[i] <- copy_in[i], run in order (a
@@ -133,8 +129,6 @@ typedef struct xop_plan {
    * differ (same element count) and elements pair in row-major order.
    * Empty copies are left out, so copy_count may be 0. */
   uint32_t copy_count;
-  xop_view_t copy_in[XOP_MAX_COPIES];
-  xop_view_t copy_out[XOP_MAX_COPIES];
   uint8_t copy_linear[XOP_MAX_COPIES];
   /* Conv family: see xop_conv_t. */
   xop_conv_t conv;
@@ -151,6 +145,15 @@ typedef struct xop_plan {
   /* Gather, Pad, Resize, Shape, ConstantOfShape, Range
    * (xhal_op_check_gather.h). */
   xop_gather_params_t gather;
+  /* ---- Arrays valid up to their counts. xop_check clears everything
+   * above (this runs on every launch: clearing some 5 KB of views that
+   * most ops never use would be most of its cost), so these stay last. */
+  xop_view_t in[XOP_MAX_INPUTS]; /* input_count; arranged as described at the top */
+  /* output_count: every output as the caller gave it (out is outs[0]
+   * before an op's check rearranges it). */
+  xop_view_t outs[XOP_MAX_OUTPUTS];
+  xop_view_t copy_in[XOP_MAX_COPIES];  /* copy_count */
+  xop_view_t copy_out[XOP_MAX_COPIES]; /* copy_count */
 } xop_plan_t;
 
 /* Validates desc for device and fills *plan. With need_buffers, every tensor
@@ -158,9 +161,8 @@ typedef struct xop_plan {
  * it buffers may be NULL and are checked only when present (op_supported).
  * Returns OK, INVALID_ARGUMENT or UNSUPPORTED (reported through backend).
  * *plan is caller scratch, written in place: on failure its content is
- * unspecified, and on success in[i] for i >= input_count is too (this runs
- * on every launch, and copying or clearing all eight input views would be
- * most of its cost). */
+ * unspecified, and on success so are the entries of its trailing arrays
+ * beyond their counts (see xop_plan_t). */
 int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
                   const xhal_plugin_op_desc_t *desc, int need_buffers, xop_plan_t *plan);
 

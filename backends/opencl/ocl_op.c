@@ -16,6 +16,7 @@
 #include "ocl_op.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -701,7 +702,7 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
       continue;
     }
     xop_plan_t copy;
-    memset(&copy, 0, sizeof copy);
+    memset(&copy, 0, offsetof(xop_plan_t, in)); /* the arrays are valid up to their counts */
     copy.op = XHAL_OP_COPY;
     copy.input_count = 1;
     copy.in[0] = plan->copy_in[i];
