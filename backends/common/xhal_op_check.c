@@ -2,6 +2,8 @@
  * (see xhal_op_check.h). */
 #include "xhal_op_check.h"
 
+#include "xhal_op_check_internal.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,7 +62,7 @@ int64_t xop_view_count(const xop_view_t *view) {
 }
 
 /* "(2,3,4)"; "()" for a scalar. */
-static const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims) {
+const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims) {
   size_t used = (size_t)snprintf(buf, size, "(");
   for (uint32_t k = 0; k < rank && used < size; ++k)
     used += (size_t)snprintf(buf + used, size - used, "%s%lld", k ? "," : "", (long long)dims[k]);
@@ -68,8 +70,6 @@ static const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const in
   return buf;
 }
 
-#define XOP_DIMS_TEXT_SIZE 200
-#define XOP_DIMS(buf, view) xop_dims_text(buf, sizeof buf, (view)->rank, (view)->dims)
 
 /* "f32, f16, i32, i64": floats first, then the others in xhal order. */
 static const char *xop_dtype_set_text(char *buf, size_t size, uint64_t set) {
@@ -96,16 +96,7 @@ static const char *xop_dtype_set_text(char *buf, size_t size, uint64_t set) {
 
 /* ---- Errors ------------------------------------------------------------------------------ */
 
-typedef struct xop_check_ctx {
-  const xop_backend_t *backend;
-  xhal_plugin_device_t *device;
-  const char *op; /* ONNX name for messages */
-  int need_buffers;
-} xop_ctx_t;
-
-__attribute__((format(printf, 3, 4))) static int32_t xop_fail(const xop_backend_t *backend,
-                                                              int32_t status, const char *format,
-                                                              ...) {
+int32_t xop_fail(const xop_backend_t *backend, int32_t status, const char *format, ...) {
   char message[1024];
   va_list args;
   va_start(args, format);
@@ -114,13 +105,6 @@ __attribute__((format(printf, 3, 4))) static int32_t xop_fail(const xop_backend_
   return backend->report(status, message);
 }
 
-#define XOP_FAIL(c, status, ...) xop_fail((c)->backend, status, __VA_ARGS__)
-
-#define XOP_RETURN_IF_ERROR(expr)                                                                  \
-  do {                                                                                             \
-    int32_t xop__status = (expr);                                                                  \
-    if (xop__status != XHAL_STATUS_OK) return xop__status;                                         \
-  } while (0)
 
 /* ---- Tensor views ------------------------------------------------------------------------ */
 
@@ -236,7 +220,7 @@ static int32_t xop_view_make(const xop_ctx_t *c, const char *role, uint32_t inde
 
 /* Gives a rank-r view of v with v's dims right-aligned and the leading ones
  * taken from dims with stride 0 (also where v has extent 1). */
-static void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
+void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
   xop_view_t e = *v;
   const uint32_t shift = r - v->rank;
   for (uint32_t k = 0; k < r; ++k) {
@@ -249,7 +233,7 @@ static void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
 }
 
 /* Inserts a unit dim (stride 0) at position pos. */
-static void xop_view_insert_unit(xop_view_t *v, uint32_t pos) {
+void xop_view_insert_unit(xop_view_t *v, uint32_t pos) {
   for (uint32_t k = v->rank; k > pos; --k) {
     v->dims[k] = v->dims[k - 1];
     v->strides[k] = v->strides[k - 1];
@@ -267,10 +251,6 @@ static void xop_view_swap2(xop_view_t *v) {
 
 /* ---- Attributes -------------------------------------------------------------------------- */
 
-typedef struct xop_attr_spec {
-  const char *name;
-  uint32_t type;
-} xop_attr_spec_t;
 
 static const char *xop_attr_type_name(uint32_t type) {
   switch (type) {
@@ -291,9 +271,9 @@ static const char *xop_attr_type_name(uint32_t type) {
 
 /* Matches desc's attributes against the op's specs: found[i] is the
  * attribute named specs[i].name or NULL (default). */
-static int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                               const xop_attr_spec_t *specs, int spec_count,
-                               const xhal_attr_t **found) {
+int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                        const xop_attr_spec_t *specs, int spec_count,
+                        const xhal_attr_t **found) {
   for (int s = 0; s < spec_count; ++s) found[s] = NULL;
   if (desc->attr_count && !desc->attrs) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attr_count is %u but attrs is NULL",
@@ -327,7 +307,7 @@ static int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *
 }
 
 /* A 0/1 flag attribute, default def when absent. */
-static int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out) {
+int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out) {
   if (!a) {
     *out = def;
     return XHAL_STATUS_OK;
@@ -341,8 +321,8 @@ static int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, 
 }
 
 /* Normalises axis into [0, rank). */
-static int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
-                        uint32_t *out) {
+int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
+                 uint32_t *out) {
   if (axis < -(int64_t)rank || axis >= (int64_t)rank) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: %s %lld is out of range [%d, %d] for rank %u", c->op, what,
@@ -354,7 +334,7 @@ static int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint
 
 /* ---- dtype rules ------------------------------------------------------------------------- */
 
-static int xop_is_float(uint32_t dtype) {
+int xop_is_float(uint32_t dtype) {
   return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16 || dtype == XHAL_DTYPE_BF16 ||
          dtype == XHAL_DTYPE_F64;
 }
@@ -378,7 +358,10 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
                       xop_dtype_name(plan->in[i].dtype), xop_dtype_name(dtype));
     }
   }
-  if (plan->out.dtype != dtype && plan->op != XHAL_OP_CAST) {
+  /* Cast's target is 'to'; ArgMax/ArgMin give i64 (checked by the op). */
+  const int own_out = plan->op == XHAL_OP_CAST || plan->op == XHAL_OP_ARG_MAX ||
+                      plan->op == XHAL_OP_ARG_MIN;
+  if (plan->out.dtype != dtype && !own_out) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: output dtype %s differs from input dtype %s", c->op,
                     xop_dtype_name(plan->out.dtype), xop_dtype_name(dtype));
@@ -388,8 +371,8 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
 
 /* ---- Shapes ------------------------------------------------------------------------------ */
 
-static int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
-                                  const int64_t *dims) {
+int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
+                           const int64_t *dims) {
   int same = out->rank == rank;
   for (uint32_t k = 0; same && k < rank; ++k) same = out->dims[k] == dims[k];
   if (same) return XHAL_STATUS_OK;
@@ -417,7 +400,7 @@ static int32_t xop_broadcast(const xop_ctx_t *c, const xop_view_t *a, const xop_
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out) {
+int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out) {
   return xop_out_dims_check(c, out, in->rank, in->dims);
 }
 
@@ -666,6 +649,15 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_GEMM:
       *min_in = 2, *max_in = 3;
       break;
+    case XHAL_OP_BATCH_NORMALIZATION:
+      *min_in = *max_in = 5;
+      break;
+    case XHAL_OP_LAYER_NORMALIZATION:
+      *min_in = 2, *max_in = 3;
+      break;
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+      *min_in = *max_in = 3;
+      break;
     default:
       *min_in = *max_in = 1;
       break;
@@ -694,7 +686,17 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
       return xop_check_softmax(c, desc, plan);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
       return xop_check_reduce(c, desc, plan);
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+    case XHAL_OP_LOG_SOFTMAX:
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return xop_check_norm_op(c, desc, plan);
     case XHAL_OP_TRANSPOSE:
       return xop_check_transpose(c, desc, plan);
     case XHAL_OP_CAST:
@@ -732,9 +734,17 @@ static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t 
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u to %u",
                     c->op, desc->input_count, min_in, max_in);
   }
-  if (desc->output_count != 1) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
-                    desc->output_count);
+  /* BatchNormalization (training outputs) and LayerNormalization (Mean,
+   * InvStdDev) have optional outputs; their checks say what they accept. */
+  const uint32_t max_out =
+      op == XHAL_OP_BATCH_NORMALIZATION || op == XHAL_OP_LAYER_NORMALIZATION ? 3 : 1;
+  if (desc->output_count < 1 || desc->output_count > max_out) {
+    if (max_out == 1) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
+                      desc->output_count);
+    }
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1 to %u",
+                    c->op, desc->output_count, max_out);
   }
   if (!desc->inputs || !desc->outputs) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s array is NULL", c->op,
@@ -794,7 +804,20 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
 }
 
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
+  const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
+  const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);
   switch (op) {
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+    case XHAL_OP_LOG_SOFTMAX:
+      return floats;
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return floats | ints;
     default:
       return xop_standard_op_dtypes(device, op);
   }

@@ -20,6 +20,7 @@
 #include "cpu_kernel_eltwise.h"
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
+#include "cpu_kernel_norm.h"
 #include "cpu_kernel_reduce.h"
 #include "cpu_kernel_softmax.h"
 
@@ -31,7 +32,10 @@ struct cpu_op_call {
   double alpha, beta; /* Gemm */
   int axis;           /* Softmax, normalised */
   uint32_t axes;      /* Reduce*: bit per reduced input dim; 0 = copy */
-  int keepdims;       /* Reduce* */
+  int keepdims;       /* Reduce*, ArgMax/ArgMin */
+  uint32_t norm_axes; /* norms: bit per dim of a row */
+  double epsilon;     /* norms */
+  int select_last;    /* ArgMax/ArgMin */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -78,6 +82,9 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->axis = (int)plan->axis;
   call->axes = plan->axes;
   call->keepdims = plan->keepdims;
+  call->norm_axes = plan->norm_axes;
+  call->epsilon = plan->epsilon;
+  call->select_last = plan->select_last_index;
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -119,12 +126,33 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       return cpu_kernel_gemm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL,
                              call->alpha, call->beta);
     case XHAL_OP_SOFTMAX:
-      return cpu_kernel_softmax(out, &in[0], call->axis);
+      return cpu_kernel_softmax(out, &in[0], call->axis, 0);
+    case XHAL_OP_LOG_SOFTMAX:
+      return cpu_kernel_softmax(out, &in[0], call->axis, 1);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
       if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
-                               call->op == XHAL_OP_REDUCE_MEAN);
+                               call->op == XHAL_OP_REDUCE_MEAN ? CPU_REDUCE_MEAN : CPU_REDUCE_SUM);
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+      if (!call->axes) return cpu_kernel_copy(out, &in[0]);
+      return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
+                               call->op == XHAL_OP_REDUCE_MAX   ? CPU_REDUCE_MAX
+                               : call->op == XHAL_OP_REDUCE_MIN ? CPU_REDUCE_MIN
+                                                                : CPU_REDUCE_PROD);
+    case XHAL_OP_BATCH_NORMALIZATION:
+      return cpu_kernel_norm(out, &in[0], &in[1], &in[2], &in[3], &in[4], call->norm_axes,
+                             call->epsilon);
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+      return cpu_kernel_norm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL, NULL,
+                             NULL, call->norm_axes, call->epsilon);
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return cpu_kernel_arg(out, &in[0], call->axis, call->op == XHAL_OP_ARG_MIN,
+                            call->select_last);
     default:
       return cpu_kernel_unary(call->op, out, &in[0]);
   }
