@@ -34,13 +34,13 @@ typedef struct ops_exec {
   xhal_device_t *device;
   xhal_stream_t *stream;
   uint32_t input_count;
-  conf_tensor_t in[3];
+  conf_tensor_t in[OPS_MAX_INPUTS];
   conf_tensor_t out;
-  xhal_tensor_t in_views[3];
+  xhal_tensor_t in_views[OPS_MAX_INPUTS];
   xhal_attr_t attrs[OPS_MAX_ATTRS];
   uint32_t attr_count;
   ref_attrs_t ref_attrs;
-  ref_tensor_t ref_in[3];
+  ref_tensor_t ref_in[OPS_MAX_INPUTS];
   ref_tensor_t ref_out;
   char err[256];
 } ops_exec_t;
@@ -77,6 +77,15 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_REDUCE_MEAN: return "reduce_mean";
   case XHAL_OP_TRANSPOSE: return "transpose";
   case XHAL_OP_CAST: return "cast";
+  case XHAL_OP_BATCH_NORMALIZATION: return "batch_normalization";
+  case XHAL_OP_LAYER_NORMALIZATION: return "layer_normalization";
+  case XHAL_OP_INSTANCE_NORMALIZATION: return "instance_normalization";
+  case XHAL_OP_LOG_SOFTMAX: return "log_softmax";
+  case XHAL_OP_REDUCE_MAX: return "reduce_max";
+  case XHAL_OP_REDUCE_MIN: return "reduce_min";
+  case XHAL_OP_REDUCE_PROD: return "reduce_prod";
+  case XHAL_OP_ARG_MAX: return "arg_max";
+  case XHAL_OP_ARG_MIN: return "arg_min";
   default: return "unknown";
   }
 }
@@ -117,7 +126,7 @@ void ops_apply_variant(ops_case_t *c, ops_variant_t variant) {
     case OPS_VAR_MIXED: {
       static const uint8_t mix[3] = {CONF_LAYOUT_GAPPED, CONF_LAYOUT_REVERSED,
                                      CONF_LAYOUT_SWAP_LAST2};
-      t->layout = mix[k];
+      t->layout = mix[k % 3];
       t->offset = (uint8_t)(k != 1);
       break;
     }
@@ -218,6 +227,20 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
     r->has_to = 1;
     r->to = s->to;
   }
+  if (s->present & OPS_ATTR_EPSILON) {
+    ops_push_attr(x, "epsilon", XHAL_ATTR_FLOAT, 0, s->epsilon, 0, NULL);
+    r->epsilon = s->epsilon;
+  }
+  if (s->present & OPS_ATTR_SELECT_LAST) {
+    ops_push_attr(x, "select_last_index", XHAL_ATTR_INT, s->select_last, 0, 0, NULL);
+    r->select_last_index = s->select_last;
+  }
+  if (s->present & OPS_ATTR_TRAINING_MODE) {
+    ops_push_attr(x, "training_mode", XHAL_ATTR_INT, s->training_mode, 0, 0, NULL);
+    r->training_mode = s->training_mode;
+  }
+  if (s->present & OPS_ATTR_STASH_TYPE)
+    ops_push_attr(x, "stash_type", XHAL_ATTR_INT, s->stash_type, 0, 0, NULL);
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -298,7 +321,7 @@ static void ops_exec_free(ops_exec_t *x) {
   /* The stream first: destroying it waits for work that uses the buffers. */
   if (x->stream != NULL) xhal_stream_destroy(x->stream);
   x->stream = NULL;
-  for (uint32_t k = 0; k < 3; k++) {
+  for (uint32_t k = 0; k < OPS_MAX_INPUTS; k++) {
     conf_tensor_free(&x->in[k]);
     ref_tensor_deinit(&x->ref_in[k]);
   }
@@ -309,8 +332,8 @@ static void ops_exec_free(ops_exec_t *x) {
 /* Plans the views of the call (no buffers) and infers the output.
  * Returns 0, or -1 with x->err set when the reference rejects the call. */
 static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
-  ref_shape_t shapes[3];
-  xhal_dtype_t dtypes[3];
+  ref_shape_t shapes[OPS_MAX_INPUTS];
+  xhal_dtype_t dtypes[OPS_MAX_INPUTS];
   uint32_t input_count = c->input_count;
   x->input_count = input_count;
   for (uint32_t k = 0; k < input_count; k++) {
@@ -587,6 +610,7 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_special(registry);
   ops_register_linalg(registry);
   ops_register_reduce(registry);
+  ops_register_norm(registry);
   ops_register_layout(registry);
   ops_register_invalid(registry);
 }

@@ -42,6 +42,8 @@ typedef enum ops_list {
   OPS_LIST_INT_NARROW,  /* i64 values outside the i32 range */
   OPS_LIST_NAN_ROWS,    /* Softmax: mostly ordinary values, a NaN every 7th slot */
   OPS_LIST_NEG_INF_MASK,/* Softmax: ordinary values with -Inf at every 3rd slot */
+  OPS_LIST_TIES,        /* ArgMax/ReduceMax: small integers repeating, +-0 among them */
+  OPS_LIST_SIGNED_ZEROS,/* -0 and +0 in runs: -0,-0,-0,+0,-0,+0,+0 */
   OPS_LIST_COUNT
 } ops_list_t;
 
@@ -72,6 +74,10 @@ enum {
   OPS_ATTR_ALPHA = 1u << 7,
   OPS_ATTR_BETA = 1u << 8,
   OPS_ATTR_TO = 1u << 9,
+  OPS_ATTR_EPSILON = 1u << 10,
+  OPS_ATTR_SELECT_LAST = 1u << 11,
+  OPS_ATTR_TRAINING_MODE = 1u << 12,
+  OPS_ATTR_STASH_TYPE = 1u << 13,
 };
 
 typedef struct ops_attrs {
@@ -88,6 +94,10 @@ typedef struct ops_attrs {
   double alpha;
   double beta;
   int64_t to;
+  double epsilon;            /* norms */
+  int64_t select_last;       /* ArgMax/ArgMin: select_last_index */
+  int64_t training_mode;     /* BatchNormalization */
+  int64_t stash_type;        /* LayerNormalization */
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -104,11 +114,14 @@ typedef enum ops_invalid {
   OPS_INVALID_INPUT_SHAPE,    /* input bad_input's shape replaced by bad_shape */
 } ops_invalid_t;
 
+/* Most inputs of one case (BatchNormalization has 5). */
+#define OPS_MAX_INPUTS 8
+
 typedef struct ops_case {
   uint32_t op;    /* xhal_op_t */
   uint32_t dtype; /* dtype of the inputs */
   uint32_t input_count;
-  ops_tspec_t in[3];
+  ops_tspec_t in[OPS_MAX_INPUTS];
   uint8_t out_layout; /* conf_layout_t */
   uint8_t out_offset;
   ops_attrs_t attrs;
@@ -162,6 +175,7 @@ void ops_register_elementwise(conf_registry_t *registry);
 void ops_register_special(conf_registry_t *registry);
 void ops_register_linalg(conf_registry_t *registry);
 void ops_register_reduce(conf_registry_t *registry);
+void ops_register_norm(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
 
