@@ -27,6 +27,12 @@ static void ops_norm_axis_name(char *out, size_t size, int64_t axis) {
     snprintf(out, size, "axis_%lld", (long long)axis);
 }
 
+/* Shapes past 2^18 elements run in the quick tier for f32 only. */
+static conf_tier_t ops_norm_large_tier(xhal_dtype_t dtype, const ref_shape_t *shape) {
+  return dtype != XHAL_DTYPE_F32 && ref_shape_count(shape) > 262144 ? CONF_TIER_FULL
+                                                                    : CONF_TIER_QUICK;
+}
+
 static void ops_norm_variants(conf_registry_t *registry, const ops_case_t *base,
                               const char *name) {
   for (uint32_t v = 1; v < OPS_VAR_COUNT; v++) {
@@ -311,7 +317,7 @@ static void ops_register_log_softmax(conf_registry_t *registry, xhal_dtype_t dty
     ops_ls_case(&c, dtype, &more[m].shape, more[m].axis);
     ops_shape_name(shape, sizeof shape, &more[m].shape);
     ops_norm_axis_name(axis, sizeof axis, more[m].axis);
-    ops_register(registry, CONF_TIER_QUICK, &c, "%s.%s", shape, axis);
+    ops_register(registry, ops_norm_large_tier(dtype, &more[m].shape), &c, "%s.%s", shape, axis);
   }
   ops_case_init(&c, XHAL_OP_LOG_SOFTMAX, dtype, 1, &ranks[2]);
   ops_register(registry, CONF_TIER_QUICK, &c, "2x3x4.axis_absent");
@@ -378,6 +384,7 @@ static void ops_register_arg(conf_registry_t *registry, xhal_op_t op, xhal_dtype
       ops_norm_axis_name(axis, sizeof axis, a);
       ops_arg_case(&c, op, dtype, &ranks[r], a, -1, -1);
       ops_register(registry, CONF_TIER_QUICK, &c, "%s.%s", shape, axis);
+      if (a < 0) continue;
       ops_arg_case(&c, op, dtype, &ranks[r], a, 0, -1);
       ops_register(registry, CONF_TIER_QUICK, &c, "%s.%s.keepdims0", shape, axis);
     }
@@ -393,7 +400,7 @@ static void ops_register_arg(conf_registry_t *registry, xhal_op_t op, xhal_dtype
     ops_arg_case(&c, op, dtype, &more[m].shape, more[m].axis, -1, -1);
     ops_shape_name(shape, sizeof shape, &more[m].shape);
     ops_norm_axis_name(axis, sizeof axis, more[m].axis);
-    ops_register(registry, CONF_TIER_QUICK, &c, "%s.%s", shape, axis);
+    ops_register(registry, ops_norm_large_tier(dtype, &more[m].shape), &c, "%s.%s", shape, axis);
   }
   /* Defaults (axis 0, keepdims 1), explicit select_last_index 0. */
   ops_case_init(&c, op, dtype, 1, &ranks[2]);

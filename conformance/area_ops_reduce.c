@@ -151,22 +151,29 @@ static void ops_register_reduce_op(conf_registry_t *registry, xhal_op_t op, xhal
   for (size_t n = 0; n < sizeof configs / sizeof configs[0]; n++) {
     const ops_reduce_config_t *cfg = &configs[n];
     if (op == XHAL_OP_REDUCE_PROD && ops_reduce_length(cfg) > 4096) continue;
+    /* Max/Min/Prod run the large shapes in the quick tier for f32 only. */
+    const int extreme = op == XHAL_OP_REDUCE_MAX || op == XHAL_OP_REDUCE_MIN ||
+                        op == XHAL_OP_REDUCE_PROD;
+    const conf_tier_t tier = extreme && dtype != XHAL_DTYPE_F32 &&
+                                     ref_shape_count(&cfg->shape) > 65536
+                                 ? CONF_TIER_FULL
+                                 : cfg->tier;
     ops_case_t c;
     ops_reduce_case(&c, op, dtype, cfg);
     ops_shape_name(shape, sizeof shape, &cfg->shape);
     ops_axes_name(axes, sizeof axes, cfg->axes_count, cfg->axes);
-    ops_register(registry, cfg->tier, &c, "%s.%s", shape, axes);
+    ops_register(registry, tier, &c, "%s.%s", shape, axes);
     if (cfg->keepdims0) {
       ops_case_t k0 = c;
       k0.attrs.present |= OPS_ATTR_KEEPDIMS;
       k0.attrs.keepdims = 0;
-      ops_register(registry, cfg->tier, &k0, "%s.%s.keepdims0", shape, axes);
+      ops_register(registry, tier, &k0, "%s.%s.keepdims0", shape, axes);
     }
     if (!cfg->variants) continue;
     for (uint32_t v = 1; v < OPS_VAR_COUNT; v++) {
       ops_case_t cv = c;
       ops_apply_variant(&cv, (ops_variant_t)v);
-      ops_register(registry, cfg->tier, &cv, "%s.%s%s", shape, axes,
+      ops_register(registry, tier, &cv, "%s.%s%s", shape, axes,
                    ops_variant_suffix((ops_variant_t)v));
     }
   }

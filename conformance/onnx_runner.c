@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ref_ops.h"
+
 /* A value of the graph: its type and shape, where its data is, and its
  * device copy once a node needs it. */
 typedef struct onnx_value {
@@ -423,6 +425,56 @@ static int onnx_infer_transpose(const xhal_op_call_t *call, xhal_tensor_t *out, 
 }
 
 /* Infers output 0 of an op xhal has. Returns 0, or -1 with the reason. */
+/* Shape inference by the conformance reference (ref_op_infer), with the
+ * call's attributes decoded into ref_attrs_t. */
+static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
+                          size_t why_size) {
+  ref_attrs_t attrs;
+  ref_attrs_init(&attrs);
+  ref_shape_t shapes[REF_MAX_INPUTS];
+  xhal_dtype_t dtypes[REF_MAX_INPUTS];
+  if (call->input_count > REF_MAX_INPUTS) {
+    snprintf(why, why_size, "%u inputs", call->input_count);
+    return -1;
+  }
+  for (uint32_t i = 0; i < call->input_count; ++i) {
+    shapes[i].rank = call->inputs[i].rank;
+    memcpy(shapes[i].dims, call->inputs[i].dims, sizeof shapes[i].dims);
+    dtypes[i] = call->inputs[i].dtype;
+  }
+  for (uint32_t i = 0; i < call->attr_count; ++i) {
+    const xhal_attr_t *a = &call->attrs[i];
+    if (a->type == XHAL_ATTR_INT && strcmp(a->name, "axis") == 0) {
+      attrs.has_axis = 1;
+      attrs.axis = a->i;
+    } else if (a->type == XHAL_ATTR_INTS && strcmp(a->name, "axes") == 0 &&
+               a->count <= XHAL_MAX_RANK) {
+      attrs.has_axes = 1;
+      attrs.axes_count = a->count;
+      memcpy(attrs.axes, a->ints, a->count * sizeof *a->ints);
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "keepdims") == 0) {
+      attrs.keepdims = a->i;
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "noop_with_empty_axes") == 0) {
+      attrs.noop_with_empty_axes = a->i;
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "select_last_index") == 0) {
+      attrs.select_last_index = a->i;
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "training_mode") == 0) {
+      attrs.training_mode = a->i;
+    } else if (a->type == XHAL_ATTR_FLOAT && strcmp(a->name, "epsilon") == 0) {
+      attrs.epsilon = a->f;
+    }
+  }
+  ref_shape_t shape;
+  xhal_dtype_t dtype;
+  if (ref_op_infer(call->op, call->input_count, shapes, dtypes, &attrs, &shape, &dtype, why,
+                   why_size) != 0)
+    return -1;
+  out->dtype = dtype;
+  out->rank = shape.rank;
+  memcpy(out->dims, shape.dims, sizeof out->dims);
+  return 0;
+}
+
 static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
                       size_t why_size) {
   memset(out, 0, sizeof *out);
@@ -469,6 +521,15 @@ static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN: return onnx_infer_reduce(call, out, why, why_size);
     case XHAL_OP_TRANSPOSE: return onnx_infer_transpose(call, out, why, why_size);
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+    case XHAL_OP_LOG_SOFTMAX:
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION: return onnx_infer_ref(call, out, why, why_size);
     default:
       snprintf(why, why_size, "the suite has no shape inference for %s", xhal_op_name(call->op));
       return -1;
@@ -682,6 +743,19 @@ static int onnx_is_default_domain(const char *domain) {
   return !*domain || strcmp(domain, "ai.onnx") == 0;
 }
 
+/* 1 if every node's operator is defined at opset 6 as xhal implements it
+ * (InstanceNormalization-6 is today's: later versions only add dtypes). */
+static int onnx_same_since_opset6(const xhal__onnx_model_t *m) {
+  static const char *const same[] = {"InstanceNormalization"};
+  for (uint32_t i = 0; i < m->node_count; ++i) {
+    int found = 0;
+    for (size_t k = 0; k < sizeof same / sizeof same[0] && !found; ++k)
+      found = strcmp(m->nodes[i].op_type, same[k]) == 0;
+    if (!found) return 0;
+  }
+  return 1;
+}
+
 /* Before any device work: every node must be a Constant or have an xhal
  * operator. Names all the operators that are missing. */
 static conf_result_t onnx_check_ops(onnx_exec_t *x) {
@@ -690,7 +764,7 @@ static conf_result_t onnx_check_ops(onnx_exec_t *x) {
   size_t used = 0;
   uint32_t count = 0;
   int64_t opset = xhal__onnx_model_opset(m, "");
-  if (m->node_count && opset < 7) {
+  if (m->node_count && opset < 7 && !onnx_same_since_opset6(m)) {
     return conf_not_applicable(x->run, "the model imports opset %lld of the default domain; xhal "
                                        "implements the operators of opset 7 and later (limited "
                                        "broadcasting and consumed_inputs before)",
@@ -726,10 +800,10 @@ static conf_result_t onnx_node_run(onnx_exec_t *x, uint32_t index,
   if (strcmp(node->op_type, "Constant") == 0) return onnx_node_constant(x, index, node);
   xhal_op_t op = onnx_node_op(node);
   int64_t opset = xhal__onnx_model_opset(x->model, node->domain);
-  if (op == XHAL_OP_SOFTMAX && opset < 13) {
-    return conf_not_applicable(x->run, "%s: Softmax of opset %lld flattens the input to 2-D; xhal "
+  if ((op == XHAL_OP_SOFTMAX || op == XHAL_OP_LOG_SOFTMAX) && opset < 13) {
+    return conf_not_applicable(x->run, "%s: %s of opset %lld flattens the input to 2-D; xhal "
                                        "implements the opset-13 semantics (one axis)",
-                               label, (long long)opset);
+                               label, node->op_type, (long long)opset);
   }
   onnx_node_call_t c;
   memset(&c, 0, sizeof c);
