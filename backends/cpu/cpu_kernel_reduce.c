@@ -346,8 +346,40 @@ static int32_t cpu_reduce_by_span(cpu_reduce_t *r, int threads) {
 /* Max/Min/Prod of one input row into w accumulators. */
 static void cpu_fold_columns(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, int64_t w,
                              int64_t s) {
-  const int64_t esize = r->esize;
-  for (int64_t j = 0; j < w; ++j) cpu_acc_fold(r, &acc[j], p + j * s * esize, 1, 1);
+  if (r->is_float) {
+    float block[CPU_REDUCE_MAX_BLOCK];
+    const float *x = (const float *)(const void *)p;
+    if (r->dtype == XHAL_DTYPE_F16) {
+      cpu_f16_load(block, (const uint16_t *)(const void *)p, w, s);
+      x = block;
+      s = 1;
+    }
+    double *a = (double *)(void *)acc;
+    switch (r->kind) {
+      case CPU_REDUCE_MAX:
+        for (int64_t j = 0; j < w; ++j) a[j] = cpu_fold_max_f(a[j], x[j * s]);
+        break;
+      case CPU_REDUCE_MIN:
+        for (int64_t j = 0; j < w; ++j) a[j] = cpu_fold_min_f(a[j], x[j * s]);
+        break;
+      default:
+        CPU_SIMD
+        for (int64_t j = 0; j < w; ++j) a[j] *= x[j * s];
+        break;
+    }
+    return;
+  }
+  uint64_t *a = (uint64_t *)(void *)acc;
+  for (int64_t j = 0; j < w; ++j) {
+    const int64_t v = r->dtype == XHAL_DTYPE_I32 ? ((const int32_t *)(const void *)p)[j * s]
+                                                 : ((const int64_t *)(const void *)p)[j * s];
+    if (r->kind == CPU_REDUCE_MAX)
+      a[j] = v > (int64_t)a[j] ? (uint64_t)v : a[j];
+    else if (r->kind == CPU_REDUCE_MIN)
+      a[j] = v < (int64_t)a[j] ? (uint64_t)v : a[j];
+    else
+      a[j] *= (uint64_t)v;
+  }
 }
 
 static void cpu_add_columns(const cpu_reduce_t *r, void *acc, const char *p, int64_t w, int64_t s) {
