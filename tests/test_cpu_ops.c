@@ -768,6 +768,16 @@ static void test_norm(void **state) {
                XHAL_STATUS_UNSUPPORTED, "training_mode");
   expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, NULL, 0, bn, 5, y, 3),
                XHAL_STATUS_INVALID_ARGUMENT, "3 outputs");
+  /* ONNX-15 mixed dtypes (mean/var T2 = f16 for an f32 X) are valid but not run;
+   * mean and var of different dtypes are invalid. */
+  xhal_plugin_tensor_t mixed[5] = {bn[0], bn[1], bn[2],
+                                   tensor(XHAL_DTYPE_F16, 1, DIMS(2), F16(0x3e00, 0x4300)),
+                                   tensor(XHAL_DTYPE_F16, 1, DIMS(2), F16(0x3400, 0x3400))};
+  expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, NULL, 0, mixed, 5, y, 1),
+               XHAL_STATUS_UNSUPPORTED, "input_mean dtype f16");
+  mixed[3] = bn[3];
+  expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, NULL, 0, mixed, 5, y, 1),
+               XHAL_STATUS_INVALID_ARGUMENT, "input_var dtype f16 differs");
   /* LayerNormalization: Mean and InvStdDev outputs, other stash types. */
   const xhal_plugin_tensor_t ln[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), F32(1, 3, 5, 5)),
                                       tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(1, 1))};

@@ -351,7 +351,9 @@ static int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dty
 /* Every input and the output share input 0's dtype. */
 static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
   const uint32_t dtype = plan->in[0].dtype;
-  for (uint32_t i = 1; i < plan->input_count; ++i) {
+  /* BatchNormalization-15 types X, scale/B and mean/var separately (its check). */
+  const uint32_t inputs = plan->op == XHAL_OP_BATCH_NORMALIZATION ? 1 : plan->input_count;
+  for (uint32_t i = 1; i < inputs; ++i) {
     if (plan->in[i].dtype != dtype) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: input %u dtype %s differs from input 0 dtype %s", c->op, i,

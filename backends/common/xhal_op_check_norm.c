@@ -67,6 +67,24 @@ static int32_t xop_check_batch_norm(const xop_ctx_t *c, const xhal_plugin_op_des
                     "%s: %u outputs given; with training_mode = 0 the op has one output (Y)",
                     c->op, desc->output_count);
   }
+  /* ONNX 15: scale and B share T1, mean and var share T2; xhal runs
+   * T = T1 = T2 only. */
+  const xop_view_t *in = plan->in;
+  for (uint32_t i = 2; i < 5; i += 2) {
+    if (in[i].dtype != in[i - 1].dtype) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: input %s dtype %s differs from %s %s",
+                      c->op, names[i], xop_dtype_name(in[i].dtype), names[i - 1],
+                      xop_dtype_name(in[i - 1].dtype));
+    }
+  }
+  for (uint32_t i = 1; i < 5; i += 2) {
+    if (in[i].dtype != in[0].dtype) {
+      return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
+                      "%s: input %s dtype %s differs from X dtype %s; only one dtype for every "
+                      "input is supported",
+                      c->op, names[i], xop_dtype_name(in[i].dtype), xop_dtype_name(in[0].dtype));
+    }
+  }
   XOP_RETURN_IF_ERROR(xop_norm_epsilon(c, found[0], &plan->epsilon));
   XOP_RETURN_IF_ERROR(xop_norm_rank_at_least(c, &plan->in[0], 2));
   for (uint32_t i = 1; i < 5; ++i) XOP_RETURN_IF_ERROR(xop_norm_channel(c, plan, i, names[i]));
