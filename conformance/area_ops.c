@@ -136,6 +136,15 @@ const char *ops_op_slug(xhal_op_t op) {
   case XHAL_OP_NOT: return "not";
   case XHAL_OP_AND: return "and";
   case XHAL_OP_OR: return "or";
+  case XHAL_OP_BATCH_NORMALIZATION: return "batch_normalization";
+  case XHAL_OP_LAYER_NORMALIZATION: return "layer_normalization";
+  case XHAL_OP_INSTANCE_NORMALIZATION: return "instance_normalization";
+  case XHAL_OP_LOG_SOFTMAX: return "log_softmax";
+  case XHAL_OP_REDUCE_MAX: return "reduce_max";
+  case XHAL_OP_REDUCE_MIN: return "reduce_min";
+  case XHAL_OP_REDUCE_PROD: return "reduce_prod";
+  case XHAL_OP_ARG_MAX: return "arg_max";
+  case XHAL_OP_ARG_MIN: return "arg_min";
   default: return "unknown";
   }
 }
@@ -352,6 +361,20 @@ static void ops_build_attrs(ops_exec_t *x, const ops_attrs_t *s, int unknown, in
   x->attr_count += ops_gather_attrs(x->c->op, s, &x->attrs[x->attr_count],
                                     OPS_MAX_ATTRS - x->attr_count);
   r->g = s->g;
+  if (s->present & OPS_ATTR_EPSILON) {
+    ops_push_attr(x, "epsilon", XHAL_ATTR_FLOAT, 0, s->epsilon, 0, NULL);
+    r->epsilon = s->epsilon;
+  }
+  if (s->present & OPS_ATTR_SELECT_LAST) {
+    ops_push_attr(x, "select_last_index", XHAL_ATTR_INT, s->select_last, 0, 0, NULL);
+    r->select_last_index = s->select_last;
+  }
+  if (s->present & OPS_ATTR_TRAINING_MODE) {
+    ops_push_attr(x, "training_mode", XHAL_ATTR_INT, s->training_mode, 0, 0, NULL);
+    r->training_mode = s->training_mode;
+  }
+  if (s->present & OPS_ATTR_STASH_TYPE)
+    ops_push_attr(x, "stash_type", XHAL_ATTR_INT, s->stash_type, 0, 0, NULL);
   if (unknown) ops_push_attr(x, "xhal_conformance_unknown", XHAL_ATTR_INT, 1, 0, 0, NULL);
   if (wrong_type && x->attr_count > 0) {
     xhal_attr_t *a = &x->attrs[0];
@@ -767,6 +790,7 @@ void conf_area_ops_register(conf_registry_t *registry) {
   ops_register_special(registry);
   ops_register_linalg(registry);
   ops_register_reduce(registry);
+  ops_register_norm(registry);
   ops_register_layout(registry);
   ops_register_invalid(registry);
   ops_register_shape(registry);

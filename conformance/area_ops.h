@@ -46,6 +46,8 @@ typedef enum ops_list {
   OPS_LIST_NAN_ROWS,    /* Softmax: mostly ordinary values, a NaN every 7th slot */
   OPS_LIST_NEG_INF_MASK,/* Softmax: ordinary values with -Inf at every 3rd slot */
   OPS_LIST_HALVES,      /* Round/Floor/Ceil: +-k.5 ties, values just below 0.5 and 2^23 */
+  OPS_LIST_TIES,        /* ArgMax/ReduceMax: small integers repeating, +-0 among them */
+  OPS_LIST_SIGNED_ZEROS,/* -0 and +0 in runs: -0,-0,-0,+0,-0,+0,+0 */
   OPS_LIST_COUNT
 } ops_list_t;
 
@@ -90,6 +92,11 @@ enum {
   OPS_ATTR_CLIP_MIN = 1u << 24, /* "min": FLOAT clip_min, or INT clip_imin with clip_int */
   OPS_ATTR_CLIP_MAX = 1u << 25, /* "max": likewise */
   OPS_ATTR_APPROXIMATE = 1u << 26, /* Gelu "approximate" (STRING) */
+  /* Norm group (area_ops_norm.c). */
+  OPS_ATTR_EPSILON = 1u << 18,
+  OPS_ATTR_SELECT_LAST = 1u << 19,
+  OPS_ATTR_TRAINING_MODE = 1u << 20,
+  OPS_ATTR_STASH_TYPE = 1u << 21,
 };
 
 /* Inputs and outputs of one case (Concat has up to 8 inputs, Split up to 8
@@ -148,6 +155,10 @@ typedef struct ops_attrs {
    * their has_ flag or count is set). */
   ref_gather_attrs_t g;
   uint32_t g_send;
+  double epsilon;            /* norms */
+  int64_t select_last;       /* ArgMax/ArgMin: select_last_index */
+  int64_t training_mode;     /* BatchNormalization */
+  int64_t stash_type;        /* LayerNormalization */
 } ops_attrs_t;
 
 /* ---- Negative cases ------------------------------------------------------- */
@@ -164,8 +175,6 @@ typedef enum ops_invalid {
   OPS_INVALID_INPUT_SHAPE,    /* input bad_input's shape replaced by bad_shape */
 } ops_invalid_t;
 
-/* Inputs of one case at most (variadic Min/Max take 8). */
-#define OPS_MAX_INPUTS 8
 
 typedef struct ops_case {
   uint32_t op;    /* xhal_op_t */
@@ -232,6 +241,7 @@ void ops_register_elementwise(conf_registry_t *registry);
 void ops_register_special(conf_registry_t *registry);
 void ops_register_linalg(conf_registry_t *registry);
 void ops_register_reduce(conf_registry_t *registry);
+void ops_register_norm(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
 void ops_register_shape(conf_registry_t *registry);

@@ -1,8 +1,10 @@
 /*
- * area_ops_reduce.c - ReduceSum and ReduceMean (attribute axes: subsets,
- * negative and unsorted axes, keepdims 0/1, noop_with_empty_axes) on f32,
- * f16, i32, i64, and Softmax (every axis of ranks 1..6, negative axes) on
- * f32 and f16.
+ * area_ops_reduce.c - ReduceSum, ReduceMean, ReduceMax, ReduceMin and
+ * ReduceProd (attribute axes: subsets, negative and unsorted axes, keepdims
+ * 0/1, noop_with_empty_axes) on f32, f16, i32, i64, and Softmax (every axis
+ * of ranks 1..6, negative axes) on f32 and f16. ReduceProd skips the
+ * reductions longer than 4096 terms (their products leave the float range);
+ * Max/Min/Prod add NaN/Inf/signed-zero rows.
  *
  * Names: ops.reduce_sum.<dtype>.<shape>.axes_<list>[.keepdims0][.<variant>]
  * (negative axes spelled m1, m2 ...), ops.softmax.<dtype>.<shape>.axis_<a>.
@@ -53,6 +55,62 @@ static void ops_reduce_case(ops_case_t *c, xhal_op_t op, xhal_dtype_t dtype,
   }
 }
 
+/* Terms per output of cfg (every dim when axes is absent or empty). */
+static int64_t ops_reduce_length(const ops_reduce_config_t *cfg) {
+  int64_t len = 1;
+  if (cfg->axes_count <= 0) {
+    for (uint32_t d = 0; d < cfg->shape.rank; d++) len *= cfg->shape.dims[d];
+    return len;
+  }
+  for (int k = 0; k < cfg->axes_count; k++) {
+    int64_t a = cfg->axes[k] < 0 ? cfg->axes[k] + (int64_t)cfg->shape.rank : cfg->axes[k];
+    len *= cfg->shape.dims[a];
+  }
+  return len;
+}
+
+/* ReduceMax/Min/Prod: NaN, +-Inf, +-0 and ties along each axis. */
+static void ops_register_reduce_special(conf_registry_t *registry, xhal_op_t op,
+                                        xhal_dtype_t dtype) {
+  ops_case_t c;
+  const ref_shape_t s = ops_shape(2, 6, 7);
+  const struct {
+    int axes_count;
+    int64_t axis;
+    const char *name;
+  } along[] = {{1, 1, "axes_1"}, {1, 0, "axes_0"}, {-1, 0, "axes_absent"}};
+  for (size_t a = 0; a < sizeof along / sizeof along[0]; a++) {
+    const ops_reduce_config_t cfg = {s, along[a].axes_count, {along[a].axis}, 0, CONF_TIER_QUICK,
+                                     0};
+    if (ref_dtype_is_float(dtype)) {
+      /* Products of the special list's +-max and +-min normal overflow or
+       * underflow midway in a float accumulator: not a defined result. */
+      if (op != XHAL_OP_REDUCE_PROD) {
+        ops_reduce_case(&c, op, dtype, &cfg);
+        c.in[0].gen = ops_gen_list(OPS_LIST_SPECIAL);
+        ops_register(registry, CONF_TIER_QUICK, &c, "6x7.%s.special", along[a].name);
+      }
+      ops_reduce_case(&c, op, dtype, &cfg);
+      c.in[0].gen = ops_gen_list(OPS_LIST_NAN_ROWS);
+      ops_register(registry, CONF_TIER_QUICK, &c, "6x7.%s.nan", along[a].name);
+    }
+    ops_reduce_case(&c, op, dtype, &cfg);
+    c.in[0].gen = ops_gen_list(OPS_LIST_TIES);
+    ops_register(registry, CONF_TIER_QUICK, &c, "6x7.%s.ties", along[a].name);
+  }
+  if (ref_dtype_is_float(dtype)) {
+    const ops_reduce_config_t z = {ops_shape(2, 7, 3), 1, {1}, 0, CONF_TIER_QUICK, 0};
+    ops_reduce_case(&c, op, dtype, &z);
+    c.in[0].gen = ops_gen_list(OPS_LIST_SIGNED_ZEROS);
+    ops_register(registry, CONF_TIER_QUICK, &c, "7x3.axes_1.signed_zeros");
+  } else {
+    const ops_reduce_config_t e = {ops_shape(2, 9, 11), 1, {1}, 0, CONF_TIER_QUICK, 0};
+    ops_reduce_case(&c, op, dtype, &e);
+    c.in[0].gen = ops_gen_list(OPS_LIST_INT_EDGE);
+    ops_register(registry, CONF_TIER_QUICK, &c, "9x11.axes_1.int_edge");
+  }
+}
+
 static void ops_register_reduce_op(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype) {
   const ops_reduce_config_t configs[] = {
       {ops_shape(0), -1, {0}, 0, CONF_TIER_QUICK, 0},
@@ -92,22 +150,30 @@ static void ops_register_reduce_op(conf_registry_t *registry, xhal_op_t op, xhal
   char shape[96], axes[96];
   for (size_t n = 0; n < sizeof configs / sizeof configs[0]; n++) {
     const ops_reduce_config_t *cfg = &configs[n];
+    if (op == XHAL_OP_REDUCE_PROD && ops_reduce_length(cfg) > 4096) continue;
+    /* Max/Min/Prod run the large shapes in the quick tier for f32 only. */
+    const int extreme = op == XHAL_OP_REDUCE_MAX || op == XHAL_OP_REDUCE_MIN ||
+                        op == XHAL_OP_REDUCE_PROD;
+    const conf_tier_t tier = extreme && dtype != XHAL_DTYPE_F32 &&
+                                     ref_shape_count(&cfg->shape) > 65536
+                                 ? CONF_TIER_FULL
+                                 : cfg->tier;
     ops_case_t c;
     ops_reduce_case(&c, op, dtype, cfg);
     ops_shape_name(shape, sizeof shape, &cfg->shape);
     ops_axes_name(axes, sizeof axes, cfg->axes_count, cfg->axes);
-    ops_register(registry, cfg->tier, &c, "%s.%s", shape, axes);
+    ops_register(registry, tier, &c, "%s.%s", shape, axes);
     if (cfg->keepdims0) {
       ops_case_t k0 = c;
       k0.attrs.present |= OPS_ATTR_KEEPDIMS;
       k0.attrs.keepdims = 0;
-      ops_register(registry, cfg->tier, &k0, "%s.%s.keepdims0", shape, axes);
+      ops_register(registry, tier, &k0, "%s.%s.keepdims0", shape, axes);
     }
     if (!cfg->variants) continue;
     for (uint32_t v = 1; v < OPS_VAR_COUNT; v++) {
       ops_case_t cv = c;
       ops_apply_variant(&cv, (ops_variant_t)v);
-      ops_register(registry, cfg->tier, &cv, "%s.%s%s", shape, axes,
+      ops_register(registry, tier, &cv, "%s.%s%s", shape, axes,
                    ops_variant_suffix((ops_variant_t)v));
     }
   }
@@ -134,9 +200,10 @@ static void ops_register_reduce_op(conf_registry_t *registry, xhal_op_t op, xhal
   c.attrs.noop = 0;
   c.attrs.keepdims = 0;
   ops_register(registry, CONF_TIER_QUICK, &c, "2x3x4.axes_absent.noop0.keepdims0");
-  /* Sums over zero elements: 0 (ReduceSum), NaN (float ReduceMean). The
-   * integer mean over zero elements is not defined, so not tested. */
-  if (op == XHAL_OP_REDUCE_SUM || ref_dtype_is_float(dtype)) {
+  /* Reductions over zero elements: 0 (ReduceSum), NaN (float ReduceMean),
+   * the identity for Max/Min/Prod. The integer mean over zero elements is
+   * not defined, so not tested. */
+  if (op != XHAL_OP_REDUCE_MEAN || ref_dtype_is_float(dtype)) {
     const ops_reduce_config_t z = {ops_shape(3, 3, 0, 4), 1, {1}, 0, CONF_TIER_QUICK, 0};
     ops_reduce_case(&c, op, dtype, &z);
     ops_register(registry, CONF_TIER_QUICK, &c, "3x0x4.axes_1");
@@ -151,6 +218,8 @@ static void ops_register_reduce_op(conf_registry_t *registry, xhal_op_t op, xhal
     c.in[0].gen.kind = OPS_GEN_BITS;
     ops_register(registry, CONF_TIER_QUICK, &c, "64x16.axes_1.full_range");
   }
+  if (op == XHAL_OP_REDUCE_MAX || op == XHAL_OP_REDUCE_MIN || op == XHAL_OP_REDUCE_PROD)
+    ops_register_reduce_special(registry, op, dtype);
 }
 
 /* ---- Softmax ------------------------------------------------------------------- */
@@ -251,6 +320,11 @@ void ops_register_reduce(conf_registry_t *registry) {
     ops_register_reduce_op(registry, XHAL_OP_REDUCE_SUM, OPS_REDUCE_DTYPES[d]);
   for (size_t d = 0; d < sizeof OPS_REDUCE_DTYPES / sizeof OPS_REDUCE_DTYPES[0]; d++)
     ops_register_reduce_op(registry, XHAL_OP_REDUCE_MEAN, OPS_REDUCE_DTYPES[d]);
+  static const xhal_op_t extremes[] = {XHAL_OP_REDUCE_MAX, XHAL_OP_REDUCE_MIN,
+                                       XHAL_OP_REDUCE_PROD};
+  for (size_t o = 0; o < sizeof extremes / sizeof extremes[0]; o++)
+    for (size_t d = 0; d < sizeof OPS_REDUCE_DTYPES / sizeof OPS_REDUCE_DTYPES[0]; d++)
+      ops_register_reduce_op(registry, extremes[o], OPS_REDUCE_DTYPES[d]);
   ops_register_softmax_dtype(registry, XHAL_DTYPE_F32);
   ops_register_softmax_dtype(registry, XHAL_DTYPE_F16);
 }

@@ -49,6 +49,7 @@ static ops_gen_t ops_default_float(xhal_op_t op, xhal_dtype_t dtype, xhal_dtype_
   case XHAL_OP_EXP: return ops_gen_uniform(-10.0, 10.0);
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH: return ops_gen_uniform(-6.0, 6.0);
+  case XHAL_OP_REDUCE_PROD: return ops_gen_mantissa(-1, 0); /* |x| in [0.5, 2): no overflow */
   case XHAL_OP_CAST:
     if (f16) {
       ops_gen_t g = {OPS_GEN_FINITE_BITS, 0, 0, 0, 0};
@@ -250,6 +251,23 @@ static void ops_list_halves(ops_list_values_t *l, xhal_dtype_t dtype) {
   }
 }
 
+/* Extremes that tie (also as integers, where -0 is 0). */
+static void ops_list_ties(ops_list_values_t *l) {
+  static const double v[] = {2, -1, 2, 0, -0.0, 2, -1, 1, 0, -3, 2};
+  for (size_t n = 0; n < sizeof v / sizeof v[0]; n++) {
+    ops_push_f(l, v[n]);
+    l->i[l->n - 1] = (int64_t)v[n];
+  }
+}
+
+static void ops_list_signed_zeros(ops_list_values_t *l) {
+  static const double v[] = {-0.0, -0.0, -0.0, 0.0, -0.0, 0.0, 0.0};
+  for (size_t n = 0; n < sizeof v / sizeof v[0]; n++) {
+    ops_push_f(l, v[n]);
+    l->i[l->n - 1] = 0;
+  }
+}
+
 static void ops_list_build(ops_list_t list, xhal_dtype_t dtype, ops_list_values_t *l) {
   l->n = 0;
   switch (list) {
@@ -263,6 +281,8 @@ static void ops_list_build(ops_list_t list, xhal_dtype_t dtype, ops_list_values_
   case OPS_LIST_INT_TO_FLOAT: ops_list_int_to_float(l); break;
   case OPS_LIST_INT_NARROW: ops_list_int_narrow(l); break;
   case OPS_LIST_HALVES: ops_list_halves(l, dtype); break;
+  case OPS_LIST_TIES: ops_list_ties(l); break;
+  case OPS_LIST_SIGNED_ZEROS: ops_list_signed_zeros(l); break;
   default: break;
   }
 }

@@ -98,6 +98,14 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_RESIZE, CONF_TOL_REDUCTION, 0, 0, 4},
     /* Range: start + i * delta, one f32 rounding (fma) for i < 2^24. */
     {XHAL_OP_RANGE, CONF_TOL_ULP, 1, 1, 0},
+    /* Norms and LogSoftmax: scale and K from the reference (ref_norm.c);
+     * ReduceProd: scale sqrt(K) * |product|, so k * K * u * |product|.
+     * ReduceMax/ReduceMin/ArgMax/ArgMin are exact (no row: EXACT). */
+    {XHAL_OP_LOG_SOFTMAX, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_BATCH_NORMALIZATION, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_LAYER_NORMALIZATION, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_INSTANCE_NORMALIZATION, CONF_TOL_REDUCTION, 0, 0, 4},
+    {XHAL_OP_REDUCE_PROD, CONF_TOL_REDUCTION, 0, 0, 4},
 };
 
 conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype) {

@@ -457,10 +457,39 @@ static int onnx_infer_conv(const xhal_op_call_t *call, xhal_tensor_t *out, char 
   return 0;
 }
 
+/* Decodes the attributes the reference's shape inference reads for the
+ * norm group (axis, axes, keepdims, noop_with_empty_axes,
+ * select_last_index, training_mode, epsilon); Gather..Range decode theirs
+ * with ref_gather_attrs_decode. */
+static void onnx_ref_attrs_decode(const xhal_op_call_t *call, ref_attrs_t *attrs) {
+  for (uint32_t i = 0; i < call->attr_count; ++i) {
+    const xhal_attr_t *a = &call->attrs[i];
+    if (a->type == XHAL_ATTR_INT && strcmp(a->name, "axis") == 0) {
+      attrs->has_axis = 1;
+      attrs->axis = a->i;
+    } else if (a->type == XHAL_ATTR_INTS && strcmp(a->name, "axes") == 0 &&
+               a->count <= XHAL_MAX_RANK) {
+      attrs->has_axes = 1;
+      attrs->axes_count = a->count;
+      memcpy(attrs->axes, a->ints, a->count * sizeof *a->ints);
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "keepdims") == 0) {
+      attrs->keepdims = a->i;
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "noop_with_empty_axes") == 0) {
+      attrs->noop_with_empty_axes = a->i;
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "select_last_index") == 0) {
+      attrs->select_last_index = a->i;
+    } else if (a->type == XHAL_ATTR_INT && strcmp(a->name, "training_mode") == 0) {
+      attrs->training_mode = a->i;
+    } else if (a->type == XHAL_ATTR_FLOAT && strcmp(a->name, "epsilon") == 0) {
+      attrs->epsilon = a->f;
+    }
+  }
+}
+
 /* Output 0 from the conformance reference's shape inference: the binary
- * group (Pow, Min/Max, PRelu, comparisons, Where, Not/And/Or: no
- * attributes) and Gather..Range (ConstantOfShape and Range depend on input
- * values: not inferable, only their graph outputs run). */
+ * group (no attributes), the norm group, and Gather..Range (ConstantOfShape
+ * and Range depend on input values: not inferable, only their graph outputs
+ * run). */
 static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
                           size_t why_size) {
   ref_shape_t shapes[REF_MAX_INPUTS];
@@ -478,8 +507,14 @@ static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *
   ref_attrs_init(&attrs);
   ref_shape_t shape;
   xhal_dtype_t dtype;
-  if (ref_gather_attrs_decode(call->op, call->attrs, call->attr_count, &attrs, why, why_size) != 0 ||
-      ref_op_infer(call->op, call->input_count, shapes, dtypes, &attrs, &shape, &dtype, why,
+  if (ref_gather_owns(call->op)) {
+    if (ref_gather_attrs_decode(call->op, call->attrs, call->attr_count, &attrs, why,
+                                why_size) != 0)
+      return -1;
+  } else {
+    onnx_ref_attrs_decode(call, &attrs);
+  }
+  if (ref_op_infer(call->op, call->input_count, shapes, dtypes, &attrs, &shape, &dtype, why,
                    why_size) != 0)
     return -1;
   out->dtype = dtype;
@@ -575,6 +610,15 @@ static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
     case XHAL_OP_NOT:
     case XHAL_OP_AND:
     case XHAL_OP_OR: return onnx_infer_ref(call, out, why, why_size);
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+    case XHAL_OP_LOG_SOFTMAX:
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION: return onnx_infer_ref(call, out, why, why_size);
     default:
       snprintf(why, why_size, "the suite has no shape inference for %s", xhal_op_name(call->op));
       return -1;
@@ -1008,7 +1052,7 @@ typedef struct onnx_op_since {
 static const onnx_op_since_t onnx_ops_since[] = {
     {"Constant", 1},    {"Softplus", 1}, {"Elu", 6},   {"HardSigmoid", 6}, {"LeakyRelu", 6},
     {"Sqrt", 6},        {"Reciprocal", 6}, {"Log", 6}, {"Floor", 6},       {"Ceil", 6},
-    {"GlobalAveragePool", 1}, {"GlobalMaxPool", 1}, {"Not", 1},
+    {"GlobalAveragePool", 1}, {"GlobalMaxPool", 1}, {"Not", 1}, {"InstanceNormalization", 6},
 };
 
 /* 1 if every node of m is an op of onnx_ops_since defined so at opset. */
@@ -1077,10 +1121,10 @@ static conf_result_t onnx_node_run(onnx_exec_t *x, uint32_t index,
   if (strcmp(node->op_type, "Constant") == 0) return onnx_node_constant(x, index, node);
   xhal_op_t op = onnx_node_op(node);
   int64_t opset = xhal__onnx_model_opset(x->model, node->domain);
-  if (op == XHAL_OP_SOFTMAX && opset < 13) {
-    return conf_not_applicable(x->run, "%s: Softmax of opset %lld flattens the input to 2-D; xhal "
+  if ((op == XHAL_OP_SOFTMAX || op == XHAL_OP_LOG_SOFTMAX) && opset < 13) {
+    return conf_not_applicable(x->run, "%s: %s of opset %lld flattens the input to 2-D; xhal "
                                        "implements the opset-13 semantics (one axis)",
-                               label, (long long)opset);
+                               label, node->op_type, (long long)opset);
   }
   onnx_node_call_t c;
   memset(&c, 0, sizeof c);

@@ -12,6 +12,7 @@ void ref_attrs_init(ref_attrs_t *attrs) {
   attrs->keepdims = 1;
   attrs->alpha = 1.0;
   attrs->beta = 1.0;
+  attrs->epsilon = 1e-5;
 }
 
 int ref_op_is_elementwise(xhal_op_t op) {
@@ -58,6 +59,10 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_ABS: return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8;
   case XHAL_OP_CAST:
     return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL;
+  case XHAL_OP_LOG_SOFTMAX:
+  case XHAL_OP_BATCH_NORMALIZATION:
+  case XHAL_OP_LAYER_NORMALIZATION:
+  case XHAL_OP_INSTANCE_NORMALIZATION: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
   default:
     if (ref_unary_math_float_only(op)) return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
     return ref_is_numeric(dtype);
@@ -74,6 +79,9 @@ static uint32_t ref_fixed_input_count(xhal_op_t op) {
   case XHAL_OP_GEMM: return 0; /* 2 or 3, checked by Gemm */
   case XHAL_OP_CONV:
   case XHAL_OP_CONV_TRANSPOSE: return 0; /* 2 or 3, checked by ref_conv_infer */
+  case XHAL_OP_BATCH_NORMALIZATION: return 5;
+  case XHAL_OP_INSTANCE_NORMALIZATION: return 3;
+  case XHAL_OP_LAYER_NORMALIZATION: return 0; /* 2 or 3 */
   default: return 1;
   }
 }
@@ -135,9 +143,21 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
   case XHAL_OP_MATMUL: return ref_matmul_infer(&shapes[0], &shapes[1], out_shape, err, err_size);
   case XHAL_OP_GEMM:
     return ref_gemm_infer(input_count, shapes, attrs, out_shape, err, err_size);
-  case XHAL_OP_SOFTMAX: return ref_softmax_infer(&shapes[0], attrs, out_shape, err, err_size);
+  case XHAL_OP_SOFTMAX:
+  case XHAL_OP_LOG_SOFTMAX: return ref_softmax_infer(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_REDUCE_SUM:
-  case XHAL_OP_REDUCE_MEAN: return ref_reduce_infer(&shapes[0], attrs, out_shape, err, err_size);
+  case XHAL_OP_REDUCE_MEAN:
+  case XHAL_OP_REDUCE_MAX:
+  case XHAL_OP_REDUCE_MIN:
+  case XHAL_OP_REDUCE_PROD: return ref_reduce_infer(&shapes[0], attrs, out_shape, err, err_size);
+  case XHAL_OP_BATCH_NORMALIZATION:
+  case XHAL_OP_LAYER_NORMALIZATION:
+  case XHAL_OP_INSTANCE_NORMALIZATION:
+    return ref_norm_infer(op, input_count, shapes, attrs, out_shape, err, err_size);
+  case XHAL_OP_ARG_MAX:
+  case XHAL_OP_ARG_MIN:
+    *out_dtype = XHAL_DTYPE_I64;
+    return ref_arg_infer(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_TRANSPOSE:
     return ref_transpose_infer(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_CONV:
@@ -156,7 +176,10 @@ static int ref_has_scale(xhal_op_t op) {
   return op == XHAL_OP_MATMUL || op == XHAL_OP_GEMM || op == XHAL_OP_SOFTMAX ||
          op == XHAL_OP_REDUCE_SUM || op == XHAL_OP_REDUCE_MEAN || op == XHAL_OP_CONV ||
          op == XHAL_OP_CONV_TRANSPOSE || op == XHAL_OP_AVERAGE_POOL ||
-         op == XHAL_OP_GLOBAL_AVERAGE_POOL || ref_unary_math_has_scale(op);
+         op == XHAL_OP_GLOBAL_AVERAGE_POOL || ref_unary_math_has_scale(op) ||
+         op == XHAL_OP_REDUCE_MAX || op == XHAL_OP_REDUCE_MIN || op == XHAL_OP_REDUCE_PROD ||
+         op == XHAL_OP_LOG_SOFTMAX || op == XHAL_OP_BATCH_NORMALIZATION ||
+         op == XHAL_OP_LAYER_NORMALIZATION || op == XHAL_OP_INSTANCE_NORMALIZATION;
 }
 
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
@@ -200,7 +223,18 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   case XHAL_OP_SOFTMAX: rc = ref_softmax_compute(&inputs[0], attrs, out); break;
   case XHAL_OP_REDUCE_SUM:
   case XHAL_OP_REDUCE_MEAN:
+  case XHAL_OP_REDUCE_MAX:
+  case XHAL_OP_REDUCE_MIN:
+  case XHAL_OP_REDUCE_PROD:
     return ref_reduce_compute(op, &inputs[0], attrs, out, err, err_size);
+  case XHAL_OP_LOG_SOFTMAX: rc = ref_log_softmax_compute(&inputs[0], attrs, out); break;
+  case XHAL_OP_BATCH_NORMALIZATION:
+  case XHAL_OP_LAYER_NORMALIZATION:
+  case XHAL_OP_INSTANCE_NORMALIZATION:
+    rc = ref_norm_compute(op, input_count, inputs, attrs, out);
+    break;
+  case XHAL_OP_ARG_MAX:
+  case XHAL_OP_ARG_MIN: rc = ref_arg_compute(op, &inputs[0], attrs, out); break;
   case XHAL_OP_TRANSPOSE: rc = ref_transpose_compute(&inputs[0], attrs, out); break;
   case XHAL_OP_CONV:
   case XHAL_OP_CONV_TRANSPOSE:

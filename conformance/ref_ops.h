@@ -72,6 +72,7 @@ typedef struct ref_gather_attrs {
   xhal_dtype_t value_dtype; /* ConstantOfShape: the value tensor's dtype (0: f32) */
 } ref_gather_attrs_t;
 /* Inputs of one call at most (variadic Min/Max). */
+/* Most inputs of one call (BatchNormalization has 5). */
 #define REF_MAX_INPUTS 8
 
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
@@ -115,6 +116,9 @@ typedef struct ref_attrs {
   int64_t min_i, max_i;
   int gelu_tanh; /* Gelu: approximate = "tanh" */
   ref_gather_attrs_t g; /* Gather..Range (Gather's axis is axis above, default 0) */
+  double epsilon;            /* norms: default 1e-5 */
+  int64_t training_mode;     /* BatchNormalization: default 0 (1 is not referenced) */
+  int64_t select_last_index; /* ArgMax/ArgMin: default 0 */
 } ref_attrs_t;
 
 void ref_attrs_init(ref_attrs_t *attrs);
@@ -153,6 +157,16 @@ int ref_reduce_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t
                      char *err, size_t err_size);
 int ref_reduce_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *attrs,
                        ref_tensor_t *out, char *err, size_t err_size);
+
+int ref_norm_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                   const ref_attrs_t *attrs, ref_shape_t *out, char *err, size_t err_size);
+int ref_norm_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                     const ref_attrs_t *attrs, ref_tensor_t *out);
+int ref_log_softmax_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out);
+int ref_arg_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out, char *err,
+                  size_t err_size);
+int ref_arg_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *attrs,
+                    ref_tensor_t *out);
 
 int ref_transpose_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out,
                         char *err, size_t err_size);

@@ -1,5 +1,6 @@
 /*
- * ref_reduce.c - reference of ReduceSum, ReduceMean and Softmax.
+ * ref_reduce.c - reference of ReduceSum, ReduceMean, ReduceMax, ReduceMin,
+ * ReduceProd and Softmax.
  *
  * ReduceSum / ReduceMean: `axes` is an attribute for both ops (ONNX
  * ReduceMean-13 style), `keepdims` defaults to 1, `noop_with_empty_axes` to
@@ -7,6 +8,14 @@
  * makes the op an identity. A float sum over zero elements is 0 and a float
  * mean over zero elements is NaN (0/0). Integer sums wrap; the integer mean
  * is the wrapped sum divided by the count, truncated toward zero.
+ *
+ * ReduceMax / ReduceMin / ReduceProd: the same axes rules. Max/Min are
+ * IEEE 754-2019 maximum/minimum: a NaN among the terms gives NaN, and +0 is
+ * greater than -0. Over zero elements (ONNX 18 defines it) Max gives -Inf,
+ * or the dtype's minimum for integers, Min +Inf or the maximum; Prod gives
+ * 1. Integer products wrap. Max/Min are exact; a float product carries the
+ * scale sqrt(K) * |product|, so the tolerance table's bound becomes
+ * k * K * u * |product| (one rounding per factor).
  *
  * Softmax (opset 13): along one axis (default -1),
  * y = exp(x - max) / sum(exp(x - max)); a NaN anywhere in a slice makes the
@@ -80,6 +89,70 @@ int ref_reduce_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t
   return 0;
 }
 
+/* IEEE 754-2019 maximum (sign 1) / minimum (sign -1): NaN wins, +0 > -0. */
+static double ref_extreme(double a, double v, int sign) {
+  if (isnan(a) || isnan(v)) return NAN;
+  if (a == v) {
+    if (a != 0.0) return a;
+    return (sign > 0) == (signbit(a) != 0) ? v : a; /* max keeps +0, min keeps -0 */
+  }
+  return (sign > 0) == (v > a) ? v : a;
+}
+
+static int ref_reduce_extreme(xhal_op_t op, const ref_tensor_t *x, const int *mask,
+                              const ref_shape_t *kept, uint64_t reduced, ref_tensor_t *out,
+                              char *err, size_t err_size) {
+  (void)err;
+  (void)err_size;
+  const int is_float = ref_tensor_is_float(x);
+  const int i32 = x->dtype == XHAL_DTYPE_I32;
+  uint64_t *prod = calloc(out->count ? out->count : 1, sizeof *prod);
+  if (prod == NULL) {
+    snprintf(err, err_size, "out of host memory");
+    return -1;
+  }
+  for (uint64_t o = 0; o < out->count; o++) {
+    if (op == XHAL_OP_REDUCE_PROD) {
+      if (is_float) out->f[o] = 1.0;
+      prod[o] = 1;
+    } else if (is_float) {
+      out->f[o] = op == XHAL_OP_REDUCE_MAX ? -INFINITY : INFINITY;
+    } else if (op == XHAL_OP_REDUCE_MAX) {
+      out->i[o] = i32 ? INT32_MIN : INT64_MIN;
+    } else {
+      out->i[o] = i32 ? INT32_MAX : INT64_MAX;
+    }
+  }
+  out->reduction_length = (double)reduced;
+  int64_t coords[XHAL_MAX_RANK] = {0};
+  int64_t oc[XHAL_MAX_RANK];
+  const int sign = op == XHAL_OP_REDUCE_MAX ? 1 : -1;
+  for (uint64_t n = 0; n < x->count; n++) {
+    for (uint32_t d = 0; d < x->shape.rank; d++) oc[d] = mask[d] ? 0 : coords[d];
+    uint64_t o = ref_ravel(oc, kept);
+    if (op == XHAL_OP_REDUCE_PROD) {
+      if (is_float)
+        out->f[o] *= x->f[n];
+      else
+        prod[o] *= (uint64_t)x->i[n];
+    } else if (is_float) {
+      out->f[o] = ref_extreme(out->f[o], x->f[n], sign);
+    } else if ((sign > 0) == (x->i[n] > out->i[o]) && x->i[n] != out->i[o]) {
+      out->i[o] = x->i[n];
+    }
+    ref_next_coords(coords, &x->shape);
+  }
+  for (uint64_t o = 0; o < out->count; o++) {
+    if (op != XHAL_OP_REDUCE_PROD) continue;
+    if (is_float)
+      out->scale[o] = sqrt((double)reduced) * fabs(out->f[o]);
+    else
+      out->i[o] = ref_wrap(out->dtype, prod[o]);
+  }
+  free(prod);
+  return 0;
+}
+
 int ref_reduce_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *attrs,
                        ref_tensor_t *out, char *err, size_t err_size) {
   int mask[XHAL_MAX_RANK];
@@ -108,6 +181,8 @@ int ref_reduce_compute(xhal_op_t op, const ref_tensor_t *x, const ref_attrs_t *a
       reduced *= (uint64_t)x->shape.dims[d];
     }
   }
+  if (op == XHAL_OP_REDUCE_MAX || op == XHAL_OP_REDUCE_MIN || op == XHAL_OP_REDUCE_PROD)
+    return ref_reduce_extreme(op, x, mask, &kept, reduced, out, err, err_size);
   if (!is_float && op == XHAL_OP_REDUCE_MEAN && reduced == 0 && out->count > 0) {
     snprintf(err, err_size, "integer ReduceMean over zero elements is not defined");
     return -1;

@@ -836,6 +836,104 @@ static void test_unary_math(void **state) {
   EXPECT_INTS(uint16_t, &h_out, 0x2E66, 0x0000);
 }
 
+/* ---- Norm group ---------------------------------------------------------------------- */
+
+/* prepare + execute + free with any number of inputs and outputs. */
+static int32_t run_op_n(uint32_t op, const xhal_attr_t *attrs, uint32_t attr_count,
+                        const xhal_plugin_tensor_t *ins, uint32_t in_count,
+                        xhal_plugin_tensor_t *outs, uint32_t out_count) {
+  const xhal_plugin_tensor_t *in_ptrs[8], *out_ptrs[4];
+  for (uint32_t i = 0; i < in_count; ++i) in_ptrs[i] = &ins[i];
+  for (uint32_t i = 0; i < out_count; ++i) out_ptrs[i] = &outs[i];
+  xhal_plugin_op_desc_t d = desc_make(op, attrs, attr_count, in_ptrs, in_count, out_ptrs);
+  d.output_count = out_count;
+  test_message[0] = '\0';
+  cpu_op_call_t *call = NULL;
+  int32_t status = cpu_op_prepare(&test_dev0, &d, &call);
+  if (status != XHAL_STATUS_OK) return status;
+  status = cpu_op_execute(call);
+  cpu_op_call_free(call);
+  return status;
+}
+
+static void test_norm(void **state) {
+  (void)state;
+  const xhal_plugin_tensor_t bn[5] = {
+      tensor(XHAL_DTYPE_F32, 4, DIMS(1, 2, 1, 2), F32(1, 2, 3, 4)),
+      tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(1, 2)), tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(0, 1)),
+      tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(1.5f, 3.5f)),
+      tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(0.25f, 0.25f))};
+  xhal_plugin_tensor_t y[3] = {tensor(XHAL_DTYPE_F32, 4, DIMS(1, 2, 1, 2), NULL),
+                               tensor(XHAL_DTYPE_F32, 1, DIMS(2), NULL),
+                               tensor(XHAL_DTYPE_F32, 1, DIMS(2), NULL)};
+  const xhal_attr_t eps0[1] = {attr_float("epsilon", 0.0)};
+  assert_int_equal(run_op_n(XHAL_OP_BATCH_NORMALIZATION, eps0, 1, bn, 5, y, 1), XHAL_STATUS_OK);
+  expect_f32(&y[0], F32(-1, 1, -1, 3), 4, 1e-6f);
+  /* Training mode: UNSUPPORTED whatever the outputs; extra outputs otherwise invalid. */
+  const xhal_attr_t train[1] = {attr_int("training_mode", 1)};
+  expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, train, 1, bn, 5, y, 3),
+               XHAL_STATUS_UNSUPPORTED, "training_mode");
+  expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, NULL, 0, bn, 5, y, 3),
+               XHAL_STATUS_INVALID_ARGUMENT, "3 outputs");
+  /* ONNX-15 mixed dtypes (mean/var T2 = f16 for an f32 X) are valid but not run;
+   * mean and var of different dtypes are invalid. */
+  xhal_plugin_tensor_t mixed[5] = {bn[0], bn[1], bn[2],
+                                   tensor(XHAL_DTYPE_F16, 1, DIMS(2), F16(0x3e00, 0x4300)),
+                                   tensor(XHAL_DTYPE_F16, 1, DIMS(2), F16(0x3400, 0x3400))};
+  expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, NULL, 0, mixed, 5, y, 1),
+               XHAL_STATUS_UNSUPPORTED, "input_mean dtype f16");
+  mixed[3] = bn[3];
+  expect_error(run_op_n(XHAL_OP_BATCH_NORMALIZATION, NULL, 0, mixed, 5, y, 1),
+               XHAL_STATUS_INVALID_ARGUMENT, "input_var dtype f16 differs");
+  /* LayerNormalization: Mean and InvStdDev outputs, other stash types. */
+  const xhal_plugin_tensor_t ln[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), F32(1, 3, 5, 5)),
+                                      tensor(XHAL_DTYPE_F32, 1, DIMS(2), F32(1, 1))};
+  xhal_plugin_tensor_t ly[3] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), NULL),
+                                tensor(XHAL_DTYPE_F32, 2, DIMS(2, 1), NULL),
+                                tensor(XHAL_DTYPE_F32, 2, DIMS(2, 1), NULL)};
+  /* Row (5, 5) has variance 0: with the default epsilon it gives B (0). */
+  assert_int_equal(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 1), XHAL_STATUS_OK);
+  expect_f32(&ly[0], F32(-1, 1, 0, 0), 4, 1e-4f);
+  expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 3),
+               XHAL_STATUS_UNSUPPORTED, "Mean and InvStdDev");
+  const xhal_attr_t stash[1] = {attr_int("stash_type", 11)};
+  expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, stash, 1, ln, 2, ly, 1),
+               XHAL_STATUS_UNSUPPORTED, "stash_type");
+}
+
+static void test_arg_and_extremes(void **state) {
+  (void)state;
+  xhal_plugin_tensor_t x = tensor(XHAL_DTYPE_F32, 1, DIMS(5), F32(1, NAN, 3, 3, NAN));
+  xhal_plugin_tensor_t i = tensor(XHAL_DTYPE_I64, 1, DIMS(1), NULL);
+  assert_int_equal(run_op(XHAL_OP_ARG_MAX, NULL, 0, &x, 1, &i), XHAL_STATUS_OK);
+  EXPECT_INTS(int64_t, &i, 1);
+  const xhal_attr_t last[1] = {attr_int("select_last_index", 1)};
+  assert_int_equal(run_op(XHAL_OP_ARG_MIN, last, 1, &x, 1, &i), XHAL_STATUS_OK);
+  EXPECT_INTS(int64_t, &i, 4);
+  xhal_plugin_tensor_t t = tensor(XHAL_DTYPE_I32, 1, DIMS(4), I32(3, 7, 7, 1));
+  assert_int_equal(run_op(XHAL_OP_ARG_MAX, last, 1, &t, 1, &i), XHAL_STATUS_OK);
+  EXPECT_INTS(int64_t, &i, 2);
+  xhal_plugin_tensor_t wrong = tensor(XHAL_DTYPE_I32, 1, DIMS(1), NULL);
+  expect_error(run_op(XHAL_OP_ARG_MAX, NULL, 0, &t, 1, &wrong), XHAL_STATUS_INVALID_ARGUMENT,
+               "i64");
+  /* IEEE maximum/minimum: +0 > -0 in either order. */
+  xhal_plugin_tensor_t z = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), F32(-0.0f, 0.0f, 0.0f, -0.0f));
+  xhal_plugin_tensor_t zy = tensor(XHAL_DTYPE_F32, 1, DIMS(2), NULL);
+  const xhal_attr_t axes1[2] = {attr_ints("axes", 1, I64(1)), attr_int("keepdims", 0)};
+  assert_int_equal(run_op(XHAL_OP_REDUCE_MAX, axes1, 2, &z, 1, &zy), XHAL_STATUS_OK);
+  const float *got = data_of(&zy);
+  assert_true(got[0] == 0.0f && !signbit(got[0]) && !signbit(got[1]));
+  assert_int_equal(run_op(XHAL_OP_REDUCE_MIN, axes1, 2, &z, 1, &zy), XHAL_STATUS_OK);
+  assert_true(signbit(got[0]) && signbit(got[1]));
+  /* Empty reductions give the identity. */
+  xhal_plugin_tensor_t e = tensor(XHAL_DTYPE_I32, 2, DIMS(2, 0), NULL);
+  xhal_plugin_tensor_t ey = tensor(XHAL_DTYPE_I32, 1, DIMS(2), NULL);
+  assert_int_equal(run_op(XHAL_OP_REDUCE_MAX, axes1, 2, &e, 1, &ey), XHAL_STATUS_OK);
+  EXPECT_INTS(int32_t, &ey, INT32_MIN, INT32_MIN);
+  assert_int_equal(run_op(XHAL_OP_REDUCE_PROD, axes1, 2, &e, 1, &ey), XHAL_STATUS_OK);
+  EXPECT_INTS(int32_t, &ey, 1, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_binary_f32, test_setup, test_teardown),
@@ -857,6 +955,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_errors_views, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_errors_attrs, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_unary_math, test_setup, test_teardown),
+      cmocka_unit_test_setup_teardown(test_norm, test_setup, test_teardown),
+      cmocka_unit_test_setup_teardown(test_arg_and_extremes, test_setup, test_teardown),
   };
   return cmocka_run_group_tests_name("cpu_ops", tests, NULL, NULL);
 }

@@ -2,6 +2,8 @@
  * (see xhal_op_check.h). */
 #include "xhal_op_check.h"
 
+#include "xhal_op_check_internal.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -64,7 +66,7 @@ int64_t xop_view_count(const xop_view_t *view) {
 }
 
 /* "(2,3,4)"; "()" for a scalar. */
-static const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims) {
+const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims) {
   size_t used = (size_t)snprintf(buf, size, "(");
   for (uint32_t k = 0; k < rank && used < size; ++k)
     used += (size_t)snprintf(buf + used, size - used, "%s%lld", k ? "," : "", (long long)dims[k]);
@@ -72,8 +74,6 @@ static const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const in
   return buf;
 }
 
-#define XOP_DIMS_TEXT_SIZE 200
-#define XOP_DIMS(buf, view) xop_dims_text(buf, sizeof buf, (view)->rank, (view)->dims)
 
 /* "f32, f16, i32, i64": floats first, then the others in xhal order. */
 static const char *xop_dtype_set_text(char *buf, size_t size, uint64_t set) {
@@ -100,16 +100,7 @@ static const char *xop_dtype_set_text(char *buf, size_t size, uint64_t set) {
 
 /* ---- Errors ------------------------------------------------------------------------------ */
 
-typedef struct xop_check_ctx {
-  const xop_backend_t *backend;
-  xhal_plugin_device_t *device;
-  const char *op; /* ONNX name for messages */
-  int need_buffers;
-} xop_ctx_t;
-
-__attribute__((format(printf, 3, 4))) static int32_t xop_fail(const xop_backend_t *backend,
-                                                              int32_t status, const char *format,
-                                                              ...) {
+int32_t xop_fail(const xop_backend_t *backend, int32_t status, const char *format, ...) {
   char message[1024];
   va_list args;
   va_start(args, format);
@@ -118,13 +109,6 @@ __attribute__((format(printf, 3, 4))) static int32_t xop_fail(const xop_backend_
   return backend->report(status, message);
 }
 
-#define XOP_FAIL(c, status, ...) xop_fail((c)->backend, status, __VA_ARGS__)
-
-#define XOP_RETURN_IF_ERROR(expr)                                                                  \
-  do {                                                                                             \
-    int32_t xop__status = (expr);                                                                  \
-    if (xop__status != XHAL_STATUS_OK) return xop__status;                                         \
-  } while (0)
 
 /* ---- Tensor views ------------------------------------------------------------------------ */
 
@@ -250,7 +234,7 @@ static int32_t xop_view_make(const xop_ctx_t *c, const char *role, uint32_t inde
 
 /* Gives a rank-r view of v with v's dims right-aligned and the leading ones
  * taken from dims with stride 0 (also where v has extent 1). */
-static void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
+void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
   xop_view_t e = *v;
   const uint32_t shift = r - v->rank;
   for (uint32_t k = 0; k < r; ++k) {
@@ -263,7 +247,7 @@ static void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims) {
 }
 
 /* Inserts a unit dim (stride 0) at position pos. */
-static void xop_view_insert_unit(xop_view_t *v, uint32_t pos) {
+void xop_view_insert_unit(xop_view_t *v, uint32_t pos) {
   for (uint32_t k = v->rank; k > pos; --k) {
     v->dims[k] = v->dims[k - 1];
     v->strides[k] = v->strides[k - 1];
@@ -281,10 +265,6 @@ static void xop_view_swap2(xop_view_t *v) {
 
 /* ---- Attributes -------------------------------------------------------------------------- */
 
-typedef struct xop_attr_spec {
-  const char *name;
-  uint32_t type;
-} xop_attr_spec_t;
 
 static const char *xop_attr_type_name(uint32_t type) {
   switch (type) {
@@ -305,9 +285,9 @@ static const char *xop_attr_type_name(uint32_t type) {
 
 /* Matches desc's attributes against the op's specs: found[i] is the
  * attribute named specs[i].name or NULL (default). */
-static int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                               const xop_attr_spec_t *specs, int spec_count,
-                               const xhal_attr_t **found) {
+int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                        const xop_attr_spec_t *specs, int spec_count,
+                        const xhal_attr_t **found) {
   for (int s = 0; s < spec_count; ++s) found[s] = NULL;
   if (desc->attr_count && !desc->attrs) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attr_count is %u but attrs is NULL",
@@ -341,7 +321,7 @@ static int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *
 }
 
 /* A 0/1 flag attribute, default def when absent. */
-static int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out) {
+int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out) {
   if (!a) {
     *out = def;
     return XHAL_STATUS_OK;
@@ -355,8 +335,8 @@ static int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, 
 }
 
 /* Normalises axis into [0, rank). */
-static int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
-                        uint32_t *out) {
+int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
+                 uint32_t *out) {
   if (axis < -(int64_t)rank || axis >= (int64_t)rank) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: %s %lld is out of range [%d, %d] for rank %u", c->op, what,
@@ -368,7 +348,7 @@ static int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint
 
 /* ---- dtype rules ------------------------------------------------------------------------- */
 
-static int xop_is_float(uint32_t dtype) {
+int xop_is_float(uint32_t dtype) {
   return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16 || dtype == XHAL_DTYPE_BF16 ||
          dtype == XHAL_DTYPE_F64;
 }
@@ -408,14 +388,19 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
     default:
       break;
   }
-  for (uint32_t i = 1; i < plan->input_count; ++i) {
+  /* BatchNormalization-15 types X, scale/B and mean/var separately (its check). */
+  const uint32_t inputs = plan->op == XHAL_OP_BATCH_NORMALIZATION ? 1 : plan->input_count;
+  for (uint32_t i = 1; i < inputs; ++i) {
     if (plan->in[i].dtype != dtype) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: input %u dtype %s differs from input 0 dtype %s", c->op, i,
                       xop_dtype_name(plan->in[i].dtype), xop_dtype_name(dtype));
     }
   }
-  if (plan->out.dtype != dtype && plan->op != XHAL_OP_CAST) {
+  /* Cast's target is 'to'; ArgMax/ArgMin give i64 (checked by the op). */
+  const int own_out = plan->op == XHAL_OP_CAST || plan->op == XHAL_OP_ARG_MAX ||
+                      plan->op == XHAL_OP_ARG_MIN;
+  if (plan->out.dtype != dtype && !own_out) {
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: output dtype %s differs from input dtype %s", c->op,
                     xop_dtype_name(plan->out.dtype), xop_dtype_name(dtype));
@@ -432,8 +417,8 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
 
 /* ---- Shapes ------------------------------------------------------------------------------ */
 
-static int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
-                                  const int64_t *dims) {
+int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
+                           const int64_t *dims) {
   int same = out->rank == rank;
   for (uint32_t k = 0; same && k < rank; ++k) same = out->dims[k] == dims[k];
   if (same) return XHAL_STATUS_OK;
@@ -461,7 +446,7 @@ static int32_t xop_broadcast(const xop_ctx_t *c, const xop_view_t *a, const xop_
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out) {
+int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out) {
   return xop_out_dims_check(c, out, in->rank, in->dims);
 }
 
@@ -948,6 +933,15 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_MAX:
       *min_in = 1, *max_in = XOP_MAX_INPUTS;
       break;
+    case XHAL_OP_BATCH_NORMALIZATION:
+      *min_in = *max_in = 5;
+      break;
+    case XHAL_OP_LAYER_NORMALIZATION:
+      *min_in = 2, *max_in = 3;
+      break;
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+      *min_in = *max_in = 3;
+      break;
     default:
       if (xop__is_conv_op(op)) {
         xop__conv_arity(op, min_in, max_in);
@@ -980,7 +974,17 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
       return xop_check_softmax(c, desc, plan);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
       return xop_check_reduce(c, desc, plan);
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+    case XHAL_OP_LOG_SOFTMAX:
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return xop_check_norm_op(c, desc, plan);
     case XHAL_OP_TRANSPOSE:
       return xop_check_transpose(c, desc, plan);
     case XHAL_OP_CAST:
@@ -1061,7 +1065,13 @@ static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t 
     return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
                     "%s: the optional second output Indices is not supported", c->op);
   }
-  const uint32_t max_out = op == XHAL_OP_SPLIT ? XOP_MAX_OUTPUTS : 1;
+  /* BatchNormalization (training outputs) and LayerNormalization (Mean,
+   * InvStdDev) have optional outputs; their checks say what they accept. */
+  const uint32_t max_out = op == XHAL_OP_SPLIT                   ? XOP_MAX_OUTPUTS
+                           : op == XHAL_OP_BATCH_NORMALIZATION ||
+                                   op == XHAL_OP_LAYER_NORMALIZATION
+                               ? 3
+                               : 1;
   if (desc->output_count < 1 || desc->output_count > max_out) {
     if (max_out == 1) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u outputs given, expected 1", c->op,
@@ -1203,6 +1213,17 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_AND:
     case XHAL_OP_OR:
       return bool_;
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+    case XHAL_OP_LOG_SOFTMAX:
+      return floats;
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return floats | ints;
     default:
       return xop_standard_op_dtypes(device, op);
   }

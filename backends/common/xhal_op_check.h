@@ -109,9 +109,9 @@ typedef struct xop_plan {
    * Gemm), their element count, and the matrix sizes. */
   uint32_t batch_rank;
   int64_t batch, m, n, k;
-  /* Softmax: the axis, in [0, rank). */
+  /* Softmax, LogSoftmax, LayerNormalization, ArgMax/ArgMin: the axis, in [0, rank). */
   uint32_t axis;
-  /* ReduceSum/ReduceMean: bit k set when input dim k is reduced; 0 means
+  /* Reduce* (Sum, Mean, Max, Min, Prod): bit k set when input dim k is reduced; 0 means
    * the op is an identity copy (noop_with_empty_axes, or a rank-0 input).
    * keepdims tells whether out keeps the reduced dims with extent 1. */
   uint32_t axes;
@@ -145,6 +145,18 @@ typedef struct xop_plan {
   /* Gather, Pad, Resize, Shape, ConstantOfShape, Range
    * (xhal_op_check_gather.h). */
   xop_gather_params_t gather;
+  /* Norms (xhal_op_check_norm.c): inputs are expanded to in[0]'s rank and
+   * dims (stride 0 where they do not vary). norm_axes has bit k set when
+   * dim k is part of a normalised row, the other dims index the rows
+   * (LayerNormalization: dims axis..rank-1; InstanceNormalization and
+   * BatchNormalization: dims 2..rank-1, a row per (N, C); BatchNormalization
+   * takes a row's mean and variance from in[3]/in[4] instead of computing
+   * them). epsilon as given.
+   * ArgMax/ArgMin: axis, keepdims, select_last_index; out is seen with
+   * in[0]'s rank (extent 1 at axis, also when keepdims is 0). */
+  uint32_t norm_axes;
+  double epsilon;
+  int select_last_index;
   /* ---- Arrays valid up to their counts. xop_check clears everything
    * above (this runs on every launch: clearing some 5 KB of views that
    * most ops never use would be most of its cost), so these stay last. */

@@ -1,10 +1,13 @@
-/* cpu_kernel_reduce.c - ReduceSum / ReduceMean.
+/* cpu_kernel_reduce.c - ReduceSum / ReduceMean / ReduceMax / ReduceMin /
+ * ReduceProd.
  *
  * Dims are split into kept and reduced lists (unit dims dropped, each list
  * merged where contiguous). When a reduced dim is the most contiguous, each
  * output sums rows ("row" strategy, split across threads by output or, for
  * a few outputs, by reduction span); when a kept dim is, blocks of outputs
- * accumulate whole input rows at once ("column" strategy). */
+ * accumulate whole input rows at once ("column" strategy). The kind of
+ * reduction only changes the accumulator's start value and how a term is
+ * folded in (cpu_fold_* below). */
 #include "cpu_kernel_reduce.h"
 
 #include <math.h>
@@ -18,7 +21,8 @@
  * rows; they shrink when that would leave threads idle. */
 #define CPU_REDUCE_MAX_BLOCK 2048
 
-/* f64 for float dtypes, wrapping uint64 for integers. */
+/* f64 for float dtypes, wrapping uint64 for integers (Max/Min: the
+ * int64 value's bits). */
 typedef union cpu_acc {
   double f;
   uint64_t i;
@@ -26,7 +30,8 @@ typedef union cpu_acc {
 
 typedef struct cpu_reduce {
   uint32_t dtype;
-  int is_float, mean;
+  int is_float;
+  cpu_reduce_kind_t kind;
   int64_t esize;
   char *x, *y;
   int nk, nr;
@@ -79,8 +84,158 @@ static double cpu_sum_f16(const uint16_t *p, int64_t n, int64_t s) {
 CPU_SUM_INT(cpu_sum_i32, int32_t)
 CPU_SUM_INT(cpu_sum_i64, int64_t)
 
+/* ---- Max, Min, Prod ------------------------------------------------------------------ */
+
+/* IEEE 754-2019 maximum/minimum: NaN wins, +0 > -0. */
+static inline double cpu_fold_max_f(double a, double v) {
+  if (v > a || v != v) return v;
+  if (v == a && v == 0.0 && signbit(a) && !signbit(v)) return v;
+  return a;
+}
+
+static inline double cpu_fold_min_f(double a, double v) {
+  if (v < a || v != v) return a != a ? a : v;
+  if (v == a && v == 0.0 && signbit(v) && !signbit(a)) return v;
+  return a;
+}
+
+/* Folds x[0..n) (float values) into *acc. */
+static void cpu_fold_floats(cpu_reduce_kind_t kind, double *acc, const float *x, int64_t n,
+                            int64_t s) {
+  double a = *acc;
+  switch (kind) {
+    case CPU_REDUCE_MAX:
+      for (int64_t i = 0; i < n; ++i) a = cpu_fold_max_f(a, x[i * s]);
+      break;
+    case CPU_REDUCE_MIN:
+      for (int64_t i = 0; i < n; ++i) a = cpu_fold_min_f(a, x[i * s]);
+      break;
+    default: /* PROD */
+      for (int64_t i = 0; i < n; ++i) a *= x[i * s];
+      break;
+  }
+  *acc = a;
+}
+
+#define CPU_FOLD_INT(name, T)                                                                      \
+  static void name(cpu_reduce_kind_t kind, uint64_t *acc, const T *x, int64_t n, int64_t s) {     \
+    uint64_t a = *acc;                                                                             \
+    switch (kind) {                                                                                \
+      case CPU_REDUCE_MAX:                                                                         \
+        for (int64_t i = 0; i < n; ++i)                                                            \
+          if ((int64_t)x[i * s] > (int64_t)a) a = (uint64_t)(int64_t)x[i * s];                     \
+        break;                                                                                     \
+      case CPU_REDUCE_MIN:                                                                         \
+        for (int64_t i = 0; i < n; ++i)                                                            \
+          if ((int64_t)x[i * s] < (int64_t)a) a = (uint64_t)(int64_t)x[i * s];                     \
+        break;                                                                                     \
+      default: /* PROD, wrapping */                                                                \
+        for (int64_t i = 0; i < n; ++i) a *= (uint64_t)(int64_t)x[i * s];                          \
+        break;                                                                                     \
+    }                                                                                              \
+    *acc = a;                                                                                      \
+  }
+
+CPU_FOLD_INT(cpu_fold_i32, int32_t)
+CPU_FOLD_INT(cpu_fold_i64, int64_t)
+
+/* The accumulator before any term: the identity of the reduction (an
+ * empty Max is -Inf or the dtype's minimum, an empty Min +Inf or its
+ * maximum, an empty Prod 1, an empty Sum 0). */
+static cpu_acc_t cpu_acc_start(const cpu_reduce_t *r) {
+  cpu_acc_t acc;
+  memset(&acc, 0, sizeof acc);
+  const int i32 = r->dtype == XHAL_DTYPE_I32;
+  switch (r->kind) {
+    case CPU_REDUCE_MAX:
+      if (r->is_float)
+        acc.f = -INFINITY;
+      else
+        acc.i = (uint64_t)(i32 ? (int64_t)INT32_MIN : INT64_MIN);
+      break;
+    case CPU_REDUCE_MIN:
+      if (r->is_float)
+        acc.f = INFINITY;
+      else
+        acc.i = (uint64_t)(i32 ? (int64_t)INT32_MAX : INT64_MAX);
+      break;
+    case CPU_REDUCE_PROD:
+      if (r->is_float)
+        acc.f = 1.0;
+      else
+        acc.i = 1;
+      break;
+    default:
+      break;
+  }
+  return acc;
+}
+
+/* acc = acc (+ | * | max | min) v: partial results of one output. */
+static void cpu_acc_merge(const cpu_reduce_t *r, cpu_acc_t *acc, cpu_acc_t v) {
+  if (r->is_float) {
+    switch (r->kind) {
+      case CPU_REDUCE_MAX:
+        acc->f = cpu_fold_max_f(acc->f, v.f);
+        break;
+      case CPU_REDUCE_MIN:
+        acc->f = cpu_fold_min_f(acc->f, v.f);
+        break;
+      case CPU_REDUCE_PROD:
+        acc->f *= v.f;
+        break;
+      default:
+        acc->f += v.f;
+        break;
+    }
+    return;
+  }
+  switch (r->kind) {
+    case CPU_REDUCE_MAX:
+      if ((int64_t)v.i > (int64_t)acc->i) acc->i = v.i;
+      break;
+    case CPU_REDUCE_MIN:
+      if ((int64_t)v.i < (int64_t)acc->i) acc->i = v.i;
+      break;
+    case CPU_REDUCE_PROD:
+      acc->i *= v.i;
+      break;
+    default:
+      acc->i += v.i;
+      break;
+  }
+}
+
+static void cpu_acc_fold(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, int64_t n,
+                         int64_t s) {
+  switch (r->dtype) {
+    case XHAL_DTYPE_F32:
+      cpu_fold_floats(r->kind, &acc->f, (const float *)(const void *)p, n, s);
+      break;
+    case XHAL_DTYPE_F16: {
+      float block[CPU_F16_BLOCK];
+      for (int64_t i = 0; i < n; i += CPU_F16_BLOCK) {
+        const int64_t m = n - i < CPU_F16_BLOCK ? n - i : CPU_F16_BLOCK;
+        cpu_f16_load(block, (const uint16_t *)(const void *)p + i * s, m, s);
+        cpu_fold_floats(r->kind, &acc->f, block, m, 1);
+      }
+      break;
+    }
+    case XHAL_DTYPE_I32:
+      cpu_fold_i32(r->kind, &acc->i, (const int32_t *)(const void *)p, n, s);
+      break;
+    default:
+      cpu_fold_i64(r->kind, &acc->i, (const int64_t *)(const void *)p, n, s);
+      break;
+  }
+}
+
 static void cpu_acc_add(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, int64_t n,
                         int64_t s) {
+  if (r->kind != CPU_REDUCE_SUM && r->kind != CPU_REDUCE_MEAN) {
+    cpu_acc_fold(r, acc, p, n, s);
+    return;
+  }
   switch (r->dtype) {
     case XHAL_DTYPE_F32:
       acc->f += cpu_sum_f32((const float *)(const void *)p, n, s);
@@ -99,8 +254,7 @@ static void cpu_acc_add(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, in
 
 /* Sum of reduced-space elements [begin, end) below input offset xoff. */
 static cpu_acc_t cpu_sum_span(const cpu_reduce_t *r, int64_t xoff, int64_t begin, int64_t end) {
-  cpu_acc_t acc;
-  memset(&acc, 0, sizeof acc);
+  cpu_acc_t acc = cpu_acc_start(r);
   if (begin >= end) return acc;
   if (r->nr == 0) {
     cpu_acc_add(r, &acc, r->x + xoff * r->esize, 1, 1);
@@ -124,20 +278,21 @@ static cpu_acc_t cpu_sum_span(const cpu_reduce_t *r, int64_t xoff, int64_t begin
 
 static void cpu_reduce_store(const cpu_reduce_t *r, int64_t yoff, cpu_acc_t acc) {
   char *p = r->y + yoff * r->esize;
+  const int mean = r->kind == CPU_REDUCE_MEAN;
   if (r->is_float) {
     double v = acc.f;
-    if (r->mean) v = r->len ? v / (double)r->len : NAN;
+    if (mean) v = r->len ? v / (double)r->len : NAN;
     if (r->dtype == XHAL_DTYPE_F32)
       *(float *)(void *)p = (float)v;
     else
       *(uint16_t *)(void *)p = cpu_f32_to_f16((float)v);
   } else if (r->dtype == XHAL_DTYPE_I32) {
     int32_t v = (int32_t)(uint32_t)acc.i;
-    if (r->mean) v = r->len ? (int32_t)((int64_t)v / r->len) : 0;
+    if (mean) v = r->len ? (int32_t)((int64_t)v / r->len) : 0;
     *(int32_t *)(void *)p = v;
   } else {
     int64_t v = (int64_t)acc.i;
-    if (r->mean) v = r->len ? v / r->len : 0;
+    if (mean) v = r->len ? v / r->len : 0;
     *(int64_t *)(void *)p = v;
   }
 }
@@ -175,16 +330,11 @@ static int32_t cpu_reduce_by_span(cpu_reduce_t *r, int threads) {
   cpu_kept_cursor(r, &kept, r->nk);
   for (int64_t o = 0; o < r->nout; ++o) {
     if (o) cpu_cursor_next(&kept);
-    memset(r->partial, 0, (size_t)threads * sizeof *r->partial);
+    for (int t = 0; t < threads; ++t) r->partial[t] = cpu_acc_start(r);
     r->span_off = kept.off[0];
     cpu_parallel_run(threads, r->len, cpu_reduce_span_part, r);
     cpu_acc_t total = r->partial[0];
-    for (int t = 1; t < threads; ++t) {
-      if (r->is_float)
-        total.f += r->partial[t].f;
-      else
-        total.i += r->partial[t].i;
-    }
+    for (int t = 1; t < threads; ++t) cpu_acc_merge(r, &total, r->partial[t]);
     cpu_reduce_store(r, kept.off[1], total);
   }
   free(r->partial);
@@ -193,7 +343,50 @@ static int32_t cpu_reduce_by_span(cpu_reduce_t *r, int threads) {
 
 /* ---- Column strategy --------------------------------------------------------------- */
 
+/* Max/Min/Prod of one input row into w accumulators. */
+static void cpu_fold_columns(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, int64_t w,
+                             int64_t s) {
+  if (r->is_float) {
+    float block[CPU_REDUCE_MAX_BLOCK];
+    const float *x = (const float *)(const void *)p;
+    if (r->dtype == XHAL_DTYPE_F16) {
+      cpu_f16_load(block, (const uint16_t *)(const void *)p, w, s);
+      x = block;
+      s = 1;
+    }
+    double *a = (double *)(void *)acc;
+    switch (r->kind) {
+      case CPU_REDUCE_MAX:
+        for (int64_t j = 0; j < w; ++j) a[j] = cpu_fold_max_f(a[j], x[j * s]);
+        break;
+      case CPU_REDUCE_MIN:
+        for (int64_t j = 0; j < w; ++j) a[j] = cpu_fold_min_f(a[j], x[j * s]);
+        break;
+      default:
+        CPU_SIMD
+        for (int64_t j = 0; j < w; ++j) a[j] *= x[j * s];
+        break;
+    }
+    return;
+  }
+  uint64_t *a = (uint64_t *)(void *)acc;
+  for (int64_t j = 0; j < w; ++j) {
+    const int64_t v = r->dtype == XHAL_DTYPE_I32 ? ((const int32_t *)(const void *)p)[j * s]
+                                                 : ((const int64_t *)(const void *)p)[j * s];
+    if (r->kind == CPU_REDUCE_MAX)
+      a[j] = v > (int64_t)a[j] ? (uint64_t)v : a[j];
+    else if (r->kind == CPU_REDUCE_MIN)
+      a[j] = v < (int64_t)a[j] ? (uint64_t)v : a[j];
+    else
+      a[j] *= (uint64_t)v;
+  }
+}
+
 static void cpu_add_columns(const cpu_reduce_t *r, void *acc, const char *p, int64_t w, int64_t s) {
+  if (r->kind != CPU_REDUCE_SUM && r->kind != CPU_REDUCE_MEAN) {
+    cpu_fold_columns(r, acc, p, w, s);
+    return;
+  }
   if (r->dtype == XHAL_DTYPE_F32 || r->dtype == XHAL_DTYPE_F16) {
     double *a = acc;
     float block[CPU_REDUCE_MAX_BLOCK];
@@ -226,7 +419,8 @@ static void cpu_add_columns(const cpu_reduce_t *r, void *acc, const char *p, int
 static void cpu_reduce_block(const cpu_reduce_t *r, void *acc, int64_t xoff, int64_t yoff,
                              int64_t w) {
   const int64_t kx = r->ks[0][r->nk - 1], ky = r->ks[1][r->nk - 1];
-  memset(acc, 0, (size_t)w * sizeof(cpu_acc_t));
+  const cpu_acc_t start = cpu_acc_start(r);
+  for (int64_t j = 0; j < w; ++j) ((cpu_acc_t *)acc)[j] = start;
   const int64_t *sets[1] = {r->rs};
   cpu_cursor_t red;
   cpu_cursor_init(&red, r->nr, r->rd, 1, sets);
@@ -338,12 +532,12 @@ static void cpu_reduce_split(cpu_reduce_t *r, const cpu_view_t *y, const cpu_vie
 }
 
 int32_t cpu_kernel_reduce(const cpu_view_t *y, const cpu_view_t *x, uint32_t axes, int keepdims,
-                          int mean) {
+                          cpu_reduce_kind_t kind) {
   cpu_reduce_t r;
   memset(&r, 0, sizeof r);
   r.dtype = x->dtype;
   r.is_float = x->dtype == XHAL_DTYPE_F32 || x->dtype == XHAL_DTYPE_F16;
-  r.mean = mean;
+  r.kind = kind;
   r.esize = (int64_t)cpu_dtype_size(x->dtype);
   r.x = x->data;
   r.y = y->data;

@@ -1,10 +1,12 @@
-/* cpu_kernel_softmax.c - Softmax along one axis.
+/* cpu_kernel_softmax.c - Softmax and LogSoftmax along one axis.
  *
  * The tensor is seen as outer x len x inner. Work units are (outer index,
  * block of up to 64 inner positions). The common last-axis case (width 1)
  * is a plain row, computed in place on the output when both are contiguous
  * f32; otherwise a unit gathers its len x width slab into f32 scratch, so
- * other axes still read whole cache lines. */
+ * other axes still read whole cache lines. LogSoftmax shares every step
+ * but the last: y = (x - max) - log(sum), the sum taken of exponentials
+ * computed into stack scratch so that x - max stays in place. */
 #include "cpu_kernel_softmax.h"
 
 #include <math.h>
@@ -29,7 +31,11 @@ typedef struct cpu_softmax_job {
   float *work;   /* 2 * width per thread: max, then divisor */
   double *sums;  /* width per thread */
   int64_t *offs; /* 2 * width per thread: inner offsets in x and y */
+  int log;       /* LogSoftmax */
 } cpu_softmax_job_t;
+
+/* Exponentials of LogSoftmax go through this much stack scratch. */
+#define CPU_LOG_SOFTMAX_CHUNK 256
 
 static void cpu_softmax_gather(const cpu_softmax_job_t *job, int64_t base, const int64_t *off,
                                int64_t w, float *s) {
@@ -100,12 +106,31 @@ static float cpu_row_max(const float *x, int64_t len) {
   return m4 > m0 ? m4 : m0;
 }
 
+/* LogSoftmax of a row already shifted by its max: y -= log(sum(exp(y))). */
+static void cpu_log_softmax_row(float *y, int64_t len) {
+  float e[CPU_LOG_SOFTMAX_CHUNK];
+  double acc = 0.0;
+  for (int64_t l = 0; l < len; l += CPU_LOG_SOFTMAX_CHUNK) {
+    const int64_t n = len - l < CPU_LOG_SOFTMAX_CHUNK ? len - l : CPU_LOG_SOFTMAX_CHUNK;
+    cpu_vmath_exp_nonpos(e, y + l, n);
+    CPU_SIMD_SUM(acc)
+    for (int64_t j = 0; j < n; ++j) acc += e[j];
+  }
+  const float ls = (float)log(acc);
+  CPU_SIMD
+  for (int64_t l = 0; l < len; ++l) y[l] -= ls;
+}
+
 /* One slice along the axis, contiguous; y may be x. NaN is skipped by the
  * max but still poisons the slice through exp(NaN) and the sum. */
-static void cpu_softmax_row(const float *x, float *y, int64_t len) {
+static void cpu_softmax_row(const float *x, float *y, int64_t len, int log_softmax) {
   const float m = cpu_row_max(x, len);
   CPU_SIMD
   for (int64_t l = 0; l < len; ++l) y[l] = x[l] - m;
+  if (log_softmax) {
+    cpu_log_softmax_row(y, len);
+    return;
+  }
   cpu_vmath_exp_nonpos(y, y, len);
   double acc = 0.0;
   CPU_SIMD_SUM(acc)
@@ -117,7 +142,8 @@ static void cpu_softmax_row(const float *x, float *y, int64_t len) {
 
 /* The same over a len x w slab, column by column, vectorised across the
  * columns. work holds 2 * w floats, sum w doubles. */
-static void cpu_softmax_slab(float *s, int64_t len, int64_t w, float *work, double *sum) {
+static void cpu_softmax_slab(float *s, int64_t len, int64_t w, float *work, double *sum,
+                             int log_softmax) {
   float *mx = work, *div = work + w;
   for (int64_t j = 0; j < w; ++j) mx[j] = -INFINITY;
   for (int64_t l = 0; l < len; ++l) {
@@ -127,6 +153,21 @@ static void cpu_softmax_slab(float *s, int64_t len, int64_t w, float *work, doub
   for (int64_t l = 0; l < len; ++l) {
     CPU_SIMD
     for (int64_t j = 0; j < w; ++j) s[l * w + j] -= mx[j];
+  }
+  if (log_softmax) {
+    float e[CPU_SOFTMAX_MAX_WIDTH];
+    for (int64_t j = 0; j < w; ++j) sum[j] = 0.0;
+    for (int64_t l = 0; l < len; ++l) {
+      cpu_vmath_exp_nonpos(e, s + l * w, w);
+      CPU_SIMD
+      for (int64_t j = 0; j < w; ++j) sum[j] += e[j];
+    }
+    for (int64_t j = 0; j < w; ++j) div[j] = (float)log(sum[j]);
+    for (int64_t l = 0; l < len; ++l) {
+      CPU_SIMD
+      for (int64_t j = 0; j < w; ++j) s[l * w + j] -= div[j];
+    }
+    return;
   }
   cpu_vmath_exp_nonpos(s, s, len * w);
   for (int64_t j = 0; j < w; ++j) sum[j] = 0.0;
@@ -149,14 +190,14 @@ static void cpu_softmax_unit(const cpu_softmax_job_t *job, int64_t xoff, int64_t
   if (w == 1 && job->x->dtype == XHAL_DTYPE_F32 && job->y->dtype == XHAL_DTYPE_F32 &&
       job->len_stride[0] == 1 && job->len_stride[1] == 1) {
     const float *x = (const float *)(const void *)job->x->data + xoff + offx[0];
-    cpu_softmax_row(x, (float *)(void *)job->y->data + yoff + offy[0], job->len);
+    cpu_softmax_row(x, (float *)(void *)job->y->data + yoff + offy[0], job->len, job->log);
     return;
   }
   cpu_softmax_gather(job, xoff, offx, w, slab);
   if (w == 1)
-    cpu_softmax_row(slab, slab, job->len);
+    cpu_softmax_row(slab, slab, job->len, job->log);
   else
-    cpu_softmax_slab(slab, job->len, w, work, sums);
+    cpu_softmax_slab(slab, job->len, w, work, sums, job->log);
   cpu_softmax_scatter(job, yoff, offy, w, slab);
 }
 
@@ -214,10 +255,11 @@ static void cpu_softmax_shape(cpu_softmax_job_t *job, int axis) {
   job->blocks = (job->inner_count + width - 1) / width;
 }
 
-int32_t cpu_kernel_softmax(const cpu_view_t *y, const cpu_view_t *x, int axis) {
+int32_t cpu_kernel_softmax(const cpu_view_t *y, const cpu_view_t *x, int axis, int log_softmax) {
   if (cpu_view_count(x) == 0) return XHAL_STATUS_OK;
   cpu_softmax_job_t job;
   memset(&job, 0, sizeof job);
+  job.log = log_softmax;
   job.x = x;
   job.y = y;
   cpu_softmax_shape(&job, axis);
@@ -233,8 +275,8 @@ int32_t cpu_kernel_softmax(const cpu_view_t *y, const cpu_view_t *x, int axis) {
     cpu_parallel_run(threads, units, cpu_softmax_range, &job);
   } else {
     status =
-        cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "Softmax: scratch of %lld floats per thread failed",
-                  (long long)(job.len * job.width));
+        cpu_error(XHAL_STATUS_OUT_OF_MEMORY, "%s: scratch of %lld floats per thread failed",
+                  log_softmax ? "LogSoftmax" : "Softmax", (long long)(job.len * job.width));
   }
   free(job.slab);
   free(job.work);

@@ -24,6 +24,7 @@
 #include "cpu_kernel_iter.h"
 #include "cpu_kernel_matmul.h"
 #include "cpu_kernel_pool.h"
+#include "cpu_kernel_norm.h"
 #include "cpu_kernel_reduce.h"
 #include "cpu_kernel_shape.h"
 #include "cpu_kernel_softmax.h"
@@ -37,7 +38,7 @@ struct cpu_op_call {
   double alpha, beta; /* Gemm */
   int axis;           /* Softmax, normalised */
   uint32_t axes;      /* Reduce*: bit per reduced input dim; 0 = copy */
-  int keepdims;       /* Reduce* */
+  int keepdims;       /* Reduce*, ArgMax/ArgMin */
   /* Data-movement ops: the plan's copies (xhal_op_check_shape.h). */
   uint32_t copy_count;
   cpu_view_t copy_in[XOP_MAX_COPIES];
@@ -46,6 +47,9 @@ struct cpu_op_call {
   xop_conv_t conv;    /* Conv, ConvTranspose, pools */
   cpu_unary_math_t unary_math; /* Sqrt..Erf, LeakyRelu..Elu */
   xop_gather_params_t gather; /* Gather..Range */
+  uint32_t norm_axes; /* norms: bit per dim of a row */
+  double epsilon;     /* norms */
+  int select_last;    /* ArgMax/ArgMin */
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -101,6 +105,9 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->conv = plan->conv;
   if (cpu_unary_math_is_op(plan->op)) cpu_unary_math_from_plan(&call->unary_math, plan);
   call->gather = plan->gather;
+  call->norm_axes = plan->norm_axes;
+  call->epsilon = plan->epsilon;
+  call->select_last = plan->select_last_index;
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -144,12 +151,14 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       return cpu_kernel_gemm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL,
                              call->alpha, call->beta);
     case XHAL_OP_SOFTMAX:
-      return cpu_kernel_softmax(out, &in[0], call->axis);
+      return cpu_kernel_softmax(out, &in[0], call->axis, 0);
+    case XHAL_OP_LOG_SOFTMAX:
+      return cpu_kernel_softmax(out, &in[0], call->axis, 1);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
       if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
-                               call->op == XHAL_OP_REDUCE_MEAN);
+                               call->op == XHAL_OP_REDUCE_MEAN ? CPU_REDUCE_MEAN : CPU_REDUCE_SUM);
     case XHAL_OP_RESHAPE:
     case XHAL_OP_FLATTEN:
     case XHAL_OP_SQUEEZE:
@@ -185,6 +194,25 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
           out, xop_gather_value_bits(out->dtype, call->gather.value, call->gather.ivalue));
     case XHAL_OP_RANGE:
       return cpu_kernel_range(out, &in[0], &in[2]);
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+      if (!call->axes) return cpu_kernel_copy(out, &in[0]);
+      return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
+                               call->op == XHAL_OP_REDUCE_MAX   ? CPU_REDUCE_MAX
+                               : call->op == XHAL_OP_REDUCE_MIN ? CPU_REDUCE_MIN
+                                                                : CPU_REDUCE_PROD);
+    case XHAL_OP_BATCH_NORMALIZATION:
+      return cpu_kernel_norm(out, &in[0], &in[1], &in[2], &in[3], &in[4], call->norm_axes,
+                             call->epsilon);
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+      return cpu_kernel_norm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL, NULL,
+                             NULL, call->norm_axes, call->epsilon);
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return cpu_kernel_arg(out, &in[0], call->axis, call->op == XHAL_OP_ARG_MIN,
+                            call->select_last);
     default:
       if (cpu_unary_math_is_op(call->op))
         return cpu_kernel_unary_math(&call->unary_math, out, &in[0]);

@@ -110,6 +110,19 @@ typedef struct ocl_conv {
   cl_int has_b;
   cl_int mode;
 } ocl_conv_t;
+typedef struct ocl_norm {
+  cl_long odims[OCL_OP_MAX_RANK];
+  cl_long ostrides[6][OCL_OP_MAX_RANK];
+  cl_long idims[OCL_OP_MAX_RANK];
+  cl_long istrides[4][OCL_OP_MAX_RANK];
+  cl_long offsets[6];
+  cl_long rows;
+  cl_long len;
+  cl_float epsilon;
+  cl_int orank;
+  cl_int irank;
+  cl_int flags;
+} ocl_norm_t;
 
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
@@ -118,6 +131,7 @@ static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
 static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
 static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
 static_assert(sizeof(ocl_conv_t) == 45 * 8 + 8, "ocl_conv_t layout");
+static_assert(sizeof(ocl_norm_t) == 104 * 8 + 16, "ocl_norm_t layout");
 
 /* ---- Programs and kernels ---------------------------------------------------------------- */
 
@@ -132,6 +146,7 @@ typedef enum ocl_op_program {
   OCL_OP_GATHER,
   OCL_OP_RESIZE,
   OCL_OP_BINARY,
+  OCL_OP_NORM,
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -153,6 +168,14 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_GATHER] = {"gather.cl", ocl_kernel_gather, sizeof ocl_kernel_gather - 1},
     [OCL_OP_RESIZE] = {"resize.cl", ocl_kernel_resize, sizeof ocl_kernel_resize - 1},
     [OCL_OP_BINARY] = {"binary.cl", ocl_kernel_binary, sizeof ocl_kernel_binary - 1},
+    [OCL_OP_NORM] = {"norm.cl", ocl_kernel_norm, sizeof ocl_kernel_norm - 1},
+};
+
+/* Files a program includes between common.cl and its own (norm.cl reuses
+ * the helpers of reduce.cl and softmax.cl). */
+static const ocl_op_source_t ocl_op_program_includes[OCL_OP_PROGRAM_COUNT][2] = {
+    [OCL_OP_NORM] = {{"reduce.cl", ocl_kernel_reduce, sizeof ocl_kernel_reduce - 1},
+                     {"softmax.cl", ocl_kernel_softmax, sizeof ocl_kernel_softmax - 1}},
 };
 
 /* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
@@ -235,18 +258,22 @@ void ocl_op_device_release(xhal_plugin_device_t *device) {
 static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t *state,
                                     ocl_op_program_t p) {
   const ocl_op_source_t *src = &ocl_op_program_sources[p];
+  const ocl_op_source_t *inc = ocl_op_program_includes[p];
   const size_t common = sizeof ocl_kernel_common - 1;
-  char *text = malloc(common + src->size);
+  const size_t size = common + inc[0].size + inc[1].size + src->size;
+  char *text = malloc(size);
   if (!text) return ocl_error(XHAL_STATUS_OUT_OF_MEMORY, "source of %s", src->name);
   memcpy(text, ocl_kernel_common, common);
-  memcpy(text + common, src->text, src->size);
+  if (inc[0].size) memcpy(text + common, inc[0].text, inc[0].size);
+  if (inc[1].size) memcpy(text + common + inc[0].size, inc[1].text, inc[1].size);
+  memcpy(text + size - src->size, src->text, src->size);
   /* No -cl-denorms-are-zero, -cl-fast-relaxed-math or -cl-mad-enable:
    * subnormals and IEEE rounding are part of the operators' semantics. */
   char options[128];
   snprintf(options, sizeof options, "-cl-std=CL1.2 -DOCL_GROUP=%zu -DOCL_TILE=%zu -DOCL_REG=%d",
            state->group, state->tile, OCL_OP_MATMUL_REG);
   int32_t status =
-      ocl_program_build(device, text, common + src->size, options, &state->programs[p]);
+      ocl_program_build(device, text, size, options, &state->programs[p]);
   free(text);
   if (status != XHAL_STATUS_OK) {
     char reason[1024];
@@ -533,6 +560,17 @@ static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_pla
 
 /* ---- Reductions -------------------------------------------------------------------------- */
 
+/* Kernel slots of norm.cl: + 8 * kind (Max, Min, Prod) + 4 * group + dtype;
+ * + 4 * (ArgMin, select_last) + dtype; + 4 * group + dtype. */
+enum {
+  OCL_OP_SLOT_NORM_REDUCE = 0,       /* 24 */
+  OCL_OP_SLOT_NORM_ARG = 24,         /* 16 */
+  OCL_OP_SLOT_NORM_LOG_SOFTMAX = 40, /* 8 */
+  OCL_OP_SLOT_NORM_NORM = 48,        /* 8 */
+  OCL_OP_SLOT_NORM_END = 56
+};
+static_assert(OCL_OP_SLOT_NORM_END <= OCL_OP_MAX_KERNELS, "norm.cl kernel slots");
+
 /* Above this many terms per output, and with few outputs, one work-group
  * shares each output instead of one work-item doing it alone. */
 #define OCL_OP_GROUP_MIN_LEN 256
@@ -567,6 +605,17 @@ static int32_t ocl_op_run_reduce(xhal_plugin_stream_t *stream, const xop_plan_t 
   s.len = xop_dims_count(&reduced);
   s.mean = plan->op == XHAL_OP_REDUCE_MEAN;
 
+  /* Sum and Mean in reduce.cl; Max, Min, Prod in norm.cl (slots 8 * kind). */
+  ocl_op_program_t p = OCL_OP_REDUCE;
+  uint32_t base = 0;
+  const char *prefix = "reduce";
+  if (plan->op == XHAL_OP_REDUCE_MAX || plan->op == XHAL_OP_REDUCE_MIN ||
+      plan->op == XHAL_OP_REDUCE_PROD) {
+    static const char *const kinds[3] = {"reduce_maximum", "reduce_minimum",
+                                         "reduce_product"};
+    const uint32_t kind = plan->op - XHAL_OP_REDUCE_MAX;
+    p = OCL_OP_NORM, base = OCL_OP_SLOT_NORM_REDUCE + 8 * kind, prefix = kinds[kind];
+  }
   const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
   const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
   const char *dtype = xop_dtype_name(plan->out.dtype);
@@ -575,15 +624,16 @@ static int32_t ocl_op_run_reduce(xhal_plugin_stream_t *stream, const xop_plan_t 
     ocl_op_state_t *state = NULL;
     OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
     const size_t local = state->group, global = (size_t)s.nout * local;
-    snprintf(name, sizeof name, "reduce_group_%s", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_REDUCE, 4 + d, name, args, 3, 1, &global, &local);
+    snprintf(name, sizeof name, "%s_group_%s", prefix, dtype);
+    return ocl_op_enqueue(stream, p, base + 4 + d, name, args, 3, 1, &global, &local);
   }
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.nout, local);
-  snprintf(name, sizeof name, "reduce_%s", dtype);
-  return ocl_op_enqueue(stream, OCL_OP_REDUCE, d, name, args, 3, 1, &global, &local);
+  snprintf(name, sizeof name, "%s_%s", prefix, dtype);
+  return ocl_op_enqueue(stream, p, base + d, name, args, 3, 1, &global, &local);
 }
 
-static int32_t ocl_op_run_softmax(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+/* Launch struct of the rows along plan->axis (Softmax, LogSoftmax, ArgMax). */
+static void ocl_op_softmax_make(const xop_plan_t *plan, ocl_softmax_t *out) {
   const xop_view_t *x = &plan->in[0], *y = &plan->out;
   xop_dims_t outer;
   xop_layout_softmax(plan, &outer);
@@ -602,7 +652,17 @@ static int32_t ocl_op_run_softmax(xhal_plugin_stream_t *stream, const xop_plan_t
   s.len = x->dims[plan->axis];
   s.ystride = y->strides[plan->axis];
   s.xstride = x->strides[plan->axis];
+  *out = s;
+}
 
+static int32_t ocl_op_run_softmax(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const xop_view_t *x = &plan->in[0], *y = &plan->out;
+  ocl_softmax_t s;
+  ocl_op_softmax_make(plan, &s);
+  const int log_softmax = plan->op == XHAL_OP_LOG_SOFTMAX;
+  const ocl_op_program_t p = log_softmax ? OCL_OP_NORM : OCL_OP_SOFTMAX;
+  const uint32_t base = log_softmax ? OCL_OP_SLOT_NORM_LOG_SOFTMAX : 0;
+  const char *prefix = log_softmax ? "log_softmax" : "softmax";
   const ocl_op_arg_t args[3] = {OCL_OP_MEM(y), OCL_OP_MEM(x), {sizeof s, &s}};
   const uint32_t d = ocl_op_dtype_index(y->dtype);
   const char *dtype = xop_dtype_name(y->dtype);
@@ -611,12 +671,78 @@ static int32_t ocl_op_run_softmax(xhal_plugin_stream_t *stream, const xop_plan_t
     ocl_op_state_t *state = NULL;
     OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
     const size_t local = state->group, global = (size_t)s.rows * local;
-    snprintf(name, sizeof name, "softmax_group_%s", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_SOFTMAX, 4 + d, name, args, 3, 1, &global, &local);
+    snprintf(name, sizeof name, "%s_group_%s", prefix, dtype);
+    return ocl_op_enqueue(stream, p, base + 4 + d, name, args, 3, 1, &global, &local);
   }
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
-  snprintf(name, sizeof name, "softmax_%s", dtype);
-  return ocl_op_enqueue(stream, OCL_OP_SOFTMAX, d, name, args, 3, 1, &global, &local);
+  snprintf(name, sizeof name, "%s_%s", prefix, dtype);
+  return ocl_op_enqueue(stream, p, base + d, name, args, 3, 1, &global, &local);
+}
+
+/* ArgMax/ArgMin: one work-item per row (norm.cl). */
+static int32_t ocl_op_run_arg(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  ocl_softmax_t s;
+  ocl_op_softmax_make(plan, &s);
+  const uint32_t variant = 2 * (plan->op == XHAL_OP_ARG_MIN) + (uint32_t)plan->select_last_index;
+  static const char *const names[4] = {"argmax_first", "argmax_last", "argmin_first",
+                                       "argmin_last"};
+  const uint32_t d = ocl_op_dtype_index(plan->in[0].dtype);
+  const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
+  char name[32];
+  snprintf(name, sizeof name, "%s_%s", names[variant], xop_dtype_name(plan->in[0].dtype));
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
+  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_ARG + 4 * variant + d, name, args, 3,
+                        1, &global, &local);
+}
+
+/* BatchNormalization, LayerNormalization, InstanceNormalization: rows over
+ * the dims outside plan->norm_axes (norm.cl). */
+static int32_t ocl_op_run_norm(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  const xop_view_t *x = &plan->in[0], *y = &plan->out;
+  const int given = plan->op == XHAL_OP_BATCH_NORMALIZATION;
+  const int has_bias = plan->input_count > 2;
+  /* y, x, scale, bias, mean, var; absent ones alias x and are never read. */
+  const xop_view_t *t[6] = {y, x, &plan->in[1], has_bias ? &plan->in[2] : x,
+                            given ? &plan->in[3] : x, given ? &plan->in[4] : x};
+  ocl_norm_t s;
+  memset(&s, 0, sizeof s);
+  s.rows = 1, s.len = 1;
+  for (uint32_t k = 0; k < x->rank; ++k) {
+    if (plan->norm_axes & (1u << k)) {
+      s.idims[s.irank] = x->dims[k];
+      for (int i = 0; i < 4; ++i) s.istrides[i][s.irank] = t[i]->strides[k];
+      s.len *= x->dims[k];
+      s.irank++;
+    } else {
+      s.odims[s.orank] = x->dims[k];
+      for (int i = 0; i < 6; ++i) s.ostrides[i][s.orank] = t[i]->strides[k];
+      s.rows *= x->dims[k];
+      s.orank++;
+    }
+  }
+  if (!s.irank) s.idims[s.irank++] = 1;
+  if (!s.orank) s.odims[s.orank++] = 1;
+  for (int i = 0; i < 6; ++i) s.offsets[i] = ocl_op_offset(t[i]);
+  s.epsilon = (cl_float)plan->epsilon;
+  s.flags = (has_bias ? 1 : 0) | (given ? 2 : 0); /* OCL_NORM_BIAS, OCL_NORM_GIVEN */
+  const ocl_op_arg_t args[7] = {OCL_OP_MEM(t[0]), OCL_OP_MEM(t[1]), OCL_OP_MEM(t[2]),
+                                OCL_OP_MEM(t[3]), OCL_OP_MEM(t[4]), OCL_OP_MEM(t[5]),
+                                {sizeof s, &s}};
+  const uint32_t d = ocl_op_dtype_index(y->dtype);
+  const char *dtype = xop_dtype_name(y->dtype);
+  char name[32];
+  if (ocl_op_use_group(s.rows, s.len)) {
+    ocl_op_state_t *state = NULL;
+    OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
+    const size_t local = state->group, global = (size_t)s.rows * local;
+    snprintf(name, sizeof name, "norm_group_%s", dtype);
+    return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + 4 + d, name, args, 7, 1,
+                          &global, &local);
+  }
+  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
+  snprintf(name, sizeof name, "norm_%s", dtype);
+  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + d, name, args, 7, 1, &global,
+                        &local);
 }
 
 /* ---- MatMul and Gemm --------------------------------------------------------------------- */
@@ -834,9 +960,13 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     case XHAL_OP_GEMM:
       return ocl_op_run_matmul(stream, &plan);
     case XHAL_OP_SOFTMAX:
+    case XHAL_OP_LOG_SOFTMAX:
       return ocl_op_run_softmax(stream, &plan);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
       return ocl_op_run_reduce(stream, &plan);
     case XHAL_OP_CONV:
     case XHAL_OP_CONV_TRANSPOSE:
@@ -852,6 +982,13 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     case XHAL_OP_CONSTANT_OF_SHAPE:
     case XHAL_OP_RANGE:
       return ocl__op_run_gather_group(stream, &plan, OCL_OP_GATHER, OCL_OP_RESIZE);
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return ocl_op_run_arg(stream, &plan);
+    case XHAL_OP_BATCH_NORMALIZATION:
+    case XHAL_OP_LAYER_NORMALIZATION:
+    case XHAL_OP_INSTANCE_NORMALIZATION:
+      return ocl_op_run_norm(stream, &plan);
     default:
       if (ocl_op_um_index(plan.op) >= 0)
         return ocl_op_run_unary_math(stream, &plan, ocl_op_um_index(plan.op));

@@ -156,3 +156,22 @@ typedef struct ocl_conv {
   int has_b;
   int mode; /* pools: 0 max, 1 average, 2 average counting the padding */
 } ocl_conv_t;
+/* Normalisations (norm.cl): rows indexed by the outer dims (strides of y,
+ * x, scale, bias, mean, var), each row walking the inner dims (strides of
+ * y, x, scale, bias). flags: OCL_NORM_BIAS (bias present), OCL_NORM_GIVEN
+ * (mean and var read from their tensors, BatchNormalization). */
+#define OCL_NORM_BIAS 1
+#define OCL_NORM_GIVEN 2
+typedef struct ocl_norm {
+  long odims[OCL_MAX_RANK];
+  long ostrides[6][OCL_MAX_RANK];
+  long idims[OCL_MAX_RANK];
+  long istrides[4][OCL_MAX_RANK];
+  long offsets[6]; /* y, x, scale, bias, mean, var */
+  long rows;
+  long len;
+  float epsilon;
+  int orank; /* >= 1 */
+  int irank; /* >= 1 */
+  int flags;
+} ocl_norm_t;

@@ -1,0 +1,66 @@
+/* xhal_op_check_internal.h - helpers of xhal_op_check.c shared with the
+ * per-group check files (xhal_op_check_<group>.c). Not for backends. */
+#ifndef XHAL_OP_CHECK_INTERNAL_H
+#define XHAL_OP_CHECK_INTERNAL_H
+
+#include "xhal_op_check.h"
+
+/* One xop_check call: who asks, for which device and op. */
+typedef struct xop_check_ctx {
+  const xop_backend_t *backend;
+  xhal_plugin_device_t *device;
+  const char *op; /* ONNX name for messages */
+  int need_buffers;
+} xop_ctx_t;
+
+/* An attribute an op accepts: its name and xhal_attr_type_t. */
+typedef struct xop_attr_spec {
+  const char *name;
+  uint32_t type;
+} xop_attr_spec_t;
+
+/* Reports a printf-style message with status through backend; returns status. */
+__attribute__((format(printf, 3, 4))) int32_t xop_fail(const xop_backend_t *backend,
+                                                       int32_t status, const char *format, ...);
+
+#define XOP_FAIL(c, status, ...) xop_fail((c)->backend, status, __VA_ARGS__)
+
+#define XOP_RETURN_IF_ERROR(expr)                                                                  \
+  do {                                                                                             \
+    int32_t xop__status = (expr);                                                                  \
+    if (xop__status != XHAL_STATUS_OK) return xop__status;                                         \
+  } while (0)
+
+/* "(2,3,4)" of rank dims into buf; "()" for a scalar. */
+const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims);
+#define XOP_DIMS_TEXT_SIZE 200
+#define XOP_DIMS(buf, view) xop_dims_text(buf, sizeof buf, (view)->rank, (view)->dims)
+
+/* Rank-r view of v, v's dims right-aligned, broadcast dims with stride 0. */
+void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims);
+/* Inserts a unit dim (stride 0) at position pos. */
+void xop_view_insert_unit(xop_view_t *v, uint32_t pos);
+
+/* found[i]: desc's attribute named specs[i].name, or NULL; unknown,
+ * repeated or mistyped attributes are INVALID_ARGUMENT. */
+int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                        const xop_attr_spec_t *specs, int spec_count, const xhal_attr_t **found);
+/* A 0/1 INT attribute, def when absent. */
+int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out);
+/* Normalises axis into [0, rank). */
+int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
+                 uint32_t *out);
+int xop_is_float(uint32_t dtype);
+/* out must have rank and dims. */
+int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
+                           const int64_t *dims);
+int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out);
+
+/* ---- Per-group checks (xhal_op_check_<group>.c) --------------------------------------------- */
+
+/* BatchNormalization, LayerNormalization, InstanceNormalization, LogSoftmax,
+ * ArgMax and ArgMin (xhal_op_check_norm.c). */
+int32_t xop_check_norm_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                          xop_plan_t *plan);
+
+#endif
