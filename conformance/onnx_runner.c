@@ -585,31 +585,9 @@ static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN: return onnx_infer_reduce(call, out, why, why_size);
     case XHAL_OP_TRANSPOSE: return onnx_infer_transpose(call, out, why, why_size);
-    case XHAL_OP_CONV:
-    case XHAL_OP_CONV_TRANSPOSE:
-    case XHAL_OP_MAX_POOL:
-    case XHAL_OP_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_MAX_POOL: return onnx_infer_conv(call, out, why, why_size);
-    case XHAL_OP_GATHER:
-    case XHAL_OP_PAD:
-    case XHAL_OP_RESIZE:
-    case XHAL_OP_SHAPE:
-    case XHAL_OP_CONSTANT_OF_SHAPE:
-    case XHAL_OP_RANGE: return onnx_infer_ref(call, out, why, why_size);
-    case XHAL_OP_POW:
-    case XHAL_OP_MIN:
-    case XHAL_OP_MAX:
-    case XHAL_OP_PRELU:
-    case XHAL_OP_EQUAL:
-    case XHAL_OP_LESS:
-    case XHAL_OP_GREATER:
-    case XHAL_OP_LESS_OR_EQUAL:
-    case XHAL_OP_GREATER_OR_EQUAL:
-    case XHAL_OP_WHERE:
-    case XHAL_OP_NOT:
-    case XHAL_OP_AND:
-    case XHAL_OP_OR: return onnx_infer_ref(call, out, why, why_size);
+    REF_CASE_CONV_OPS: return onnx_infer_conv(call, out, why, why_size);
+    REF_CASE_GATHER_OPS: return onnx_infer_ref(call, out, why, why_size);
+    REF_CASE_BINARY_GROUP_OPS: return onnx_infer_ref(call, out, why, why_size);
     case XHAL_OP_REDUCE_MAX:
     case XHAL_OP_REDUCE_MIN:
     case XHAL_OP_REDUCE_PROD:

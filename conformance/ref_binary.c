@@ -29,19 +29,7 @@
 
 int ref_binary_group(xhal_op_t op) {
   switch (op) {
-  case XHAL_OP_POW:
-  case XHAL_OP_MIN:
-  case XHAL_OP_MAX:
-  case XHAL_OP_PRELU:
-  case XHAL_OP_EQUAL:
-  case XHAL_OP_LESS:
-  case XHAL_OP_GREATER:
-  case XHAL_OP_LESS_OR_EQUAL:
-  case XHAL_OP_GREATER_OR_EQUAL:
-  case XHAL_OP_WHERE:
-  case XHAL_OP_NOT:
-  case XHAL_OP_AND:
-  case XHAL_OP_OR: return 1;
+  REF_CASE_BINARY_GROUP_OPS: return 1;
   default: return 0;
   }
 }

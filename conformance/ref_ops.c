@@ -46,12 +46,7 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:
   case XHAL_OP_SOFTMAX: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
-  case XHAL_OP_CONV:
-  case XHAL_OP_CONV_TRANSPOSE:
-  case XHAL_OP_MAX_POOL:
-  case XHAL_OP_AVERAGE_POOL:
-  case XHAL_OP_GLOBAL_AVERAGE_POOL:
-  case XHAL_OP_GLOBAL_MAX_POOL: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
+  REF_CASE_CONV_OPS: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
   case XHAL_OP_ADD: /* u8: wrapping, x / 0 = 0 */
   case XHAL_OP_SUB:
   case XHAL_OP_MUL:
@@ -160,12 +155,7 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
     return ref_arg_infer(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_TRANSPOSE:
     return ref_transpose_infer(&shapes[0], attrs, out_shape, err, err_size);
-  case XHAL_OP_CONV:
-  case XHAL_OP_CONV_TRANSPOSE:
-  case XHAL_OP_MAX_POOL:
-  case XHAL_OP_AVERAGE_POOL:
-  case XHAL_OP_GLOBAL_AVERAGE_POOL:
-  case XHAL_OP_GLOBAL_MAX_POOL:
+  REF_CASE_CONV_OPS:
     return ref_conv_infer(op, input_count, shapes, attrs, out_shape, err, err_size);
   default:
     return ref_elementwise_infer(op, input_count, shapes, out_shape, err, err_size);
@@ -236,25 +226,8 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   case XHAL_OP_ARG_MAX:
   case XHAL_OP_ARG_MIN: rc = ref_arg_compute(op, &inputs[0], attrs, out); break;
   case XHAL_OP_TRANSPOSE: rc = ref_transpose_compute(&inputs[0], attrs, out); break;
-  case XHAL_OP_CONV:
-  case XHAL_OP_CONV_TRANSPOSE:
-  case XHAL_OP_MAX_POOL:
-  case XHAL_OP_AVERAGE_POOL:
-  case XHAL_OP_GLOBAL_AVERAGE_POOL:
-  case XHAL_OP_GLOBAL_MAX_POOL: rc = ref_conv_compute(op, input_count, inputs, attrs, out); break;
-  case XHAL_OP_POW:
-  case XHAL_OP_MIN:
-  case XHAL_OP_MAX:
-  case XHAL_OP_PRELU:
-  case XHAL_OP_EQUAL:
-  case XHAL_OP_LESS:
-  case XHAL_OP_GREATER:
-  case XHAL_OP_LESS_OR_EQUAL:
-  case XHAL_OP_GREATER_OR_EQUAL:
-  case XHAL_OP_WHERE:
-  case XHAL_OP_NOT:
-  case XHAL_OP_AND:
-  case XHAL_OP_OR: rc = ref_binary_compute(op, input_count, inputs, out); break;
+  REF_CASE_CONV_OPS: rc = ref_conv_compute(op, input_count, inputs, attrs, out); break;
+  REF_CASE_BINARY_GROUP_OPS: rc = ref_binary_compute(op, input_count, inputs, out); break;
   default:
     if (ref_unary_math_is_op(op)) {
       rc = ref_unary_math_compute(op, &inputs[0], attrs, out);

@@ -75,6 +75,47 @@ typedef struct ref_gather_attrs {
 /* Most inputs of one call (BatchNormalization has 5). */
 #define REF_MAX_INPUTS 8
 
+/* The operator families, as case labels (`REF_CASE_SHAPE_OPS: ...`), named
+ * once for the reference's and the ONNX runner's switches. */
+#define REF_CASE_SHAPE_OPS                                                                         \
+  case XHAL_OP_RESHAPE:                                                                            \
+  case XHAL_OP_FLATTEN:                                                                            \
+  case XHAL_OP_SQUEEZE:                                                                            \
+  case XHAL_OP_UNSQUEEZE:                                                                          \
+  case XHAL_OP_CONCAT:                                                                             \
+  case XHAL_OP_SPLIT:                                                                              \
+  case XHAL_OP_SLICE:                                                                              \
+  case XHAL_OP_EXPAND:                                                                             \
+  case XHAL_OP_TILE
+#define REF_CASE_CONV_OPS                                                                          \
+  case XHAL_OP_CONV:                                                                               \
+  case XHAL_OP_CONV_TRANSPOSE:                                                                     \
+  case XHAL_OP_MAX_POOL:                                                                           \
+  case XHAL_OP_AVERAGE_POOL:                                                                       \
+  case XHAL_OP_GLOBAL_AVERAGE_POOL:                                                                \
+  case XHAL_OP_GLOBAL_MAX_POOL
+#define REF_CASE_GATHER_OPS                                                                        \
+  case XHAL_OP_GATHER:                                                                             \
+  case XHAL_OP_PAD:                                                                                \
+  case XHAL_OP_RESIZE:                                                                             \
+  case XHAL_OP_SHAPE:                                                                              \
+  case XHAL_OP_CONSTANT_OF_SHAPE:                                                                  \
+  case XHAL_OP_RANGE
+#define REF_CASE_BINARY_GROUP_OPS                                                                  \
+  case XHAL_OP_POW:                                                                                \
+  case XHAL_OP_MIN:                                                                                \
+  case XHAL_OP_MAX:                                                                                \
+  case XHAL_OP_PRELU:                                                                              \
+  case XHAL_OP_EQUAL:                                                                              \
+  case XHAL_OP_LESS:                                                                               \
+  case XHAL_OP_GREATER:                                                                            \
+  case XHAL_OP_LESS_OR_EQUAL:                                                                      \
+  case XHAL_OP_GREATER_OR_EQUAL:                                                                   \
+  case XHAL_OP_WHERE:                                                                              \
+  case XHAL_OP_NOT:                                                                                \
+  case XHAL_OP_AND:                                                                                \
+  case XHAL_OP_OR
+
 /* Attributes, already decoded. Absent attributes take ONNX's defaults. */
 typedef struct ref_attrs {
   int has_axis;  /* Softmax: axis (default -1) */

@@ -15,15 +15,7 @@
 
 int ref_shape_is_op(xhal_op_t op) {
   switch (op) {
-  case XHAL_OP_RESHAPE:
-  case XHAL_OP_FLATTEN:
-  case XHAL_OP_SQUEEZE:
-  case XHAL_OP_UNSQUEEZE:
-  case XHAL_OP_CONCAT:
-  case XHAL_OP_SPLIT:
-  case XHAL_OP_SLICE:
-  case XHAL_OP_EXPAND:
-  case XHAL_OP_TILE: return 1;
+  REF_CASE_SHAPE_OPS: return 1;
   default: return 0;
   }
 }

@@ -497,8 +497,20 @@ int main(void) {
   setenv("XHAL_CACHE_DIR", test_cache_root, 1);
   unsetenv("XHAL_OPENCL_CACHE");
 
+  /* A plugin that is there but refused (a missing symbol, a bad table) is a
+   * failure, not a machine without OpenCL: only "no device" skips. */
+  xhal_context_options_t options = {.struct_size = sizeof options, .no_default_plugins = 1};
+  xhal_context_t *context = NULL;
+  if (xhal_context_create(&options, &context) != XHAL_STATUS_OK ||
+      xhal_context_load_plugin(context, "opencl", NULL) != XHAL_STATUS_OK) {
+    printf("the OpenCL plugin did not load: %s\n", xhal_last_error());
+    xhal_context_destroy(context);
+    test_remove_tree(test_cache_root);
+    return 1;
+  }
+  xhal_context_destroy(context);
   xhal_device_t *device = NULL;
-  xhal_context_t *context = test_context("opencl", &device);
+  context = test_context("opencl", &device);
   xhal_context_destroy(context);
   if (!device) {
     printf("no OpenCL device: skipping (XHAL_PLUGIN_PATH=%s)\n",

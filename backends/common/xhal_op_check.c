@@ -907,12 +907,7 @@ static void xop_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
     case XHAL_OP_CONCAT:
       *min_in = 1, *max_in = XOP_MAX_INPUTS;
       break;
-    case XHAL_OP_GATHER:
-    case XHAL_OP_PAD:
-    case XHAL_OP_RESIZE:
-    case XHAL_OP_SHAPE:
-    case XHAL_OP_CONSTANT_OF_SHAPE:
-    case XHAL_OP_RANGE:
+    XOP_CASE_GATHER_OPS:
       xop_gather_arity(op, min_in, max_in);
       break;
     case XHAL_OP_POW:
@@ -989,22 +984,9 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
       return xop_check_transpose(c, desc, plan);
     case XHAL_OP_CAST:
       return xop_check_cast(c, desc, plan);
-    case XHAL_OP_RESHAPE:
-    case XHAL_OP_FLATTEN:
-    case XHAL_OP_SQUEEZE:
-    case XHAL_OP_UNSQUEEZE:
-    case XHAL_OP_CONCAT:
-    case XHAL_OP_SPLIT:
-    case XHAL_OP_SLICE:
-    case XHAL_OP_EXPAND:
-    case XHAL_OP_TILE:
+    XOP_CASE_SHAPE_OPS:
       return xop_check_shape(c->backend, desc, plan);
-    case XHAL_OP_CONV:
-    case XHAL_OP_CONV_TRANSPOSE:
-    case XHAL_OP_MAX_POOL:
-    case XHAL_OP_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_MAX_POOL:
+    XOP_CASE_CONV_OPS:
       return xop__check_conv(c->backend, c->op, desc, plan);
     case XHAL_OP_LEAKY_RELU:
     case XHAL_OP_HARD_SIGMOID:
@@ -1148,22 +1130,9 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   const uint64_t u8 = XHAL_DTYPE_BIT(XHAL_DTYPE_U8), bool_ = XHAL_DTYPE_BIT(XHAL_DTYPE_BOOL);
   const uint64_t numeric = floats | ints;
   switch (op) {
-    case XHAL_OP_RESHAPE:
-    case XHAL_OP_FLATTEN:
-    case XHAL_OP_SQUEEZE:
-    case XHAL_OP_UNSQUEEZE:
-    case XHAL_OP_CONCAT:
-    case XHAL_OP_SPLIT:
-    case XHAL_OP_SLICE:
-    case XHAL_OP_EXPAND:
-    case XHAL_OP_TILE:
+    XOP_CASE_SHAPE_OPS:
       return xop_all_dtypes(); /* data movement, by element size */
-    case XHAL_OP_CONV:
-    case XHAL_OP_CONV_TRANSPOSE:
-    case XHAL_OP_MAX_POOL:
-    case XHAL_OP_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_MAX_POOL:
+    XOP_CASE_CONV_OPS:
       return XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
     case XHAL_OP_SQRT:
     case XHAL_OP_RECIPROCAL:
@@ -1182,12 +1151,7 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_SIGN:
     case XHAL_OP_CLIP:
       return floats | ints;
-    case XHAL_OP_GATHER:
-    case XHAL_OP_PAD:
-    case XHAL_OP_RESIZE:
-    case XHAL_OP_SHAPE:
-    case XHAL_OP_CONSTANT_OF_SHAPE:
-    case XHAL_OP_RANGE:
+    XOP_CASE_GATHER_OPS:
       return xop_gather_op_dtypes(op);
     /* u8 and bool (binary group, docs/conformance.md) */
     case XHAL_OP_ADD:

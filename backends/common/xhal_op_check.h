@@ -58,6 +58,48 @@ typedef struct xop_backend {
   int32_t (*report)(int32_t status, const char *message);
 } xop_backend_t;
 
+/* The operator families, as case labels (`XOP_CASE_SHAPE_OPS: return ...;`):
+ * the ops that one check routine and one kernel family serve, named once
+ * for every switch in the backends. */
+#define XOP_CASE_SHAPE_OPS                                                                         \
+  case XHAL_OP_RESHAPE:                                                                            \
+  case XHAL_OP_FLATTEN:                                                                            \
+  case XHAL_OP_SQUEEZE:                                                                            \
+  case XHAL_OP_UNSQUEEZE:                                                                          \
+  case XHAL_OP_CONCAT:                                                                             \
+  case XHAL_OP_SPLIT:                                                                              \
+  case XHAL_OP_SLICE:                                                                              \
+  case XHAL_OP_EXPAND:                                                                             \
+  case XHAL_OP_TILE
+#define XOP_CASE_CONV_OPS                                                                          \
+  case XHAL_OP_CONV:                                                                               \
+  case XHAL_OP_CONV_TRANSPOSE:                                                                     \
+  case XHAL_OP_MAX_POOL:                                                                           \
+  case XHAL_OP_AVERAGE_POOL:                                                                       \
+  case XHAL_OP_GLOBAL_AVERAGE_POOL:                                                                \
+  case XHAL_OP_GLOBAL_MAX_POOL
+#define XOP_CASE_GATHER_OPS                                                                        \
+  case XHAL_OP_GATHER:                                                                             \
+  case XHAL_OP_PAD:                                                                                \
+  case XHAL_OP_RESIZE:                                                                             \
+  case XHAL_OP_SHAPE:                                                                              \
+  case XHAL_OP_CONSTANT_OF_SHAPE:                                                                  \
+  case XHAL_OP_RANGE
+#define XOP_CASE_BINARY_GROUP_OPS                                                                  \
+  case XHAL_OP_POW:                                                                                \
+  case XHAL_OP_MIN:                                                                                \
+  case XHAL_OP_MAX:                                                                                \
+  case XHAL_OP_PRELU:                                                                              \
+  case XHAL_OP_EQUAL:                                                                              \
+  case XHAL_OP_LESS:                                                                               \
+  case XHAL_OP_GREATER:                                                                            \
+  case XHAL_OP_LESS_OR_EQUAL:                                                                      \
+  case XHAL_OP_GREATER_OR_EQUAL:                                                                   \
+  case XHAL_OP_WHERE:                                                                              \
+  case XHAL_OP_NOT:                                                                                \
+  case XHAL_OP_AND:                                                                                \
+  case XHAL_OP_OR
+
 /* A validated tensor view. Element (i0..ir-1) lives at byte
  * byte_offset + esize * sum(ik * strides[k]) of buffer; strides are >= 0,
  * except in the copy_in views of a plan (Slice with negative steps). */

@@ -30,15 +30,7 @@ __attribute__((format(printf, 2, 3))) static int32_t xop_shape_fail(const xop_sh
 
 int xop_is_shape_op(uint32_t op) {
   switch (op) {
-    case XHAL_OP_RESHAPE:
-    case XHAL_OP_FLATTEN:
-    case XHAL_OP_SQUEEZE:
-    case XHAL_OP_UNSQUEEZE:
-    case XHAL_OP_CONCAT:
-    case XHAL_OP_SPLIT:
-    case XHAL_OP_SLICE:
-    case XHAL_OP_EXPAND:
-    case XHAL_OP_TILE:
+    XOP_CASE_SHAPE_OPS:
       return 1;
     default:
       return 0;

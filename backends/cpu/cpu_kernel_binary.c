@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../common/xhal_op_check.h"
 #include "cpu_error.h"
 #include "cpu_kernel_f16.h"
 
@@ -430,19 +431,7 @@ static int cpu_bin_is_small(uint32_t dtype) {
 
 int cpu_kernel_binary_owns(uint32_t op, uint32_t in_dtype, uint32_t out_dtype) {
   switch (op) {
-    case XHAL_OP_POW:
-    case XHAL_OP_MIN:
-    case XHAL_OP_MAX:
-    case XHAL_OP_PRELU:
-    case XHAL_OP_EQUAL:
-    case XHAL_OP_LESS:
-    case XHAL_OP_GREATER:
-    case XHAL_OP_LESS_OR_EQUAL:
-    case XHAL_OP_GREATER_OR_EQUAL:
-    case XHAL_OP_WHERE:
-    case XHAL_OP_NOT:
-    case XHAL_OP_AND:
-    case XHAL_OP_OR:
+    XOP_CASE_BINARY_GROUP_OPS:
       return 1;
     case XHAL_OP_ADD:
     case XHAL_OP_SUB:

@@ -159,15 +159,7 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
       if (!call->axes) return cpu_kernel_copy(out, &in[0]); /* noop_with_empty_axes or rank 0 */
       return cpu_kernel_reduce(out, &in[0], call->axes, call->keepdims,
                                call->op == XHAL_OP_REDUCE_MEAN ? CPU_REDUCE_MEAN : CPU_REDUCE_SUM);
-    case XHAL_OP_RESHAPE:
-    case XHAL_OP_FLATTEN:
-    case XHAL_OP_SQUEEZE:
-    case XHAL_OP_UNSQUEEZE:
-    case XHAL_OP_CONCAT:
-    case XHAL_OP_SPLIT:
-    case XHAL_OP_SLICE:
-    case XHAL_OP_EXPAND:
-    case XHAL_OP_TILE:
+    XOP_CASE_SHAPE_OPS:
       return cpu_kernel_copies(call->copy_count, call->copy_out, call->copy_in,
                                call->copy_linear);
     case XHAL_OP_CONV:

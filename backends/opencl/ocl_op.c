@@ -968,19 +968,9 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     case XHAL_OP_REDUCE_MIN:
     case XHAL_OP_REDUCE_PROD:
       return ocl_op_run_reduce(stream, &plan);
-    case XHAL_OP_CONV:
-    case XHAL_OP_CONV_TRANSPOSE:
-    case XHAL_OP_MAX_POOL:
-    case XHAL_OP_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_AVERAGE_POOL:
-    case XHAL_OP_GLOBAL_MAX_POOL:
+    XOP_CASE_CONV_OPS:
       return ocl_op_run_conv(stream, &plan);
-    case XHAL_OP_GATHER:
-    case XHAL_OP_PAD:
-    case XHAL_OP_RESIZE:
-    case XHAL_OP_SHAPE:
-    case XHAL_OP_CONSTANT_OF_SHAPE:
-    case XHAL_OP_RANGE:
+    XOP_CASE_GATHER_OPS:
       return ocl__op_run_gather_group(stream, &plan, OCL_OP_GATHER, OCL_OP_RESIZE);
     case XHAL_OP_ARG_MAX:
     case XHAL_OP_ARG_MIN:

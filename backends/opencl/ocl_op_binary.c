@@ -72,19 +72,7 @@ static int ocl_bin_small(uint32_t dtype) {
 
 int ocl_op_binary_owns(const xop_plan_t *plan) {
   switch (plan->op) {
-    case XHAL_OP_POW:
-    case XHAL_OP_MIN:
-    case XHAL_OP_MAX:
-    case XHAL_OP_PRELU:
-    case XHAL_OP_EQUAL:
-    case XHAL_OP_LESS:
-    case XHAL_OP_GREATER:
-    case XHAL_OP_LESS_OR_EQUAL:
-    case XHAL_OP_GREATER_OR_EQUAL:
-    case XHAL_OP_WHERE:
-    case XHAL_OP_NOT:
-    case XHAL_OP_AND:
-    case XHAL_OP_OR:
+    XOP_CASE_BINARY_GROUP_OPS:
       return 1;
     case XHAL_OP_ADD:
     case XHAL_OP_SUB:
