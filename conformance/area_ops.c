@@ -488,13 +488,20 @@ static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
   conf_tensor_plan(&x->out, out_dtype, &out_shape, (conf_layout_t)c->out_layout, c->out_offset);
   x->output_count = c->output_count > 1 ? c->output_count : 1;
   if (x->output_count > 1) {
-    ref_shape_t outs[REF_SHAPE_MAX_OUTPUTS];
-    if (ref_shape_infer((xhal_op_t)c->op, input_count, shapes, &x->ref_attrs, outs, x->err,
-                        sizeof x->err) != 0)
+    ref_shape_t outs[REF_MAX_OUTPUTS];
+    xhal_dtype_t out_dtypes[REF_MAX_OUTPUTS];
+    if (ref_op_output_count((xhal_op_t)c->op, &x->ref_attrs) != x->output_count) {
+      snprintf(x->err, sizeof x->err, "the reference gives %s %u outputs, the case asks for %u",
+               ops_op_slug((xhal_op_t)c->op),
+               ref_op_output_count((xhal_op_t)c->op, &x->ref_attrs), x->output_count);
+      return -1;
+    }
+    if (ref_op_infer_outputs((xhal_op_t)c->op, input_count, shapes, dtypes, &x->ref_attrs, outs,
+                             out_dtypes, x->err, sizeof x->err) != 0)
       return -1;
     for (uint32_t k = 1; k < x->output_count; k++)
-      conf_tensor_plan(&x->more_out[k - 1], out_dtype, &outs[k], (conf_layout_t)c->out_layout,
-                       c->out_offset);
+      conf_tensor_plan(&x->more_out[k - 1], out_dtypes[k], &outs[k],
+                       (conf_layout_t)c->out_layout, c->out_offset);
   }
   return 0;
 }
@@ -616,10 +623,12 @@ static conf_result_t ops_run_valid(ops_exec_t *x) {
     if (conf_tensor_gather(&x->in[k], ops_is_raw(c->op), &x->ref_in[k]) != 0)
       return conf_fail(run, "out of host memory for the reference");
   if (x->output_count > 1) {
-    ref_tensor_t outs[REF_SHAPE_MAX_OUTPUTS];
-    if (ref_shape_compute((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs, outs,
-                          x->err, sizeof x->err) != 0)
+    ref_tensor_t outs[REF_MAX_OUTPUTS];
+    if (ref_op_compute_outputs((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs, outs,
+                               x->err, sizeof x->err) != 0) {
+      for (uint32_t k = 0; k < x->output_count; k++) ref_tensor_deinit(&outs[k]);
       return conf_fail(run, "suite error: reference failed: %s", x->err);
+    }
     x->ref_out = outs[0];
     for (uint32_t k = 1; k < x->output_count; k++) x->ref_more_out[k - 1] = outs[k];
   } else if (ref_op_compute((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs,

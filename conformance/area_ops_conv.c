@@ -63,6 +63,9 @@ typedef struct cv_spec {
   int ceil_mode, count_include_pad;
   int special;         /* X from the special-value list */
   int kernel_attr;     /* Conv/ConvTranspose: also send kernel_shape */
+  int indices;         /* MaxPool: also the second output Indices */
+  int storage_order;   /* MaxPool: storage_order 1 */
+  int ties;            /* X from small repeating integers (ties in windows) */
 } cv_spec_t;
 
 static int cv_nonzero(const int64_t *v, uint32_t n) {
@@ -106,6 +109,9 @@ static void cv_build(ops_case_t *c, xhal_op_t op, xhal_dtype_t dtype, const cv_s
   if (s->out_shape[0]) ca_ints(c, "output_shape", n, s->out_shape);
   if (s->ceil_mode) ca_int(c, "ceil_mode", 1);
   if (s->count_include_pad) ca_int(c, "count_include_pad", 1);
+  if (s->storage_order) ca_int(c, "storage_order", 1);
+  if (s->ties) c->in[0].gen = ops_gen_list(OPS_LIST_TIES);
+  if (s->indices) c->output_count = 2;
 }
 
 static void cv_register_specs(conf_registry_t *registry, xhal_op_t op, const cv_spec_t *specs,
@@ -256,6 +262,48 @@ static const cv_spec_t OPS_MAX_POOL_SPECS[] = {
      .has_pads = 1, .special = 1},
     {.name = "2d_large_32x40x40", .n = 2, .x = {1, 32, 40, 40}, .k = {3, 3}, .s = {2, 2},
      .p = {1, 1, 1, 1}, .has_pads = 1},
+    /* With the second output Indices (storage_order 0 and 1). */
+    {.name = "indices_2d_k3_s2_p1", .n = 2, .x = {2, 3, 9, 8}, .k = {3, 3}, .s = {2, 2},
+     .p = {1, 1, 1, 1}, .has_pads = 1, .variants = 1, .indices = 1},
+    {.name = "indices_2d_k3_s2_p1_order1", .n = 2, .x = {2, 3, 9, 8}, .k = {3, 3},
+     .s = {2, 2}, .p = {1, 1, 1, 1}, .has_pads = 1, .variants = 1, .indices = 1,
+     .storage_order = 1},
+    {.name = "indices_2d_k2", .n = 2, .x = {2, 2, 6, 5}, .k = {2, 2}, .indices = 1},
+    {.name = "indices_2d_ceil", .n = 2, .x = {1, 2, 7, 6}, .k = {3, 3}, .s = {2, 2},
+     .ceil_mode = 1, .indices = 1},
+    {.name = "indices_2d_ceil_pads_order1", .n = 2, .x = {1, 2, 6, 7}, .k = {3, 3},
+     .s = {2, 2}, .p = {1, 1, 1, 1}, .has_pads = 1, .ceil_mode = 1, .indices = 1,
+     .storage_order = 1},
+    {.name = "indices_2d_dil2", .n = 2, .x = {1, 2, 8, 8}, .k = {2, 3}, .d = {2, 2},
+     .p = {1, 1, 1, 1}, .has_pads = 1, .indices = 1},
+    {.name = "indices_2d_dil2_order1", .n = 2, .x = {1, 2, 8, 7}, .k = {2, 3}, .d = {2, 2},
+     .p = {1, 1, 1, 1}, .has_pads = 1, .indices = 1, .storage_order = 1},
+    {.name = "indices_2d_asym_pads", .n = 2, .x = {1, 2, 5, 6}, .k = {3, 2}, .s = {1, 2},
+     .p = {0, 1, 2, 0}, .has_pads = 1, .indices = 1},
+    {.name = "indices_2d_same_upper_order1", .n = 2, .x = {1, 2, 7, 7}, .k = {3, 3},
+     .s = {2, 2}, .auto_pad = "SAME_UPPER", .indices = 1, .storage_order = 1},
+    {.name = "indices_1d_k3_s2", .n = 1, .x = {2, 3, 11}, .k = {3}, .s = {2}, .p = {1, 1},
+     .has_pads = 1, .variants = 1, .indices = 1},
+    {.name = "indices_1d_k3_s2_order1", .n = 1, .x = {2, 3, 11}, .k = {3}, .s = {2},
+     .p = {1, 1}, .has_pads = 1, .indices = 1, .storage_order = 1},
+    {.name = "indices_3d_k2", .n = 3, .x = {2, 2, 4, 5, 3}, .k = {2, 2, 2}, .s = {2, 2, 1},
+     .indices = 1, .variants = 1},
+    {.name = "indices_3d_k2_p1_order1", .n = 3, .x = {2, 2, 4, 5, 3}, .k = {2, 2, 2},
+     .s = {2, 1, 2}, .p = {1, 0, 1, 1, 1, 0}, .has_pads = 1, .indices = 1,
+     .storage_order = 1, .variants = 1},
+    {.name = "indices_2d_ties", .n = 2, .x = {1, 3, 8, 8}, .k = {3, 3}, .s = {1, 1},
+     .p = {1, 1, 1, 1}, .has_pads = 1, .indices = 1, .ties = 1},
+    {.name = "indices_2d_ties_order1", .n = 2, .x = {2, 2, 7, 6}, .k = {2, 3}, .s = {1, 2},
+     .indices = 1, .ties = 1, .storage_order = 1},
+    {.name = "indices_3d_ties", .n = 3, .x = {1, 2, 4, 4, 4}, .k = {2, 3, 2},
+     .p = {0, 1, 1, 1, 1, 0}, .has_pads = 1, .indices = 1, .ties = 1},
+    {.name = "indices_2d_special", .n = 2, .x = {1, 2, 8, 8}, .k = {2, 2}, .s = {2, 2},
+     .special = 1, .indices = 1},
+    {.name = "indices_2d_special_overlap_order1", .n = 2, .x = {1, 2, 7, 7}, .k = {3, 3},
+     .p = {1, 1, 1, 1}, .has_pads = 1, .special = 1, .indices = 1, .storage_order = 1},
+    {.name = "indices_zero_batch", .n = 2, .x = {0, 2, 4, 4}, .k = {2, 2}, .indices = 1},
+    {.name = "indices_2d_large_32x40x40", .n = 2, .x = {1, 32, 40, 40}, .k = {3, 3},
+     .s = {2, 2}, .p = {1, 1, 1, 1}, .has_pads = 1, .indices = 1},
 };
 
 static const cv_spec_t OPS_AVERAGE_POOL_SPECS[] = {

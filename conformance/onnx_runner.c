@@ -614,7 +614,7 @@ static int onnx_graph_output_index(const xhal__onnx_model_t *model, const char *
   return -1;
 }
 
-/* Outputs of one node: Split has up to 8, every other xhal op one. */
+/* Outputs of one node: Split has up to 8, MaxPool 2, every other xhal op one. */
 #define ONNX_MAX_OUTPUTS 8
 
 /* What one node's call is built from; freed by onnx_node_call_free. */
@@ -916,10 +916,12 @@ static conf_result_t onnx_node_output(onnx_exec_t *x, const char *label,
                                       const xhal__onnx_node_t *node, onnx_node_call_t *c) {
   uint32_t outputs = node->output_count;
   while (outputs && !*node->outputs[outputs - 1]) outputs--;
-  const uint32_t most = c->call.op == XHAL_OP_SPLIT ? ONNX_MAX_OUTPUTS : 1;
+  const uint32_t most = c->call.op == XHAL_OP_SPLIT      ? ONNX_MAX_OUTPUTS
+                        : c->call.op == XHAL_OP_MAX_POOL ? 2 /* Y, Indices */
+                                                         : 1;
   if (outputs < 1 || outputs > most) {
-    return conf_not_applicable(x->run, "%s has %u outputs; this xhal operator has %s", label,
-                               outputs, most == 1 ? "one" : "1 to 8");
+    return conf_not_applicable(x->run, "%s has %u outputs; this xhal operator has 1 to %u",
+                               label, outputs, most);
   }
   for (uint32_t j = 0; j < outputs; ++j) {
     if (!*node->outputs[j]) {
@@ -934,6 +936,10 @@ static conf_result_t onnx_node_output(onnx_exec_t *x, const char *label,
   int inferable = ref_shape_is_op(c->call.op)
                       ? onnx_infer_shape_op(&c->call, outputs, inferred, why, sizeof why) == 0
                       : onnx_infer(&c->call, &inferred[0], why, sizeof why) == 0;
+  if (inferable && c->call.op == XHAL_OP_MAX_POOL && outputs == 2) {
+    inferred[1] = inferred[0]; /* Indices: Y's shape, i64 */
+    inferred[1].dtype = XHAL_DTYPE_I64;
+  }
   for (uint32_t o = 0; o < outputs; ++o) {
     const char *name = node->outputs[o];
     int j = onnx_graph_output_index(x->model, name);

@@ -436,3 +436,70 @@ int ref_conv_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inp
   } while (ref_next_coords(oc, &out->shape));
   return 0;
 }
+
+/* ---- MaxPool's Indices ---------------------------------------------------------------------- */
+
+int ref_max_pool_indices(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out,
+                         char *err, size_t err_size) {
+  memset(out, 0, sizeof *out);
+  ref_geom_t g;
+  if (ref_geom(XHAL_OP_MAX_POOL, 1, &x->shape, attrs, &g, err, err_size) != 0) return -1;
+  ref_shape_t shape = x->shape;
+  for (uint32_t k = 0; k < shape.rank; k++) shape.dims[k] = g.out[k];
+  if (ref_tensor_init(out, XHAL_DTYPE_I64, &shape, 0, 0) != 0) {
+    snprintf(err, err_size, "out of host memory for the reference");
+    return -1;
+  }
+  if (out->count == 0) return 0;
+  int64_t xs[XHAL_MAX_RANK];
+  ref_strides(&x->shape, xs);
+  int64_t plane = 1;
+  for (uint32_t k = 0; k < g.n; k++) plane *= x->shape.dims[2 + k];
+  int64_t oc[XHAL_MAX_RANK] = {0};
+  uint64_t flat = 0;
+  do {
+    /* Y's value: the window's maximum, NaN if the window holds one. */
+    double best = -INFINITY;
+    int nan = 0;
+    int64_t t[XHAL_MAX_RANK] = {0};
+    do {
+      int64_t xo = oc[0] * xs[0] + oc[1] * xs[1];
+      int inside = 1;
+      for (uint32_t k = 0; k < g.n && inside; k++) {
+        const int64_t pos = oc[2 + k] * g.s[k] - g.pb[k] + t[k] * g.d[k];
+        inside = pos >= 0 && pos < x->shape.dims[2 + k];
+        xo += pos * xs[2 + k];
+      }
+      if (!inside) continue;
+      if (isnan(x->f[xo])) nan = 1;
+      if (x->f[xo] > best) best = x->f[xo];
+    } while (ref_odometer(t, g.k, g.n));
+    /* The first tap in window order (last spatial dim fastest) that holds
+     * it; -1 when no tap lies inside X. */
+    int64_t index = -1;
+    memset(t, 0, sizeof t);
+    do {
+      int64_t xo = oc[0] * xs[0] + oc[1] * xs[1], pos[XHAL_MAX_RANK];
+      int inside = 1;
+      for (uint32_t k = 0; k < g.n && inside; k++) {
+        pos[k] = oc[2 + k] * g.s[k] - g.pb[k] + t[k] * g.d[k];
+        inside = pos[k] >= 0 && pos[k] < x->shape.dims[2 + k];
+        xo += pos[k] * xs[2 + k];
+      }
+      if (!inside) continue;
+      const double v = x->f[xo];
+      if (nan ? !isnan(v) : v != best) continue;
+      /* storage_order 0: spatial position row-major; 1: column-major. */
+      int64_t sp = 0;
+      if (attrs->conv.storage_order) {
+        for (int k = (int)g.n - 1; k >= 0; k--) sp = sp * x->shape.dims[2 + k] + pos[k];
+      } else {
+        for (uint32_t k = 0; k < g.n; k++) sp = sp * x->shape.dims[2 + k] + pos[k];
+      }
+      index = (oc[0] * x->shape.dims[1] + oc[1]) * plane + sp;
+      break;
+    } while (ref_odometer(t, g.k, g.n));
+    out->i[flat++] = index;
+  } while (ref_next_coords(oc, &out->shape));
+  return 0;
+}

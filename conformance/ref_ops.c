@@ -239,3 +239,43 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   if (rc != 0) snprintf(err, err_size, "the reference does not define this call");
   return rc;
 }
+
+/* ---- Several outputs ------------------------------------------------------------------------- */
+
+uint32_t ref_op_output_count(xhal_op_t op, const ref_attrs_t *attrs) {
+  const uint32_t n = attrs->output_count ? attrs->output_count : 1;
+  if (op == XHAL_OP_SPLIT) return n;
+  if (op == XHAL_OP_MAX_POOL) return n == 2 ? 2 : 1;
+  return 1;
+}
+
+int ref_op_infer_outputs(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                         const xhal_dtype_t *dtypes, const ref_attrs_t *attrs,
+                         ref_shape_t *out_shapes, xhal_dtype_t *out_dtypes, char *err,
+                         size_t err_size) {
+  if (ref_op_infer(op, input_count, shapes, dtypes, attrs, &out_shapes[0], &out_dtypes[0], err,
+                   err_size) != 0)
+    return -1;
+  const uint32_t n = ref_op_output_count(op, attrs);
+  if (op == XHAL_OP_SPLIT && n > 1) {
+    if (ref_shape_infer(op, input_count, shapes, attrs, out_shapes, err, err_size) != 0) return -1;
+    for (uint32_t k = 1; k < n; k++) out_dtypes[k] = out_dtypes[0];
+  } else if (op == XHAL_OP_MAX_POOL && n == 2) {
+    out_shapes[1] = out_shapes[0];
+    out_dtypes[1] = XHAL_DTYPE_I64;
+  }
+  return 0;
+}
+
+int ref_op_compute_outputs(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                           const ref_attrs_t *attrs, ref_tensor_t *outs, char *err,
+                           size_t err_size) {
+  const uint32_t n = ref_op_output_count(op, attrs);
+  for (uint32_t k = 0; k < n; k++) memset(&outs[k], 0, sizeof outs[k]);
+  if (op == XHAL_OP_SPLIT && n > 1)
+    return ref_shape_compute(op, input_count, inputs, attrs, outs, err, err_size);
+  if (ref_op_compute(op, input_count, inputs, attrs, &outs[0], err, err_size) != 0) return -1;
+  if (op == XHAL_OP_MAX_POOL && n == 2)
+    return ref_max_pool_indices(&inputs[0], attrs, &outs[1], err, err_size);
+  return 0;
+}

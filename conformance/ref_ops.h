@@ -139,7 +139,7 @@ typedef struct ref_attrs {
   ref_ints_t shape;    /* Reshape (required here: the reference needs the target), Expand */
   int64_t allowzero;   /* Reshape, default 0 */
   ref_ints_t split;    /* Split: part sizes (absent: equal parts) */
-  uint32_t output_count; /* Split: number of outputs (0 means 1) */
+  uint32_t output_count; /* Split, MaxPool (2: Indices): number of outputs (0 means 1) */
   ref_ints_t starts;   /* Slice */
   ref_ints_t ends;     /* Slice */
   ref_ints_t steps;    /* Slice, default all 1 */
@@ -171,6 +171,21 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
 /* out is initialised here (ref_tensor_deinit it, also on failure). */
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                    const ref_attrs_t *attrs, ref_tensor_t *out, char *err, size_t err_size);
+
+/* Every output of a call: Split's attrs->output_count parts, MaxPool's Y
+ * and, with attrs->output_count 2, Indices; other ops output 0 only
+ * (ref_op_infer / ref_op_compute). out_shapes, out_dtypes and outs hold
+ * REF_MAX_OUTPUTS; outs[0..count) are initialised here (ref_tensor_deinit
+ * them, also on failure). */
+#define REF_MAX_OUTPUTS 8
+uint32_t ref_op_output_count(xhal_op_t op, const ref_attrs_t *attrs);
+int ref_op_infer_outputs(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                         const xhal_dtype_t *dtypes, const ref_attrs_t *attrs,
+                         ref_shape_t *out_shapes, xhal_dtype_t *out_dtypes, char *err,
+                         size_t err_size);
+int ref_op_compute_outputs(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                           const ref_attrs_t *attrs, ref_tensor_t *outs, char *err,
+                           size_t err_size);
 
 /* 1 if the op is elementwise with numpy broadcasting (Copy, Cast and the
  * arithmetic/activation ops): output element c reads each input at
@@ -236,6 +251,13 @@ int ref_conv_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes
                    const ref_attrs_t *attrs, ref_shape_t *out, char *err, size_t err_size);
 int ref_conv_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                      const ref_attrs_t *attrs, ref_tensor_t *out);
+/* MaxPool's optional second output Indices (i64, Y's shape): the flat
+ * position in X (n, c, spatial; spatial row-major, or column-major with
+ * storage_order 1) of the first maximum of the window in window order, or of
+ * its first NaN; -1 for a window with no tap inside X. out is initialised
+ * here. */
+int ref_max_pool_indices(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out,
+                         char *err, size_t err_size);
 /* Decodes the conv-family attributes among attrs[count] into r->conv
  * (others are ignored). */
 void ref_conv_attrs_decode(ref_attrs_t *r, const xhal_attr_t *attrs, uint32_t count);

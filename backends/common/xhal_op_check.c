@@ -406,7 +406,11 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
                     xop_dtype_name(plan->out.dtype), xop_dtype_name(dtype));
   }
   for (uint32_t i = 1; i < plan->output_count; ++i) {
-    if (plan->outs[i].dtype != dtype) {
+    if (plan->op == XHAL_OP_MAX_POOL && plan->outs[i].dtype != XHAL_DTYPE_I64) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output %u (Indices) dtype %s, "
+                      "expected i64", c->op, i, xop_dtype_name(plan->outs[i].dtype));
+    }
+    if (plan->op != XHAL_OP_MAX_POOL && plan->outs[i].dtype != dtype) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: output %u dtype %s differs from input dtype %s", c->op, i,
                       xop_dtype_name(plan->outs[i].dtype), xop_dtype_name(dtype));
@@ -1043,13 +1047,11 @@ static int32_t xop_check_counts(const xop_ctx_t *c, const xhal_plugin_op_desc_t 
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %u inputs given, expected %u to %u",
                     c->op, desc->input_count, min_in, max_in);
   }
-  if (op == XHAL_OP_MAX_POOL && desc->output_count == 2) {
-    return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
-                    "%s: the optional second output Indices is not supported", c->op);
-  }
   /* BatchNormalization (training outputs) and LayerNormalization (Mean,
-   * InvStdDev) have optional outputs; their checks say what they accept. */
+   * InvStdDev) have optional outputs; their checks say what they accept.
+   * MaxPool's optional second output is Indices (i64). */
   const uint32_t max_out = op == XHAL_OP_SPLIT                   ? XOP_MAX_OUTPUTS
+                           : op == XHAL_OP_MAX_POOL              ? 2
                            : op == XHAL_OP_BATCH_NORMALIZATION ||
                                    op == XHAL_OP_LAYER_NORMALIZATION
                                ? 3

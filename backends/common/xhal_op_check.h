@@ -133,6 +133,10 @@ typedef struct xop_conv {
   int64_t pads[XHAL_MAX_RANK];
   int64_t pads_end[XHAL_MAX_RANK];
   int count_include_pad; /* AveragePool */
+  /* MaxPool with output_count 2: outs[1] is Indices (i64, Y's dims), the
+   * flat index into X of each selected element (see the backends' docs);
+   * storage_order 1 orders the spatial dims column-major. */
+  int storage_order;
 } xop_conv_t;
 #include "xhal_op_check_gather.h"
 
@@ -141,7 +145,7 @@ typedef struct xop_plan {
   uint32_t op;      /* xhal_op_t */
   const char *name; /* ONNX name of op, static */
   uint32_t input_count;
-  uint32_t output_count; /* 1 but for Split */
+  uint32_t output_count; /* 1 but for Split and MaxPool's Indices */
   xop_view_t out; /* arranged as described at the top */
   /* Gemm: alpha and beta (default 1), transA/transB as given (already
    * applied to in[0]/in[1]). Integer Gemm has integral alpha and beta. */

@@ -433,7 +433,20 @@ static int32_t xc_check_pool(const xc_ctx_t *c, const xhal_attr_t **found, xop_p
   int64_t want[XHAL_MAX_RANK] = {x->dims[0], x->dims[1]};
   for (uint32_t k = 0; k < n; ++k)
     XC_RETURN_IF_ERROR(xc_window_dim(c, auto_pad, ceil_mode, k, x->dims[2 + k], g, &want[2 + k]));
-  return xc_out_check(c, &plan->out, x->rank, want);
+  XC_RETURN_IF_ERROR(xc_out_check(c, &plan->out, x->rank, want));
+  g->storage_order = storage_order;
+  if (is_max && plan->output_count == 2) {
+    const xop_view_t *ind = &plan->outs[1];
+    int same = ind->rank == x->rank;
+    for (uint32_t k = 0; same && k < x->rank; ++k) same = ind->dims[k] == want[k];
+    if (!same) {
+      char got[200], dims[200];
+      return xc_fail(c, XC_INVALID, "%s: output Indices dims %s differ from Y's %s", c->op,
+                     xc_dims(got, sizeof got, ind->rank, ind->dims),
+                     xc_dims(dims, sizeof dims, x->rank, want));
+    }
+  }
+  return XHAL_STATUS_OK;
 }
 
 static int32_t xc_check_global(const xc_ctx_t *c, xop_plan_t *plan) {

@@ -24,6 +24,7 @@ typedef struct cpu_conv_geom {
   int64_t n, c, m;
   int64_t in[3], out[3], k[3], s[3], d[3], p[3], pe[3];
   int64_t xs[5], ys[5], ws[5];
+  int64_t is[5]; /* MaxPool's Indices (cpu_kernel_pool.c) */
 } cpu_conv_geom_t;
 
 void cpu_conv_geom_init(cpu_conv_geom_t *q, const cpu_view_t *y, const cpu_view_t *x,

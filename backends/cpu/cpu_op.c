@@ -50,6 +50,8 @@ struct cpu_op_call {
   uint32_t norm_axes; /* norms: bit per dim of a row */
   double epsilon;     /* norms */
   int select_last;    /* ArgMax/ArgMin */
+  cpu_view_t indices; /* MaxPool's optional Indices (has_indices) */
+  int has_indices;
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -108,6 +110,8 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->norm_axes = plan->norm_axes;
   call->epsilon = plan->epsilon;
   call->select_last = plan->select_last_index;
+  call->has_indices = plan->op == XHAL_OP_MAX_POOL && plan->output_count == 2;
+  if (call->has_indices) cpu_view_from(&call->indices, &plan->outs[1]);
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -172,7 +176,8 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
     case XHAL_OP_AVERAGE_POOL:
     case XHAL_OP_GLOBAL_MAX_POOL:
     case XHAL_OP_GLOBAL_AVERAGE_POOL:
-      return cpu_kernel_pool(call->op, out, &in[0], &call->conv);
+      return cpu_kernel_pool(call->op, out, &in[0], &call->conv,
+                             call->has_indices ? &call->indices : NULL);
     case XHAL_OP_GATHER:
       return cpu_kernel_gather(out, &in[0], &in[1], call->gather.extent, call->gather.stride);
     case XHAL_OP_PAD:

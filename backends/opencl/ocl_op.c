@@ -124,7 +124,15 @@ typedef struct ocl_norm {
   cl_int flags;
 } ocl_norm_t;
 
+typedef struct ocl_pool_indices {
+  cl_long is[5];
+  cl_long offset;
+  cl_int order;
+  cl_int unused;
+} ocl_pool_indices_t;
+
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
+static_assert(sizeof(ocl_pool_indices_t) == 7 * 8, "ocl_pool_indices_t layout");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
 static_assert(sizeof(ocl_flat_t) == 6 * 8, "ocl_flat_t layout");
 static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
@@ -840,7 +848,8 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
 
 /* ---- Conv, ConvTranspose and the pools (kernels/conv.cl) --------------------------------- */
 
-/* Kernel slots of conv.cl: 3 * dtype index (f32 0, f16 1) + kind. */
+/* Kernel slots of conv.cl: 3 * dtype index (f32 0, f16 1) + kind; MaxPool
+ * with Indices 6 + dtype index. */
 enum { OCL_OP_CONV_SLOT_CONV = 0, OCL_OP_CONV_SLOT_TRANSPOSE = 1, OCL_OP_CONV_SLOT_POOL = 2 };
 
 /* The launch struct on 3 spatial dims (fewer are padded at the front with
@@ -894,6 +903,21 @@ static int32_t ocl_op_run_conv(xhal_plugin_stream_t *stream, const xop_plan_t *p
     return ocl_op_enqueue(stream, OCL_OP_CONV,
                           3 * d + (transpose ? OCL_OP_CONV_SLOT_TRANSPOSE : OCL_OP_CONV_SLOT_CONV),
                           name, args, 5, 1, &global, &local);
+  }
+  if (plan->op == XHAL_OP_MAX_POOL && plan->output_count == 2) {
+    /* Indices: strides on the padded spatial dims like ocl_op_conv_make's. */
+    const xop_view_t *iv = &plan->outs[1];
+    const uint32_t lead = 3 - plan->conv.spatial;
+    ocl_pool_indices_t q;
+    memset(&q, 0, sizeof q);
+    q.is[0] = iv->strides[0], q.is[1] = iv->strides[1];
+    for (uint32_t j = 0; j < plan->conv.spatial; ++j) q.is[2 + lead + j] = iv->strides[2 + j];
+    q.offset = ocl_op_offset(iv);
+    q.order = plan->conv.storage_order;
+    const ocl_op_arg_t iargs[5] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]),
+                                   OCL_OP_MEM(iv), {sizeof s, &s}, {sizeof q, &q}};
+    snprintf(name, sizeof name, "max_pool_indices_%s", dtype);
+    return ocl_op_enqueue(stream, OCL_OP_CONV, 6 + d, name, iargs, 5, 1, &global, &local);
   }
   const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
   snprintf(name, sizeof name, "pool_%s", dtype);

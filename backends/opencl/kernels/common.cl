@@ -175,3 +175,12 @@ typedef struct ocl_norm {
   int irank; /* >= 1 */
   int flags;
 } ocl_norm_t;
+/* MaxPool's Indices (conv.cl max_pool_indices_*): the i64 output's strides
+ * (N, C and the 3 spatial dims padded like ocl_conv_t's), its element
+ * offset, and storage_order (1: spatial dims column-major in the index). */
+typedef struct ocl_pool_indices {
+  long is[5];
+  long offset;
+  int order;
+  int unused;
+} ocl_pool_indices_t;

@@ -8,7 +8,11 @@
  * i * stride + k * dilation == o + pads.
  * pool_<dtype>: max (NaN wins; an empty window is -Inf) or average (the
  * taps inside x, divided by their count or, counting the padding, by the
- * window clipped to the padded input). Everything accumulates in float. */
+ * window clipped to the padded input). Everything accumulates in float.
+ * max_pool_indices_<dtype>: MaxPool with its Indices output: the first
+ * maximum in window order (or the first NaN) and its flat position in x
+ * (n, c, spatial; spatial column-major when storage_order is 1), -1 for a
+ * window with no tap inside x. */
 
 /* Output index i -> (n, m, o0, o1, o2). */
 inline void ocl_conv_coords(const ocl_conv_t *s, long i, long *n, long *m, long *o) {
@@ -140,6 +144,39 @@ inline long ocl_conv_yoff(const ocl_conv_t *s, long n, long m, const long *o) {
     }                                                                                              \
     if (s.mode != 0) acc = acc / (float)count;                                                     \
     OCL_CAT2(STORE, D)(y, ocl_conv_yoff(&s, n, ch, o), acc);                                       \
+  }                                                                                                \
+                                                                                                   \
+  __kernel void max_pool_indices_##D(__global OCL_CAT2(ST, D) * y,                                 \
+                                     __global const OCL_CAT2(ST, D) * x, __global long *ind,       \
+                                     const ocl_conv_t s, const ocl_pool_indices_t q) {             \
+    const long i = get_global_id(0);                                                               \
+    if (i >= s.count) return;                                                                      \
+    long n, ch, o[3];                                                                              \
+    ocl_conv_coords(&s, i, &n, &ch, o);                                                            \
+    const long xb = s.offsets[1] + n * s.xs[0] + ch * s.xs[1];                                     \
+    float m = -INFINITY;                                                                           \
+    long best = -1;                                                                                \
+    for (long t0 = 0; t0 < s.k[0]; ++t0) {                                                         \
+      const long i0 = o[0] * s.s[0] - s.p[0] + t0 * s.d[0];                                        \
+      if (i0 < 0 || i0 >= s.in[0]) continue;                                                       \
+      for (long t1 = 0; t1 < s.k[1]; ++t1) {                                                       \
+        const long i1 = o[1] * s.s[1] - s.p[1] + t1 * s.d[1];                                      \
+        if (i1 < 0 || i1 >= s.in[1]) continue;                                                     \
+        for (long t2 = 0; t2 < s.k[2]; ++t2) {                                                     \
+          const long i2 = o[2] * s.s[2] - s.p[2] + t2 * s.d[2];                                    \
+          if (i2 < 0 || i2 >= s.in[2] || isnan(m)) continue; /* the first NaN stays */             \
+          const float v = OCL_CAT2(LOAD, D)(x, xb + i0 * s.xs[2] + i1 * s.xs[3] + i2 * s.xs[4]);   \
+          if (best < 0 || v > m || isnan(v)) {                                                     \
+            m = v;                                                                                 \
+            best = q.order ? i0 + s.in[0] * (i1 + s.in[1] * i2)                                    \
+                           : (i0 * s.in[1] + i1) * s.in[2] + i2;                                   \
+          }                                                                                        \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+    OCL_CAT2(STORE, D)(y, ocl_conv_yoff(&s, n, ch, o), m);                                         \
+    ind[q.offset + n * q.is[0] + ch * q.is[1] + o[0] * q.is[2] + o[1] * q.is[3] +                  \
+        o[2] * q.is[4]] = best < 0 ? -1 : (n * s.m + ch) * s.in[0] * s.in[1] * s.in[2] + best;     \
   }
 
 CONV_KERNELS(f32)
