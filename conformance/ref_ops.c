@@ -41,7 +41,8 @@ static int ref_is_numeric(xhal_dtype_t dtype) {
 /* 1 if op is defined for dtype (the dtypes the suite knows a meaning for). */
 static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   switch (op) {
-  case XHAL_OP_COPY: return ref_dtype_size(dtype) != 0;
+  case XHAL_OP_COPY:
+  case XHAL_OP_TRANSPOSE: return ref_dtype_size(dtype) != 0;
   case XHAL_OP_EXP:
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:

@@ -1131,6 +1131,7 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   const uint64_t numeric = floats | ints;
   switch (op) {
     XOP_CASE_SHAPE_OPS:
+    case XHAL_OP_TRANSPOSE: /* a strided copy of a permuted view */
       return xop_all_dtypes(); /* data movement, by element size */
     XOP_CASE_CONV_OPS:
       return XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
