@@ -1185,9 +1185,10 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
       return floats;
     case XHAL_OP_REDUCE_MAX:
     case XHAL_OP_REDUCE_MIN:
-    case XHAL_OP_REDUCE_PROD:
     case XHAL_OP_ARG_MAX:
     case XHAL_OP_ARG_MIN:
+      return floats | ints | u8;
+    case XHAL_OP_REDUCE_PROD:
       return floats | ints;
     default:
       return xop_standard_op_dtypes(device, op);

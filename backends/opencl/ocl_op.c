@@ -570,6 +570,11 @@ enum {
   OCL_OP_SLOT_NORM_END = 56
 };
 static_assert(OCL_OP_SLOT_NORM_END <= OCL_OP_MAX_KERNELS, "norm.cl kernel slots");
+/* u8 (norm.cl's end): Max/Min + 8 * kind + 4 * group; Arg + 2 * ArgMin + select_last. */
+enum { OCL_OP_SLOT_NORM_U8_REDUCE = 104, OCL_OP_SLOT_NORM_U8_ARG = 120, OCL_OP_SLOT_NORM_U8_END = 124 };
+static_assert((int)OCL_OP_SLOT_NORM_U8_REDUCE >= (int)OCL_OP_SLOT_NORM_END &&
+                  OCL_OP_SLOT_NORM_U8_END <= OCL_OP_MAX_KERNELS,
+              "norm.cl u8 kernel slots");
 
 /* Above this many terms per output, and with few outputs, one work-group
  * shares each output instead of one work-item doing it alone. */
@@ -617,7 +622,9 @@ static int32_t ocl_op_run_reduce(xhal_plugin_stream_t *stream, const xop_plan_t 
     p = OCL_OP_NORM, base = OCL_OP_SLOT_NORM_REDUCE + 8 * kind, prefix = kinds[kind];
   }
   const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
-  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  if (plan->out.dtype == XHAL_DTYPE_U8) /* Max, Min */
+    base = OCL_OP_SLOT_NORM_U8_REDUCE + 8 * (plan->op - XHAL_OP_REDUCE_MAX), d = 0;
   const char *dtype = xop_dtype_name(plan->out.dtype);
   char name[32];
   if (ocl_op_use_group(s.nout, s.len)) {
@@ -691,8 +698,9 @@ static int32_t ocl_op_run_arg(xhal_plugin_stream_t *stream, const xop_plan_t *pl
   char name[32];
   snprintf(name, sizeof name, "%s_%s", names[variant], xop_dtype_name(plan->in[0].dtype));
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
-  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_ARG + 4 * variant + d, name, args, 3,
-                        1, &global, &local);
+  const uint32_t slot = plan->in[0].dtype == XHAL_DTYPE_U8 ? OCL_OP_SLOT_NORM_U8_ARG + variant
+                                                            : OCL_OP_SLOT_NORM_ARG + 4 * variant + d;
+  return ocl_op_enqueue(stream, OCL_OP_NORM, slot, name, args, 3, 1, &global, &local);
 }
 
 /* BatchNormalization, LayerNormalization, InstanceNormalization: rows over
