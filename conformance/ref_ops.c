@@ -58,7 +58,9 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_REDUCE_MAX: /* u8: ONNX allows uint8 for these */
   case XHAL_OP_REDUCE_MIN:
   case XHAL_OP_ARG_MAX:
-  case XHAL_OP_ARG_MIN: return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8;
+  case XHAL_OP_ARG_MIN:
+  case XHAL_OP_SIGN:
+  case XHAL_OP_CLIP: return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8;
   case XHAL_OP_LOG_SOFTMAX:
   case XHAL_OP_BATCH_NORMALIZATION:
   case XHAL_OP_LAYER_NORMALIZATION:

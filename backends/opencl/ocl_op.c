@@ -528,7 +528,7 @@ static const uint32_t ocl_op_um_ops[15] = {
 static const char *const ocl_op_um_names[15] = {
     "sqrt",       "reciprocal",   "log",        "floor", "ceil",     "round", "sign", "erf",
     "leaky_relu", "hard_sigmoid", "hard_swish", "elu",   "softplus", "gelu",  "clip"};
-static_assert(4 * 15 <= OCL_OP_MAX_KERNELS, "unary.cl kernel slots");
+static_assert(4 * 15 + 2 <= OCL_OP_MAX_KERNELS, "unary.cl kernel slots");
 
 /* Index of op in ocl_op_um_ops, -1 if it is not a unary.cl op. */
 static int ocl_op_um_index(uint32_t op) {
@@ -554,7 +554,9 @@ static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_pla
   char name[32];
   snprintf(name, sizeof name, "%s_%s", ocl_op_um_names[index], xop_dtype_name(plan->out.dtype));
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  const uint32_t slot = 4 * (uint32_t)index + ocl_op_dtype_index(plan->out.dtype);
+  uint32_t slot = 4 * (uint32_t)index + ocl_op_dtype_index(plan->out.dtype);
+  if (plan->out.dtype == XHAL_DTYPE_U8) /* Sign, Clip: after the 4 x 15 */
+    slot = 4 * 15 + (plan->op == XHAL_OP_CLIP);
   return ocl_op_enqueue(stream, OCL_OP_UNARY, slot, name, args, 4, 1, &global, &local);
 }
 
