@@ -196,7 +196,13 @@ static void ops_pad_value(ops_case_t *c, xhal_dtype_t dtype) {
   g->value_is_int = !ref_dtype_is_float(dtype);
   g->value = dtype == XHAL_DTYPE_F16 ? 0.1 : 2.5; /* 0.1 rounds in f16 */
   g->ivalue = dtype == XHAL_DTYPE_I64 ? -(INT64_C(1) << 40) : -7;
+  if (dtype == XHAL_DTYPE_U8) g->ivalue = 200; /* u8: 0..255 */
+  if (dtype == XHAL_DTYPE_BOOL) g->ivalue = 1; /* bool: 0 or 1 */
 }
+
+/* Pad and ConstantOfShape: the numeric dtypes, u8 and bool (value INT). */
+static const xhal_dtype_t OPS_G_FILL[] = {XHAL_DTYPE_F32, XHAL_DTYPE_F16, XHAL_DTYPE_I32,
+                                          XHAL_DTYPE_I64, XHAL_DTYPE_U8,  XHAL_DTYPE_BOOL};
 
 static void ops_register_pad_ops(conf_registry_t *r) {
   static const struct {
@@ -211,8 +217,8 @@ static void ops_register_pad_ops(conf_registry_t *r) {
       {"r2_5x6_crop_m1_2_1_m2", {2, {5, 6}}, {-1, 2, 1, -2}},
       {"r2_1x4_single_row_2_1_3_0", {2, {1, 4}}, {2, 1, 3, 0}},
   };
-  for (size_t d = 0; d < 4; d++) {
-    const xhal_dtype_t dt = OPS_G_NUMERIC[d];
+  for (size_t d = 0; d < sizeof OPS_G_FILL / sizeof *OPS_G_FILL; d++) {
+    const xhal_dtype_t dt = OPS_G_FILL[d];
     for (uint32_t mode = 0; mode < 3; mode++) {
       for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
         ops_case_t c;
@@ -271,6 +277,21 @@ static void ops_register_pad_ops(conf_registry_t *r) {
   c.bad_attrs.g.has_value = 1;
   c.bad_attrs.g.value = 1.5;
   ops_g_invalid(r, &c, OPS_INVALID_ATTR, "float_value_for_i32");
+  ops_pad_case(&c, XHAL_DTYPE_U8, ops_shape(2, 3, 4), 0, pads);
+  c.bad_attrs = c.attrs;
+  c.bad_attrs.g.has_value = 1;
+  c.bad_attrs.g.value_is_int = 1;
+  c.bad_attrs.g.ivalue = 256;
+  ops_g_invalid(r, &c, OPS_INVALID_ATTR, "value_256_for_u8");
+  c.bad_attrs.g.value_is_int = 0;
+  c.bad_attrs.g.value = 3.0;
+  ops_g_invalid(r, &c, OPS_INVALID_ATTR, "float_value_for_u8");
+  ops_pad_case(&c, XHAL_DTYPE_BOOL, ops_shape(2, 3, 4), 0, pads);
+  c.bad_attrs = c.attrs;
+  c.bad_attrs.g.has_value = 1;
+  c.bad_attrs.g.value_is_int = 1;
+  c.bad_attrs.g.ivalue = 2;
+  ops_g_invalid(r, &c, OPS_INVALID_ATTR, "value_2_for_bool");
   c.bad_input = 0;
   c.bad_shape = ops_shape(2, 3, 0);
   ops_g_invalid(r, &c, OPS_INVALID_INPUT_SHAPE, "edge_of_empty_dim");
@@ -476,8 +497,8 @@ static void ops_cos_case(ops_case_t *c, xhal_dtype_t dtype, ref_shape_t out, int
 }
 
 static void ops_register_constant_of_shape_ops(conf_registry_t *r) {
-  for (size_t d = 0; d < 4; d++) {
-    const xhal_dtype_t dt = OPS_G_NUMERIC[d];
+  for (size_t d = 0; d < sizeof OPS_G_FILL / sizeof *OPS_G_FILL; d++) {
+    const xhal_dtype_t dt = OPS_G_FILL[d];
     ops_case_t c;
     ops_cos_case(&c, dt, ops_shape(3, 2, 3, 4), 1);
     ops_g_register_variants(r, &c, "2x3x4_value");
@@ -501,6 +522,14 @@ static void ops_register_constant_of_shape_ops(conf_registry_t *r) {
   c.bad_attrs = c.attrs;
   c.bad_attrs.g.ivalue = INT64_C(1) << 33;
   ops_g_invalid(r, &c, OPS_INVALID_ATTR, "value_past_i32");
+  ops_cos_case(&c, XHAL_DTYPE_U8, ops_shape(2, 3, 4), 1);
+  c.bad_attrs = c.attrs;
+  c.bad_attrs.g.ivalue = -1;
+  ops_g_invalid(r, &c, OPS_INVALID_ATTR, "value_m1_for_u8");
+  ops_cos_case(&c, XHAL_DTYPE_BOOL, ops_shape(2, 3, 4), 1);
+  c.bad_attrs = c.attrs;
+  c.bad_attrs.g.ivalue = 2;
+  ops_g_invalid(r, &c, OPS_INVALID_ATTR, "value_2_for_bool");
 }
 
 static void ops_range_case(ops_case_t *c, xhal_dtype_t dtype, double start, double limit,

@@ -219,5 +219,9 @@ void ops_register_layout(conf_registry_t *registry) {
     ops_register_copy_dtype(registry, every_dtype[d]);
   for (size_t d = 0; d < sizeof OPS_NUMERIC / sizeof OPS_NUMERIC[0]; d++)
     ops_register_transpose_dtype(registry, OPS_NUMERIC[d]);
+  /* Every dtype by element size: 1 (u8, bool) and 8 (f64) bytes too. */
+  ops_register_transpose_dtype(registry, XHAL_DTYPE_U8);
+  ops_register_transpose_dtype(registry, XHAL_DTYPE_BOOL);
+  ops_register_transpose_dtype(registry, XHAL_DTYPE_F64);
   ops_register_cast(registry);
 }

@@ -371,6 +371,7 @@ static void ops_arg_case(ops_case_t *c, xhal_op_t op, xhal_dtype_t dtype, const 
     c->attrs.select_last = last;
   }
   if (!ref_dtype_is_float(dtype)) c->in[0].gen = ops_gen_uniform(-1000.0, 1000.0);
+  if (dtype == XHAL_DTYPE_U8) c->in[0].gen = ops_gen_uniform(0.0, 255.0);
 }
 
 static void ops_register_arg(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype) {
@@ -405,6 +406,7 @@ static void ops_register_arg(conf_registry_t *registry, xhal_op_t op, xhal_dtype
   /* Defaults (axis 0, keepdims 1), explicit select_last_index 0. */
   ops_case_init(&c, op, dtype, 1, &ranks[2]);
   if (!ref_dtype_is_float(dtype)) c.in[0].gen = ops_gen_uniform(-1000.0, 1000.0);
+  if (dtype == XHAL_DTYPE_U8) c.in[0].gen = ops_gen_uniform(0.0, 255.0);
   ops_register(registry, CONF_TIER_QUICK, &c, "2x3x4.axis_absent");
   ops_arg_case(&c, op, dtype, &ranks[2], 1, 1, 0);
   ops_register(registry, CONF_TIER_QUICK, &c, "2x3x4.axis_1.select_last0");
@@ -469,4 +471,6 @@ void ops_register_norm(conf_registry_t *registry) {
     ops_register_arg(registry, XHAL_OP_ARG_MAX, OPS_NORM_ALL[d]);
     ops_register_arg(registry, XHAL_OP_ARG_MIN, OPS_NORM_ALL[d]);
   }
+  ops_register_arg(registry, XHAL_OP_ARG_MAX, XHAL_DTYPE_U8); /* ONNX allows uint8 */
+  ops_register_arg(registry, XHAL_OP_ARG_MIN, XHAL_DTYPE_U8);
 }

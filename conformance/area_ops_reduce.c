@@ -325,6 +325,15 @@ void ops_register_reduce(conf_registry_t *registry) {
   for (size_t o = 0; o < sizeof extremes / sizeof extremes[0]; o++)
     for (size_t d = 0; d < sizeof OPS_REDUCE_DTYPES / sizeof OPS_REDUCE_DTYPES[0]; d++)
       ops_register_reduce_op(registry, extremes[o], OPS_REDUCE_DTYPES[d]);
+  /* u8 Max/Min (ONNX allows uint8), with one long reduction in the quick
+   * tier (the large shapes are full-tier for dtypes other than f32). */
+  for (size_t o = 0; o < 2; o++) {
+    ops_register_reduce_op(registry, extremes[o], XHAL_DTYPE_U8);
+    const ops_reduce_config_t longer = {ops_shape(2, 4, 16384), 1, {1}, 0, CONF_TIER_QUICK, 0};
+    ops_case_t c;
+    ops_reduce_case(&c, extremes[o], XHAL_DTYPE_U8, &longer);
+    ops_register(registry, CONF_TIER_QUICK, &c, "4x16384.axes_1");
+  }
   ops_register_softmax_dtype(registry, XHAL_DTYPE_F32);
   ops_register_softmax_dtype(registry, XHAL_DTYPE_F16);
 }

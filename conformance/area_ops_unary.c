@@ -86,6 +86,11 @@ static void ops_um_default_attrs(ops_case_t *c) {
     c->attrs.clip_imin = -1000;
     c->attrs.clip_imax = 1000;
     c->in[0].gen = ops_gen_uniform(-2000.0, 2000.0);
+    if (c->dtype == XHAL_DTYPE_U8) { /* [20, 200] over the whole range */
+      c->attrs.clip_imin = 20;
+      c->attrs.clip_imax = 200;
+      c->in[0].gen.kind = OPS_GEN_BITS;
+    }
   }
 }
 
@@ -262,6 +267,25 @@ static void ops_um_register_int_attrs(conf_registry_t *registry, xhal_dtype_t d)
   }
 }
 
+/* u8 Clip: bounds in range, past it (saturated to 0..255), FLOAT bounds. */
+static void ops_um_register_u8_attrs(conf_registry_t *registry) {
+  const uint32_t lo = OPS_ATTR_CLIP_MIN, hi = OPS_ATTR_CLIP_MAX, lohi = lo | hi;
+  const xhal_dtype_t d = XHAL_DTYPE_U8;
+  ops_attrs_t a;
+  a = ops_um_clip_int(0, 0, 0);
+  ops_um_register_attrs(registry, XHAL_OP_CLIP, d, &a, "no_bounds");
+  a = ops_um_clip_int(lo, 100, 0);
+  ops_um_register_attrs(registry, XHAL_OP_CLIP, d, &a, "min_only");
+  a = ops_um_clip_int(hi, 0, 100);
+  ops_um_register_attrs(registry, XHAL_OP_CLIP, d, &a, "max_only");
+  a = ops_um_clip_int(lohi, 150, 50);
+  ops_um_register_attrs(registry, XHAL_OP_CLIP, d, &a, "min_above_max");
+  a = ops_um_clip_int(lohi, -7, 300);
+  ops_um_register_attrs(registry, XHAL_OP_CLIP, d, &a, "bounds_beyond_u8");
+  a = ops_um_clip(lohi, -100.0, 250.0);
+  ops_um_register_attrs(registry, XHAL_OP_CLIP, d, &a, "float_bounds");
+}
+
 /* ---- must-reject calls --------------------------------------------------------------------- */
 static void ops_um_inv(conf_registry_t *registry, const ops_case_t *base, ops_invalid_t kind,
                        const ops_attrs_t *bad, const char *name) {
@@ -342,5 +366,10 @@ void ops_register_unary_math(conf_registry_t *registry) {
     ops_um_register_float_attrs(registry, OPS_UM_FLOATS[d]);
     ops_um_register_int_attrs(registry, OPS_UM_INTS[d]);
   }
+  for (size_t o = 0; o < 2; o++) { /* u8 (ONNX allows uint8): Sign is 0 or 1 */
+    ops_um_register_shapes(registry, int_ops[o], XHAL_DTYPE_U8);
+    ops_um_register_special(registry, int_ops[o], XHAL_DTYPE_U8);
+  }
+  ops_um_register_u8_attrs(registry);
   ops_um_register_invalid(registry);
 }

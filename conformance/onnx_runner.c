@@ -649,6 +649,8 @@ static int64_t onnx_host_i(const xhal__onnx_tensor_t *t, uint64_t i) {
   switch (t->dtype) {
     case XHAL_DTYPE_I64: return ((const int64_t *)t->data)[i];
     case XHAL_DTYPE_I32: return ((const int32_t *)t->data)[i];
+    case XHAL_DTYPE_U8:
+    case XHAL_DTYPE_BOOL: return ((const uint8_t *)t->data)[i];
     default: return 0;
   }
 }
@@ -680,7 +682,8 @@ static conf_result_t onnx_convert_input(onnx_exec_t *x, const char *label, uint3
     if (!count && floats) return CONF_PASS; /* an empty roi/scales: absent */
     const int is_float = t->dtype == XHAL_DTYPE_F32 || t->dtype == XHAL_DTYPE_F64 ||
                          t->dtype == XHAL_DTYPE_F16;
-    const int is_int = t->dtype == XHAL_DTYPE_I32 || t->dtype == XHAL_DTYPE_I64;
+    const int is_int = t->dtype == XHAL_DTYPE_I32 || t->dtype == XHAL_DTYPE_I64 ||
+                       t->dtype == XHAL_DTYPE_U8 || t->dtype == XHAL_DTYPE_BOOL;
     if ((floats && !(t->dtype == XHAL_DTYPE_F32 || t->dtype == XHAL_DTYPE_F64)) ||
         (scalar && (count != 1 || (!is_int && t->dtype != XHAL_DTYPE_F32 &&
                                    t->dtype != XHAL_DTYPE_F64))) ||
@@ -776,7 +779,8 @@ static int onnx_constant_of_shape_value(const xhal__onnx_node_t *node, onnx_node
   const xhal__onnx_tensor_t *t = xhal__onnx_node_tensor_attr(node, "value");
   if (!t || t->element_count != 1) return 0;
   xhal_attr_t a = {.name = "value"};
-  if (t->dtype == XHAL_DTYPE_I32 || t->dtype == XHAL_DTYPE_I64) {
+  if (t->dtype == XHAL_DTYPE_I32 || t->dtype == XHAL_DTYPE_I64 || t->dtype == XHAL_DTYPE_U8 ||
+      t->dtype == XHAL_DTYPE_BOOL) {
     a.type = XHAL_ATTR_INT, a.i = onnx_host_i(t, 0);
   } else if (t->dtype == XHAL_DTYPE_F32 || t->dtype == XHAL_DTYPE_F64) {
     a.type = XHAL_ATTR_FLOAT, a.f = onnx_host_f(t, 0);

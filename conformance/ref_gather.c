@@ -41,6 +41,11 @@ static int ref_is_numeric4(xhal_dtype_t d) {
   return d == XHAL_DTYPE_F32 || d == XHAL_DTYPE_F16 || d == XHAL_DTYPE_I32 || d == XHAL_DTYPE_I64;
 }
 
+/* Pad and ConstantOfShape: the numeric dtypes, u8 and bool. */
+static int ref_is_fill_dtype(xhal_dtype_t d) {
+  return ref_is_numeric4(d) || d == XHAL_DTYPE_U8 || d == XHAL_DTYPE_BOOL;
+}
+
 static int ref_infer_gather(const ref_shape_t *s, const xhal_dtype_t *d, const ref_attrs_t *a,
                             ref_shape_t *out, char *err, size_t n) {
   if (d[1] != XHAL_DTYPE_I32 && d[1] != XHAL_DTYPE_I64) return ref_fail(err, n, "indices not i32/i64");
@@ -125,7 +130,7 @@ int ref_gather_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shap
     if (!ref_dtype_size(dtypes[0])) return ref_fail(err, err_size, "unknown dtype");
     return ref_infer_gather(shapes, dtypes, attrs, out_shape, err, err_size);
   case XHAL_OP_PAD:
-    if (!ref_is_numeric4(dtypes[0])) return ref_fail(err, err_size, "Pad dtype");
+    if (!ref_is_fill_dtype(dtypes[0])) return ref_fail(err, err_size, "Pad dtype");
     return ref_infer_pad(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_RESIZE:
     if (dtypes[0] != XHAL_DTYPE_F32 && dtypes[0] != XHAL_DTYPE_F16)
@@ -152,7 +157,7 @@ int ref_gather_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shap
       return ref_fail(err, err_size, "ConstantOfShape input length differs from the output rank");
     *out_shape = attrs->g.out_shape;
     *out_dtype = attrs->g.value_dtype ? attrs->g.value_dtype : XHAL_DTYPE_F32;
-    if (!ref_is_numeric4(*out_dtype)) return ref_fail(err, err_size, "ConstantOfShape dtype");
+    if (!ref_is_fill_dtype(*out_dtype)) return ref_fail(err, err_size, "ConstantOfShape dtype");
     if (attrs->g.has_value && attrs->g.value_is_int != !ref_dtype_is_float(*out_dtype))
       return ref_fail(err, err_size, "ConstantOfShape value kind differs from the dtype");
     return 0;

@@ -41,7 +41,8 @@ static int ref_is_numeric(xhal_dtype_t dtype) {
 /* 1 if op is defined for dtype (the dtypes the suite knows a meaning for). */
 static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   switch (op) {
-  case XHAL_OP_COPY: return ref_dtype_size(dtype) != 0;
+  case XHAL_OP_COPY:
+  case XHAL_OP_TRANSPOSE: return ref_dtype_size(dtype) != 0;
   case XHAL_OP_EXP:
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:
@@ -54,6 +55,12 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_ABS: return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8;
   case XHAL_OP_CAST:
     return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL;
+  case XHAL_OP_REDUCE_MAX: /* u8: ONNX allows uint8 for these */
+  case XHAL_OP_REDUCE_MIN:
+  case XHAL_OP_ARG_MAX:
+  case XHAL_OP_ARG_MIN:
+  case XHAL_OP_SIGN:
+  case XHAL_OP_CLIP: return ref_is_numeric(dtype) || dtype == XHAL_DTYPE_U8;
   case XHAL_OP_LOG_SOFTMAX:
   case XHAL_OP_BATCH_NORMALIZATION:
   case XHAL_OP_LAYER_NORMALIZATION:

@@ -105,7 +105,7 @@ static int ref_reduce_extreme(xhal_op_t op, const ref_tensor_t *x, const int *ma
   (void)err;
   (void)err_size;
   const int is_float = ref_tensor_is_float(x);
-  const int i32 = x->dtype == XHAL_DTYPE_I32;
+  const int i32 = x->dtype == XHAL_DTYPE_I32, u8 = x->dtype == XHAL_DTYPE_U8;
   uint64_t *prod = calloc(out->count ? out->count : 1, sizeof *prod);
   if (prod == NULL) {
     snprintf(err, err_size, "out of host memory");
@@ -118,9 +118,9 @@ static int ref_reduce_extreme(xhal_op_t op, const ref_tensor_t *x, const int *ma
     } else if (is_float) {
       out->f[o] = op == XHAL_OP_REDUCE_MAX ? -INFINITY : INFINITY;
     } else if (op == XHAL_OP_REDUCE_MAX) {
-      out->i[o] = i32 ? INT32_MIN : INT64_MIN;
+      out->i[o] = u8 ? 0 : i32 ? INT32_MIN : INT64_MIN;
     } else {
-      out->i[o] = i32 ? INT32_MAX : INT64_MAX;
+      out->i[o] = u8 ? UINT8_MAX : i32 ? INT32_MAX : INT64_MAX;
     }
   }
   out->reduction_length = (double)reduced;

@@ -800,8 +800,10 @@ static double xop_attr_f32(const xhal_attr_t *a, double def) {
 static int32_t xop_clip_bound(const xop_ctx_t *c, const xhal_attr_t *b, int is_max,
                               xop_plan_t *plan) {
   const uint32_t dtype = plan->in[0].dtype;
-  const int64_t lo = dtype == XHAL_DTYPE_I32 ? INT32_MIN : INT64_MIN;
-  const int64_t hi = dtype == XHAL_DTYPE_I32 ? INT32_MAX : INT64_MAX;
+  const int64_t lo = dtype == XHAL_DTYPE_U8 ? 0 : dtype == XHAL_DTYPE_I32 ? INT32_MIN : INT64_MIN;
+  const int64_t hi = dtype == XHAL_DTYPE_U8    ? UINT8_MAX
+                     : dtype == XHAL_DTYPE_I32 ? INT32_MAX
+                                               : INT64_MAX;
   double *fb = is_max ? &plan->clip_max : &plan->clip_min;
   int64_t *ib = is_max ? &plan->clip_imax : &plan->clip_imin;
   *fb = is_max ? INFINITY : -INFINITY;
@@ -1133,6 +1135,7 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   const uint64_t numeric = floats | ints;
   switch (op) {
     XOP_CASE_SHAPE_OPS:
+    case XHAL_OP_TRANSPOSE: /* a strided copy of a permuted view */
       return xop_all_dtypes(); /* data movement, by element size */
     XOP_CASE_CONV_OPS:
       return XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
@@ -1150,9 +1153,9 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     case XHAL_OP_SOFTPLUS:
     case XHAL_OP_GELU:
       return floats;
-    case XHAL_OP_SIGN:
-    case XHAL_OP_CLIP:
-      return floats | ints;
+    case XHAL_OP_SIGN: /* u8: 0 or 1 */
+    case XHAL_OP_CLIP: /* u8: bounds as INT (or integral FLOAT), saturated to 0..255 */
+      return floats | ints | u8;
     XOP_CASE_GATHER_OPS:
       return xop_gather_op_dtypes(op);
     /* u8 and bool (binary group, docs/conformance.md) */
@@ -1186,9 +1189,10 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
       return floats;
     case XHAL_OP_REDUCE_MAX:
     case XHAL_OP_REDUCE_MIN:
-    case XHAL_OP_REDUCE_PROD:
     case XHAL_OP_ARG_MAX:
     case XHAL_OP_ARG_MIN:
+      return floats | ints | u8;
+    case XHAL_OP_REDUCE_PROD:
       return floats | ints;
     default:
       return xop_standard_op_dtypes(device, op);

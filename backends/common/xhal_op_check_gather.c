@@ -143,7 +143,8 @@ static int32_t xog_enum(const xog_ctx_t *c, const xhal_attr_t *a, const char *co
 }
 
 /* The value attribute of Pad and ConstantOfShape: FLOAT for float dtypes
- * (rounded to the dtype by the kernel), INT for integer dtypes. */
+ * (rounded to the dtype by the kernel), INT for integer dtypes (u8: 0..255,
+ * bool: 0 or 1). */
 static int32_t xog_value(const xog_ctx_t *c, const xhal_attr_t *a, uint32_t dtype,
                          xop_gather_params_t *g) {
   g->value = 0.0;
@@ -161,8 +162,10 @@ static int32_t xog_value(const xog_ctx_t *c, const xhal_attr_t *a, uint32_t dtyp
     return XHAL_STATUS_OK;
   }
   const int64_t v = a->i;
-  const int fits = dtype == XHAL_DTYPE_I64 || (dtype == XHAL_DTYPE_I32 && v >= INT32_MIN &&
-                                                v <= INT32_MAX);
+  const int fits = dtype == XHAL_DTYPE_I64 ||
+                   (dtype == XHAL_DTYPE_I32 && v >= INT32_MIN && v <= INT32_MAX) ||
+                   (dtype == XHAL_DTYPE_U8 && v >= 0 && v <= UINT8_MAX) ||
+                   (dtype == XHAL_DTYPE_BOOL && (v == 0 || v == 1));
   if (!fits) {
     return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: value %lld does not fit dtype %s", c->op,
                     (long long)v, xop_dtype_name(dtype));
@@ -616,7 +619,8 @@ uint64_t xop_gather_op_dtypes(uint32_t op) {
       return xop_all_dtypes();
     case XHAL_OP_PAD:
     case XHAL_OP_CONSTANT_OF_SHAPE:
-      return f32 | f16 | i32 | i64;
+      return f32 | f16 | i32 | i64 | XHAL_DTYPE_BIT(XHAL_DTYPE_U8) |
+             XHAL_DTYPE_BIT(XHAL_DTYPE_BOOL);
     case XHAL_OP_RESIZE:
       return f32 | f16;
     case XHAL_OP_RANGE:

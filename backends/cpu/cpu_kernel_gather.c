@@ -237,6 +237,9 @@ static void cpu_fill_range(void *ctx, int thread, int64_t begin, int64_t end) {
   for (int64_t row = begin; row < end; ++row, cpu_cursor_next(&cursor)) {
     char *o = j->out + (size_t)cursor.off[0] * j->esize;
     switch (j->esize) {
+      case 1:
+        CPU_FILL_ROW(uint8_t);
+        break;
       case 2:
         CPU_FILL_ROW(uint16_t);
         break;

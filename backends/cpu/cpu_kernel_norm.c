@@ -170,12 +170,13 @@ static int64_t cpu_arg_float(const cpu_arg_job_t *job, const char *p, int64_t n,
 }
 
 static int64_t cpu_arg_int(const cpu_arg_job_t *job, const char *p, int64_t n, int64_t s) {
-  const int i32 = job->x->dtype == XHAL_DTYPE_I32;
+  const int i32 = job->x->dtype == XHAL_DTYPE_I32, u8 = job->x->dtype == XHAL_DTYPE_U8;
   const int32_t *a = (const int32_t *)(const void *)p;
   const int64_t *b = (const int64_t *)(const void *)p;
-  int64_t best = i32 ? a[0] : b[0], at = 0;
+  const uint8_t *c = (const uint8_t *)(const void *)p;
+  int64_t best = u8 ? c[0] : i32 ? a[0] : b[0], at = 0;
   for (int64_t i = 1; i < n; ++i) {
-    const int64_t v = i32 ? a[i * s] : b[i * s];
+    const int64_t v = u8 ? c[i * s] : i32 ? a[i * s] : b[i * s];
     const int take = job->last ? (job->is_min ? v <= best : v >= best)
                                : (job->is_min ? v < best : v > best);
     if (take) best = v, at = i;

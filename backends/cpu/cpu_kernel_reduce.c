@@ -138,6 +138,7 @@ static void cpu_fold_floats(cpu_reduce_kind_t kind, double *acc, const float *x,
 
 CPU_FOLD_INT(cpu_fold_i32, int32_t)
 CPU_FOLD_INT(cpu_fold_i64, int64_t)
+CPU_FOLD_INT(cpu_fold_u8, uint8_t) /* Max/Min only */
 
 /* The accumulator before any term: the identity of the reduction (an
  * empty Max is -Inf or the dtype's minimum, an empty Min +Inf or its
@@ -145,19 +146,19 @@ CPU_FOLD_INT(cpu_fold_i64, int64_t)
 static cpu_acc_t cpu_acc_start(const cpu_reduce_t *r) {
   cpu_acc_t acc;
   memset(&acc, 0, sizeof acc);
-  const int i32 = r->dtype == XHAL_DTYPE_I32;
+  const int i32 = r->dtype == XHAL_DTYPE_I32, u8 = r->dtype == XHAL_DTYPE_U8;
   switch (r->kind) {
     case CPU_REDUCE_MAX:
       if (r->is_float)
         acc.f = -INFINITY;
       else
-        acc.i = (uint64_t)(i32 ? (int64_t)INT32_MIN : INT64_MIN);
+        acc.i = (uint64_t)(u8 ? 0 : i32 ? (int64_t)INT32_MIN : INT64_MIN);
       break;
     case CPU_REDUCE_MIN:
       if (r->is_float)
         acc.f = INFINITY;
       else
-        acc.i = (uint64_t)(i32 ? (int64_t)INT32_MAX : INT64_MAX);
+        acc.i = (uint64_t)(u8 ? UINT8_MAX : i32 ? (int64_t)INT32_MAX : INT64_MAX);
       break;
     case CPU_REDUCE_PROD:
       if (r->is_float)
@@ -224,6 +225,9 @@ static void cpu_acc_fold(const cpu_reduce_t *r, cpu_acc_t *acc, const char *p, i
     case XHAL_DTYPE_I32:
       cpu_fold_i32(r->kind, &acc->i, (const int32_t *)(const void *)p, n, s);
       break;
+    case XHAL_DTYPE_U8:
+      cpu_fold_u8(r->kind, &acc->i, (const uint8_t *)(const void *)p, n, s);
+      break;
     default:
       cpu_fold_i64(r->kind, &acc->i, (const int64_t *)(const void *)p, n, s);
       break;
@@ -286,6 +290,8 @@ static void cpu_reduce_store(const cpu_reduce_t *r, int64_t yoff, cpu_acc_t acc)
       *(float *)(void *)p = (float)v;
     else
       *(uint16_t *)(void *)p = cpu_f32_to_f16((float)v);
+  } else if (r->dtype == XHAL_DTYPE_U8) { /* Max/Min only */
+    *(uint8_t *)(void *)p = (uint8_t)acc.i;
   } else if (r->dtype == XHAL_DTYPE_I32) {
     int32_t v = (int32_t)(uint32_t)acc.i;
     if (mean) v = r->len ? (int32_t)((int64_t)v / r->len) : 0;
@@ -371,8 +377,9 @@ static void cpu_fold_columns(const cpu_reduce_t *r, cpu_acc_t *acc, const char *
   }
   uint64_t *a = (uint64_t *)(void *)acc;
   for (int64_t j = 0; j < w; ++j) {
-    const int64_t v = r->dtype == XHAL_DTYPE_I32 ? ((const int32_t *)(const void *)p)[j * s]
-                                                 : ((const int64_t *)(const void *)p)[j * s];
+    const int64_t v = r->dtype == XHAL_DTYPE_I32  ? ((const int32_t *)(const void *)p)[j * s]
+                      : r->dtype == XHAL_DTYPE_U8 ? ((const uint8_t *)(const void *)p)[j * s]
+                                                  : ((const int64_t *)(const void *)p)[j * s];
     if (r->kind == CPU_REDUCE_MAX)
       a[j] = v > (int64_t)a[j] ? (uint64_t)v : a[j];
     else if (r->kind == CPU_REDUCE_MIN)

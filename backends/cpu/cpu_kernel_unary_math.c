@@ -144,6 +144,8 @@ CPU_UM_ROW(cpu_sign_i32, int32_t, (int32_t)((x > 0) - (x < 0)))
 CPU_UM_ROW(cpu_clip_i32, int32_t, (int32_t)cpu_clip_int(x, ilo, ihi))
 CPU_UM_ROW(cpu_sign_i64, int64_t, (int64_t)((x > 0) - (x < 0)))
 CPU_UM_ROW(cpu_clip_i64, int64_t, cpu_clip_int(x, ilo, ihi))
+CPU_UM_ROW(cpu_sign_u8, uint8_t, (uint8_t)(x > 0))
+CPU_UM_ROW(cpu_clip_u8, uint8_t, (uint8_t)cpu_clip_int(x, ilo, ihi))
 /* clang-format on */
 
 /* f16: a block converted to f32, the f32 row, rounded back once. */
@@ -197,6 +199,8 @@ static cpu_row_fn cpu_um_row_for(uint32_t op, uint32_t dtype) {
       return op == XHAL_OP_SIGN ? cpu_sign_i32 : op == XHAL_OP_CLIP ? cpu_clip_i32 : NULL;
     case XHAL_DTYPE_I64:
       return op == XHAL_OP_SIGN ? cpu_sign_i64 : op == XHAL_OP_CLIP ? cpu_clip_i64 : NULL;
+    case XHAL_DTYPE_U8:
+      return op == XHAL_OP_SIGN ? cpu_sign_u8 : op == XHAL_OP_CLIP ? cpu_clip_u8 : NULL;
     default:
       return NULL;
   }

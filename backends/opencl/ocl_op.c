@@ -536,7 +536,7 @@ static const uint32_t ocl_op_um_ops[15] = {
 static const char *const ocl_op_um_names[15] = {
     "sqrt",       "reciprocal",   "log",        "floor", "ceil",     "round", "sign", "erf",
     "leaky_relu", "hard_sigmoid", "hard_swish", "elu",   "softplus", "gelu",  "clip"};
-static_assert(4 * 15 <= OCL_OP_MAX_KERNELS, "unary.cl kernel slots");
+static_assert(4 * 15 + 2 <= OCL_OP_MAX_KERNELS, "unary.cl kernel slots");
 
 /* Index of op in ocl_op_um_ops, -1 if it is not a unary.cl op. */
 static int ocl_op_um_index(uint32_t op) {
@@ -562,7 +562,9 @@ static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_pla
   char name[32];
   snprintf(name, sizeof name, "%s_%s", ocl_op_um_names[index], xop_dtype_name(plan->out.dtype));
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  const uint32_t slot = 4 * (uint32_t)index + ocl_op_dtype_index(plan->out.dtype);
+  uint32_t slot = 4 * (uint32_t)index + ocl_op_dtype_index(plan->out.dtype);
+  if (plan->out.dtype == XHAL_DTYPE_U8) /* Sign, Clip: after the 4 x 15 */
+    slot = 4 * 15 + (plan->op == XHAL_OP_CLIP);
   return ocl_op_enqueue(stream, OCL_OP_UNARY, slot, name, args, 4, 1, &global, &local);
 }
 
@@ -578,6 +580,11 @@ enum {
   OCL_OP_SLOT_NORM_END = 56
 };
 static_assert(OCL_OP_SLOT_NORM_END <= OCL_OP_MAX_KERNELS, "norm.cl kernel slots");
+/* u8 (norm.cl's end): Max/Min + 8 * kind + 4 * group; Arg + 2 * ArgMin + select_last. */
+enum { OCL_OP_SLOT_NORM_U8_REDUCE = 104, OCL_OP_SLOT_NORM_U8_ARG = 120, OCL_OP_SLOT_NORM_U8_END = 124 };
+static_assert((int)OCL_OP_SLOT_NORM_U8_REDUCE >= (int)OCL_OP_SLOT_NORM_END &&
+                  OCL_OP_SLOT_NORM_U8_END <= OCL_OP_MAX_KERNELS,
+              "norm.cl u8 kernel slots");
 
 /* Above this many terms per output, and with few outputs, one work-group
  * shares each output instead of one work-item doing it alone. */
@@ -625,7 +632,9 @@ static int32_t ocl_op_run_reduce(xhal_plugin_stream_t *stream, const xop_plan_t 
     p = OCL_OP_NORM, base = OCL_OP_SLOT_NORM_REDUCE + 8 * kind, prefix = kinds[kind];
   }
   const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
-  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  uint32_t d = ocl_op_dtype_index(plan->out.dtype);
+  if (plan->out.dtype == XHAL_DTYPE_U8) /* Max, Min */
+    base = OCL_OP_SLOT_NORM_U8_REDUCE + 8 * (plan->op - XHAL_OP_REDUCE_MAX), d = 0;
   const char *dtype = xop_dtype_name(plan->out.dtype);
   char name[32];
   if (ocl_op_use_group(s.nout, s.len)) {
@@ -699,8 +708,9 @@ static int32_t ocl_op_run_arg(xhal_plugin_stream_t *stream, const xop_plan_t *pl
   char name[32];
   snprintf(name, sizeof name, "%s_%s", names[variant], xop_dtype_name(plan->in[0].dtype));
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
-  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_ARG + 4 * variant + d, name, args, 3,
-                        1, &global, &local);
+  const uint32_t slot = plan->in[0].dtype == XHAL_DTYPE_U8 ? OCL_OP_SLOT_NORM_U8_ARG + variant
+                                                            : OCL_OP_SLOT_NORM_ARG + 4 * variant + d;
+  return ocl_op_enqueue(stream, OCL_OP_NORM, slot, name, args, 3, 1, &global, &local);
 }
 
 /* BatchNormalization, LayerNormalization, InstanceNormalization: rows over

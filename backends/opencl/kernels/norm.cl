@@ -368,3 +368,22 @@ inline void ocl_norm_next(const ocl_norm_t *s, long *idx, long *off) {
 
 NORM_KERNELS(f32)
 NORM_KERNELS(f16)
+
+/* ---- u8: ReduceMax, ReduceMin, ArgMax, ArgMin ----------------------------------------------- */
+
+#ifndef ST_u8
+#define ST_u8 uchar
+#define CT_u8 uint
+#define LOAD_u8(p, i) ((uint)(p)[i])
+#define STORE_u8(p, i, v) ((p)[i] = (uchar)(v))
+#endif
+#define ACC_u8 uint
+#define IDENT_maximum_u8 0u
+#define IDENT_minimum_u8 255u
+#define FOLD_maximum_u8(a, v) max(a, v)
+#define FOLD_minimum_u8(a, v) min(a, v)
+#define ARG_TAKES_u8 ARG_TAKES_INT
+
+FOLD_KERNELS(maximum, u8)
+FOLD_KERNELS(minimum, u8)
+ARG_ALL(u8)

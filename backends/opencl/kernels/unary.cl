@@ -111,3 +111,13 @@ UM_FLOAT(f32)
 UM_FLOAT(f16)
 UM_INT(i32)
 UM_INT(i64)
+
+/* u8: Sign is 0 or 1, Clip's bounds are already in 0..255. */
+#ifndef ST_u8
+#define ST_u8 uchar
+#define CT_u8 uint
+#define LOAD_u8(p, i) ((uint)(p)[i])
+#define STORE_u8(p, i, v) ((p)[i] = (uchar)(v))
+#endif
+UM_KERNEL(sign, u8, (uint)(x > 0u))
+UM_KERNEL(clip, u8, UM_CLIP_INT(u8, x))
