@@ -84,6 +84,7 @@ typedef struct ocl_matmul {
 typedef struct ocl_flat {
   cl_long offsets[3];
   cl_long strides[3];
+  cl_long count;
 } ocl_flat_t;
 
 /* kernels/shape.cl */
@@ -134,7 +135,7 @@ typedef struct ocl_pool_indices {
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_pool_indices_t) == 7 * 8, "ocl_pool_indices_t layout");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
-static_assert(sizeof(ocl_flat_t) == 6 * 8, "ocl_flat_t layout");
+static_assert(sizeof(ocl_flat_t) == 7 * 8, "ocl_flat_t layout");
 static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
 static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
 static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
@@ -448,14 +449,26 @@ static void ocl_op_flat_make(const xop_plan_t *plan, const xop_dims_t *d, ocl_fl
   f->offsets[0] = ocl_op_offset(&plan->out);
   for (uint32_t i = 0; i < plan->input_count; ++i) f->offsets[1 + i] = ocl_op_offset(&plan->in[i]);
   for (uint32_t o = 0; d->rank == 1 && o < d->sets; ++o) f->strides[o] = d->strides[o][0];
+  f->count = xop_dims_count(d);
+}
+
+/* Work-group size of a flat launch of count items: the power of two that
+ * holds them, at most OCL_OP_LOCAL. PoCL compiles a kernel once per
+ * work-group size, so the sizes are few (7); the driver's own choice for
+ * a NULL local size follows the global size (1 for a prime count: a
+ * compile per size and one item per group). */
+static size_t ocl_op_flat_local(cl_long count) {
+  size_t local = 1;
+  while (local < OCL_OP_LOCAL && (cl_long)local < count) local *= 2;
+  return local;
 }
 
 /* Enqueues kernel <base>_<suffix> (slot) of eltwise.cl, or its flat
  * variant <base>_flat_<suffix> (slot + OCL_OP_SLOT_FLAT) when the
- * iteration space simplifies to one dim: the flat kernel takes a 48-byte
- * launch struct instead of 296, needs no index division and is launched
- * over exactly the element count with the work-group size left to the
- * driver (bench_opencl_dispatch measures what this saves on small ops). */
+ * iteration space simplifies to one dim: the flat kernel takes a 56-byte
+ * launch struct instead of 296, needs no index division, and a small op
+ * runs in one work-group of its own size instead of 64 items
+ * (bench_opencl_dispatch measures what this saves on small ops). */
 static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
                                   uint32_t slot, const char *base, const char *suffix) {
   xop_dims_t d;
@@ -468,10 +481,11 @@ static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t
     ocl_flat_t f;
     ocl_op_flat_make(plan, &d, &f);
     args[n++] = (ocl_op_arg_t){sizeof f, &f};
-    const size_t global = (size_t)xop_dims_count(&d);
+    const size_t local = ocl_op_flat_local(f.count);
+    const size_t global = ocl_op_round_up((size_t)f.count, local);
     const ocl_op_kernel_name_t name = {base, "_flat", suffix};
     return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, OCL_OP_SLOT_FLAT + slot, &name, args, n,
-                                 1, &global, NULL);
+                                 1, &global, &local);
   }
   ocl_nd_t s;
   ocl_op_nd_make(plan, &d, &s);

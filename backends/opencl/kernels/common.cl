@@ -125,11 +125,11 @@ typedef struct ocl_matmul {
 
 /* Flat launches: the iteration space simplified to at most one dim (dense,
  * uniformly strided or broadcast operands). Element i of operand o is at
- * offsets[o] + i * strides[o]; the launch's global size is exactly the
- * element count, so the kernels need no bounds check and no division. */
+ * offsets[o] + i * strides[o]: no index division. */
 typedef struct ocl_flat {
   long offsets[3];
   long strides[3];
+  long count;
 } ocl_flat_t;
 
 /* The two launch shapes of the elementwise kernels: OCL_ARG_<kind> is the
@@ -141,6 +141,7 @@ typedef struct ocl_flat {
   if ((i) >= s.count) return;                                                                      \
   OCL_ND_OFFSETS(s, i, n, off)
 #define OCL_OFFSETS_flat(i, n, off)                                                                \
+  if ((i) >= s.count) return;                                                                      \
   for (int o_ = 0; o_ < (n); ++o_) (off)[o_] = s.offsets[o_] + (i) * s.strides[o_]
 /* Conv, ConvTranspose and the pools (conv.cl): NCHW on 3 spatial dims
  * (fewer are padded at the front with unit dims). Strides of y, x and w in
