@@ -172,6 +172,22 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                    const ref_attrs_t *attrs, ref_tensor_t *out, char *err, size_t err_size);
 
+/* Every output of a call: Split's parts (attrs->output_count is taken as
+ * output_count), LayerNormalization's Y, Mean and InvStdDev; every other op
+ * has one. ref_op_infer_outputs gives the shapes and dtypes of outputs
+ * [0, output_count) (output 0 as ref_op_infer gives it);
+ * ref_op_compute_outputs computes them into outs[output_count], initialised
+ * here (ref_tensor_deinit each, also on failure). Return 0, or -1 with a
+ * message in err. */
+#define REF_MAX_OUTPUTS 8
+int ref_op_infer_outputs(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
+                         const xhal_dtype_t *dtypes, const ref_attrs_t *attrs,
+                         uint32_t output_count, ref_shape_t *out_shapes,
+                         xhal_dtype_t *out_dtypes, char *err, size_t err_size);
+int ref_op_compute_outputs(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
+                           const ref_attrs_t *attrs, uint32_t output_count, ref_tensor_t *outs,
+                           char *err, size_t err_size);
+
 /* 1 if the op is elementwise with numpy broadcasting (Copy, Cast and the
  * arithmetic/activation ops): output element c reads each input at
  * ref_broadcast_source(c). */
@@ -203,6 +219,13 @@ int ref_norm_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes
                    const ref_attrs_t *attrs, ref_shape_t *out, char *err, size_t err_size);
 int ref_norm_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                      const ref_attrs_t *attrs, ref_tensor_t *out);
+/* LayerNormalization's Mean and InvStdDev (outputs 1 and 2): their shape
+ * (both f32), and count (1 or 2) of them into outs (initialised by the
+ * caller with scale). */
+int ref_norm_stats_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out,
+                         char *err, size_t err_size);
+int ref_norm_stats_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, uint32_t count,
+                           ref_tensor_t *outs);
 int ref_log_softmax_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out);
 int ref_arg_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out, char *err,
                   size_t err_size);

@@ -50,6 +50,9 @@ struct cpu_op_call {
   uint32_t norm_axes; /* norms: bit per dim of a row */
   double epsilon;     /* norms */
   int select_last;    /* ArgMax/ArgMin */
+  /* Outputs 1 and 2 where an op has more than one and no copies
+   * (LayerNormalization's Mean and InvStdDev); dtype 0 when absent. */
+  cpu_view_t more_out[2];
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -108,6 +111,8 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->norm_axes = plan->norm_axes;
   call->epsilon = plan->epsilon;
   call->select_last = plan->select_last_index;
+  for (uint32_t i = 1; i < plan->output_count && i <= 2 && !plan->copy_count; ++i)
+    cpu_view_from(&call->more_out[i - 1], &plan->outs[i]);
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -195,12 +200,14 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
                                : call->op == XHAL_OP_REDUCE_MIN ? CPU_REDUCE_MIN
                                                                 : CPU_REDUCE_PROD);
     case XHAL_OP_BATCH_NORMALIZATION:
-      return cpu_kernel_norm(out, &in[0], &in[1], &in[2], &in[3], &in[4], call->norm_axes,
-                             call->epsilon);
+      return cpu_kernel_norm(out, &in[0], &in[1], &in[2], &in[3], &in[4], NULL, NULL,
+                             call->norm_axes, call->epsilon);
     case XHAL_OP_LAYER_NORMALIZATION:
     case XHAL_OP_INSTANCE_NORMALIZATION:
       return cpu_kernel_norm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL, NULL,
-                             NULL, call->norm_axes, call->epsilon);
+                             NULL, call->more_out[0].dtype ? &call->more_out[0] : NULL,
+                             call->more_out[1].dtype ? &call->more_out[1] : NULL, call->norm_axes,
+                             call->epsilon);
     case XHAL_OP_ARG_MAX:
     case XHAL_OP_ARG_MIN:
       return cpu_kernel_arg(out, &in[0], call->axis, call->op == XHAL_OP_ARG_MIN,
