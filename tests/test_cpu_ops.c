@@ -905,6 +905,15 @@ static void test_norm(void **state) {
   ly[2] = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), NULL);
   expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 3),
                XHAL_STATUS_INVALID_ARGUMENT, "InvStdDev dims (2,2)");
+  /* Rows with no elements have no Mean (Y alone is fine: empty). */
+  const xhal_plugin_tensor_t empty[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 0), NULL),
+                                         tensor(XHAL_DTYPE_F32, 1, DIMS(0), NULL)};
+  xhal_plugin_tensor_t ey[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 0), NULL),
+                                tensor(XHAL_DTYPE_F32, 2, DIMS(2, 1), NULL)};
+  assert_int_equal(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, empty, 2, ey, 1),
+                   XHAL_STATUS_OK);
+  expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, empty, 2, ey, 2),
+               XHAL_STATUS_INVALID_ARGUMENT, "no elements");
   const xhal_attr_t stash[1] = {attr_int("stash_type", 11)};
   expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, stash, 1, ln, 2, ly, 1),
                XHAL_STATUS_UNSUPPORTED, "stash_type");
