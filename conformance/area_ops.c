@@ -399,7 +399,7 @@ static void ops_describe_call(ops_exec_t *x, const xhal_op_call_t *call) {
   conf_note(x->run, ") -> ");
   for (uint32_t k = 0; k < call->output_count; k++) {
     conf_tensor_format(view, sizeof view, &call->outputs[k]);
-    conf_note(x->run, "%s", view);
+    conf_note(x->run, "%s%s", k ? ", " : "", view);
   }
   for (uint32_t k = 0; k < call->attr_count; k++) {
     const xhal_attr_t *a = &call->attrs[k];
@@ -480,29 +480,18 @@ static int ops_plan(ops_exec_t *x, const ops_case_t *c) {
     conf_tensor_plan(&x->in[k], dtypes[k], &shapes[k], (conf_layout_t)c->in[k].layout,
                      c->in[k].offset);
   }
-  ref_shape_t out_shape;
-  xhal_dtype_t out_dtype;
-  if (ref_op_infer((xhal_op_t)c->op, input_count, shapes, dtypes, &x->ref_attrs, &out_shape,
-                   &out_dtype, x->err, sizeof x->err) != 0)
-    return -1;
-  conf_tensor_plan(&x->out, out_dtype, &out_shape, (conf_layout_t)c->out_layout, c->out_offset);
+  /* Every output's shape and dtype (Split's parts, LayerNormalization's
+   * f32 Mean and InvStdDev). */
+  ref_shape_t outs[REF_MAX_OUTPUTS];
+  xhal_dtype_t out_dtypes[REF_MAX_OUTPUTS];
   x->output_count = c->output_count > 1 ? c->output_count : 1;
-  if (x->output_count > 1) {
-    ref_shape_t outs[REF_MAX_OUTPUTS];
-    xhal_dtype_t out_dtypes[REF_MAX_OUTPUTS];
-    if (ref_op_output_count((xhal_op_t)c->op, &x->ref_attrs) != x->output_count) {
-      snprintf(x->err, sizeof x->err, "the reference gives %s %u outputs, the case asks for %u",
-               ops_op_slug((xhal_op_t)c->op),
-               ref_op_output_count((xhal_op_t)c->op, &x->ref_attrs), x->output_count);
-      return -1;
-    }
-    if (ref_op_infer_outputs((xhal_op_t)c->op, input_count, shapes, dtypes, &x->ref_attrs, outs,
-                             out_dtypes, x->err, sizeof x->err) != 0)
-      return -1;
-    for (uint32_t k = 1; k < x->output_count; k++)
-      conf_tensor_plan(&x->more_out[k - 1], out_dtypes[k], &outs[k],
-                       (conf_layout_t)c->out_layout, c->out_offset);
-  }
+  if (ref_op_infer_outputs((xhal_op_t)c->op, input_count, shapes, dtypes, &x->ref_attrs,
+                           x->output_count, outs, out_dtypes, x->err, sizeof x->err) != 0)
+    return -1;
+  conf_tensor_plan(&x->out, out_dtypes[0], &outs[0], (conf_layout_t)c->out_layout, c->out_offset);
+  for (uint32_t k = 1; k < x->output_count; k++)
+    conf_tensor_plan(&x->more_out[k - 1], out_dtypes[k], &outs[k], (conf_layout_t)c->out_layout,
+                     c->out_offset);
   return 0;
 }
 
@@ -622,19 +611,13 @@ static conf_result_t ops_run_valid(ops_exec_t *x) {
   for (uint32_t k = 0; k < x->input_count; k++)
     if (conf_tensor_gather(&x->in[k], ops_is_raw(c->op), &x->ref_in[k]) != 0)
       return conf_fail(run, "out of host memory for the reference");
-  if (x->output_count > 1) {
-    ref_tensor_t outs[REF_MAX_OUTPUTS];
-    if (ref_op_compute_outputs((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs, outs,
-                               x->err, sizeof x->err) != 0) {
-      for (uint32_t k = 0; k < x->output_count; k++) ref_tensor_deinit(&outs[k]);
-      return conf_fail(run, "suite error: reference failed: %s", x->err);
-    }
-    x->ref_out = outs[0];
-    for (uint32_t k = 1; k < x->output_count; k++) x->ref_more_out[k - 1] = outs[k];
-  } else if (ref_op_compute((xhal_op_t)c->op, x->input_count, x->ref_in, &x->ref_attrs,
-                            &x->ref_out, x->err, sizeof x->err) != 0) {
-    return conf_fail(run, "suite error: reference failed: %s", x->err);
-  }
+  ref_tensor_t outs[REF_MAX_OUTPUTS];
+  const int failed = ref_op_compute_outputs((xhal_op_t)c->op, x->input_count, x->ref_in,
+                                            &x->ref_attrs, x->output_count, outs, x->err,
+                                            sizeof x->err) != 0;
+  x->ref_out = outs[0]; /* freed with x, also on failure */
+  for (uint32_t k = 1; k < x->output_count; k++) x->ref_more_out[k - 1] = outs[k];
+  if (failed) return conf_fail(run, "suite error: reference failed: %s", x->err);
   r = conf_tensor_compare(run, (xhal_op_t)c->op, &x->out, &x->ref_out, ops_describe_inputs, x);
   for (uint32_t k = 1; k < x->output_count && r == CONF_PASS; k++) {
     r = conf_tensor_compare(run, (xhal_op_t)c->op, &x->more_out[k - 1], &x->ref_more_out[k - 1],
@@ -649,32 +632,32 @@ static conf_result_t ops_run_valid(ops_exec_t *x) {
  * the mutation does not apply (a suite error). */
 static int ops_mutate(ops_exec_t *x) {
   const ops_case_t *c = x->c;
+  if (c->bad_output >= x->output_count) return -1;
+  conf_tensor_t *out = c->bad_output ? &x->more_out[c->bad_output - 1] : &x->out;
   switch ((ops_invalid_t)c->invalid) {
   case OPS_INVALID_OUTPUT_SHAPE: {
     ref_shape_t shape;
-    shape.rank = x->out.view.rank;
-    for (uint32_t d = 0; d < shape.rank; d++) shape.dims[d] = x->out.view.dims[d];
+    shape.rank = out->view.rank;
+    for (uint32_t d = 0; d < shape.rank; d++) shape.dims[d] = out->view.dims[d];
     if (shape.rank == 0) {
       shape.rank = 1;
       shape.dims[0] = 2;
     } else {
       shape.dims[shape.rank - 1] += 1;
     }
-    conf_tensor_plan(&x->out, x->out.view.dtype, &shape, (conf_layout_t)c->out_layout,
-                     c->out_offset);
+    conf_tensor_plan(out, out->view.dtype, &shape, (conf_layout_t)c->out_layout, c->out_offset);
     return 0;
   }
   case OPS_INVALID_OUTPUT_DTYPE: {
-    xhal_dtype_t d = x->out.view.dtype;
-    x->out.view.dtype = d == XHAL_DTYPE_F32   ? XHAL_DTYPE_F16
-                        : d == XHAL_DTYPE_F16 ? XHAL_DTYPE_F32
-                        : d == XHAL_DTYPE_I32 ? XHAL_DTYPE_I64
-                                              : XHAL_DTYPE_I32;
+    xhal_dtype_t d = out->view.dtype;
+    out->view.dtype = d == XHAL_DTYPE_F32   ? XHAL_DTYPE_F16
+                      : d == XHAL_DTYPE_F16 ? XHAL_DTYPE_F32
+                      : d == XHAL_DTYPE_I32 ? XHAL_DTYPE_I64
+                                            : XHAL_DTYPE_I32;
     ref_shape_t shape;
-    shape.rank = x->out.view.rank;
-    for (uint32_t d2 = 0; d2 < shape.rank; d2++) shape.dims[d2] = x->out.view.dims[d2];
-    conf_tensor_plan(&x->out, x->out.view.dtype, &shape, (conf_layout_t)c->out_layout,
-                     c->out_offset);
+    shape.rank = out->view.rank;
+    for (uint32_t d2 = 0; d2 < shape.rank; d2++) shape.dims[d2] = out->view.dims[d2];
+    conf_tensor_plan(out, out->view.dtype, &shape, (conf_layout_t)c->out_layout, c->out_offset);
     return 0;
   }
   case OPS_INVALID_INPUT_DTYPE: {

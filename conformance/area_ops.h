@@ -164,8 +164,8 @@ typedef struct ops_attrs {
 /* ---- Negative cases ------------------------------------------------------- */
 typedef enum ops_invalid {
   OPS_VALID = 0,
-  OPS_INVALID_OUTPUT_SHAPE,   /* output view one element longer in its last dim */
-  OPS_INVALID_OUTPUT_DTYPE,   /* output dtype differs from what the op produces */
+  OPS_INVALID_OUTPUT_SHAPE,   /* output bad_output one element longer in its last dim */
+  OPS_INVALID_OUTPUT_DTYPE,   /* output bad_output's dtype differs from what the op produces */
   OPS_INVALID_INPUT_DTYPE,    /* input 1 of another dtype than input 0 */
   OPS_INVALID_OUT_OF_BUFFER,  /* input 0's view ends one element past its buffer */
   OPS_INVALID_UNKNOWN_ATTR,   /* an attribute the op does not have */
@@ -188,7 +188,8 @@ typedef struct ops_case {
   ops_attrs_t bad_attrs;
   uint32_t bad_input; /* OPS_INVALID_INPUT_SHAPE: which input gets bad_shape */
   ref_shape_t bad_shape;
-  uint32_t output_count; /* Split: outputs (0 means 1) */
+  uint32_t output_count; /* Split, LayerNormalization: outputs (0 means 1) */
+  uint32_t bad_output;   /* OPS_INVALID_OUTPUT_SHAPE/DTYPE: which output is mutated */
 } ops_case_t;
 
 /* The dtype of input k of c: in[k].dtype, or the case's (Pow's exponent,

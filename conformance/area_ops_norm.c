@@ -3,7 +3,8 @@
  * InstanceNormalization and LogSoftmax on f32 and f16, ArgMax and ArgMin on
  * f32, f16, i32 and i64: ranks 1..6, every axis form, epsilon, optional B,
  * broadcast Scale/B, layout variants, zero-size and large shapes, NaN/-Inf
- * rows, ties with select_last_index, and must-reject calls.
+ * rows, ties with select_last_index, LayerNormalization's optional Mean and
+ * InvStdDev outputs, and must-reject calls.
  *
  * Names: ops.<op>.<dtype>.<shape>[.axis_<a>][.<attribute variant>][.<layout>],
  * negative axes spelled m1, m2 ...; ops.<op>.<dtype>.invalid_<what>.
@@ -240,6 +241,93 @@ static void ops_register_ln(conf_registry_t *registry, xhal_dtype_t dtype) {
   ops_norm_inv_attrs(registry, &c, &bad, "epsilon_nan");
 }
 
+/* LayerNormalization with the optional outputs Mean (outputs 2) and
+ * InvStdDev (outputs 3), f32 for either dtype of X (stash_type 1):
+ * names <shape>.<axis>[.<variant>].outputs_<n>. */
+static void ops_register_ln_stats(conf_registry_t *registry, xhal_dtype_t dtype) {
+  const struct {
+    ref_shape_t shape;
+    int64_t axis;
+  } forms[] = {{ops_shape(1, 17), 0},           {ops_shape(2, 5, 7), -1},
+               {ops_shape(2, 5, 7), 0},         {ops_shape(3, 2, 3, 4), 0},
+               {ops_shape(3, 2, 3, 4), 1},      {ops_shape(3, 2, 3, 4), 2},
+               {ops_shape(4, 2, 3, 4, 5), 1},   {ops_shape(4, 2, 3, 4, 5), -1},
+               {ops_shape(6, 2, 2, 3, 2, 2, 3), -2}, {ops_shape(2, 0, 4), 1},
+               {ops_shape(2, 512, 768), -1}};
+  char shape[96], axis[32], name[160];
+  ops_case_t c;
+  for (size_t f = 0; f < OPS_COUNT(forms); f++) {
+    ops_shape_name(shape, sizeof shape, &forms[f].shape);
+    ops_norm_axis_name(axis, sizeof axis, forms[f].axis);
+    for (uint32_t n = 2; n <= 3; n++) {
+      ops_ln_case(&c, dtype, &forms[f].shape, forms[f].axis, 1);
+      c.output_count = n;
+      ops_register(registry, CONF_TIER_QUICK, &c, "%s.%s.outputs_%u", shape, axis, n);
+    }
+  }
+  /* Layouts of every tensor (the outputs' too), no bias, attributes. */
+  const ref_shape_t x = ops_shape(4, 2, 3, 4, 5);
+  ops_ln_case(&c, dtype, &x, 2, 1);
+  c.output_count = 3;
+  for (uint32_t v = 1; v < OPS_VAR_COUNT; v++) {
+    ops_case_t cv = c;
+    ops_apply_variant(&cv, (ops_variant_t)v);
+    ops_register(registry, CONF_TIER_QUICK, &cv, "2x3x4x5.axis_2%s.outputs_3",
+                 ops_variant_suffix((ops_variant_t)v));
+  }
+  ops_ln_case(&c, dtype, &x, 1, 0);
+  c.output_count = 2;
+  ops_apply_variant(&c, OPS_VAR_OUT_STRIDED);
+  ops_register(registry, CONF_TIER_QUICK, &c, "2x3x4x5.axis_1.no_bias.out_strided.outputs_2");
+  ops_ln_case(&c, dtype, &x, -1, 0);
+  c.attrs.present &= ~(uint32_t)OPS_ATTR_AXIS;
+  c.attrs.present |= OPS_ATTR_STASH_TYPE;
+  c.attrs.stash_type = 1;
+  ops_norm_epsilon(&c, 0.5);
+  c.output_count = 3;
+  ops_register(registry, CONF_TIER_QUICK, &c,
+               "2x3x4x5.axis_absent.no_bias.epsilon_0_5.stash_type1.outputs_3");
+  /* Constant rows (InvStdDev 1 / sqrt(epsilon)), NaN and -Inf rows, a
+   * large mean with a small spread. */
+  const ref_shape_t rows = ops_shape(2, 6, 9);
+  const struct {
+    ops_gen_t gen;
+    const char *name;
+  } values[] = {{ops_gen_uniform(1.5, 1.5), "constant_rows"},
+                {ops_gen_list(OPS_LIST_NAN_ROWS), "nan"},
+                {ops_gen_list(OPS_LIST_NEG_INF_MASK), "neg_inf"},
+                {ops_gen_uniform(1000.0, 1001.0), "offset_mean"}};
+  for (size_t v = 0; v < OPS_COUNT(values); v++) {
+    ops_ln_case(&c, dtype, &rows, -1, 1);
+    c.in[0].gen = values[v].gen;
+    c.output_count = 3;
+    snprintf(name, sizeof name, "6x9.axis_m1.%s.outputs_3", values[v].name);
+    ops_register(registry, CONF_TIER_QUICK, &c, "%s", name);
+  }
+  /* Must-reject: Mean or InvStdDev of other dims or of X's dtype (f16) /
+   * f16 (f32 X). */
+  const ref_shape_t y = ops_shape(3, 2, 3, 4);
+  ops_ln_case(&c, dtype, &y, 1, 1);
+  c.output_count = 3;
+  const struct {
+    ops_invalid_t kind;
+    uint32_t output;
+    const char *name;
+  } bad[] = {{OPS_INVALID_OUTPUT_SHAPE, 1, "mean_shape"},
+             {OPS_INVALID_OUTPUT_SHAPE, 2, "inv_std_dev_shape"},
+             {OPS_INVALID_OUTPUT_DTYPE, 1, "mean_dtype"},
+             {OPS_INVALID_OUTPUT_DTYPE, 2, "inv_std_dev_dtype"}};
+  for (size_t b = 0; b < OPS_COUNT(bad); b++) {
+    ops_case_t cb = c;
+    cb.bad_output = bad[b].output;
+    ops_norm_inv(registry, &cb, bad[b].kind, bad[b].name);
+  }
+  ops_case_t cb = c;
+  cb.output_count = 2;
+  cb.bad_output = 1;
+  ops_norm_inv(registry, &cb, OPS_INVALID_OUTPUT_SHAPE, "mean_shape.outputs_2");
+}
+
 /* ---- InstanceNormalization ------------------------------------------------------------- */
 
 static void ops_in_case(ops_case_t *c, xhal_dtype_t dtype, const ref_shape_t *x) {
@@ -464,6 +552,7 @@ void ops_register_norm(conf_registry_t *registry) {
   for (size_t d = 0; d < OPS_COUNT(OPS_NORM_FLOATS); d++) {
     ops_register_bn(registry, OPS_NORM_FLOATS[d]);
     ops_register_ln(registry, OPS_NORM_FLOATS[d]);
+    ops_register_ln_stats(registry, OPS_NORM_FLOATS[d]);
     ops_register_in(registry, OPS_NORM_FLOATS[d]);
     ops_register_log_softmax(registry, OPS_NORM_FLOATS[d]);
   }

@@ -486,10 +486,11 @@ static void onnx_ref_attrs_decode(const xhal_op_call_t *call, ref_attrs_t *attrs
   }
 }
 
-/* Output 0 from the conformance reference's shape inference: the binary
- * group (no attributes), the norm group, and Gather..Range (ConstantOfShape
- * and Range depend on input values: not inferable, only their graph outputs
- * run). */
+/* Every output (call->output_count of them: out[] holds that many) from
+ * the conformance reference's shape inference: the binary group (no
+ * attributes), the norm group (LayerNormalization's Mean and InvStdDev
+ * too), and Gather..Range (ConstantOfShape and Range depend on input
+ * values: not inferable, only their graph outputs run). */
 static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
                           size_t why_size) {
   ref_shape_t shapes[REF_MAX_INPUTS];
@@ -505,8 +506,12 @@ static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *
   }
   ref_attrs_t attrs;
   ref_attrs_init(&attrs);
-  ref_shape_t shape;
-  xhal_dtype_t dtype;
+  ref_shape_t shape[REF_MAX_OUTPUTS];
+  xhal_dtype_t dtype[REF_MAX_OUTPUTS];
+  if (call->output_count > REF_MAX_OUTPUTS) {
+    snprintf(why, why_size, "%u outputs, more than %d", call->output_count, REF_MAX_OUTPUTS);
+    return -1;
+  }
   if (ref_gather_owns(call->op)) {
     if (ref_gather_attrs_decode(call->op, call->attrs, call->attr_count, &attrs, why,
                                 why_size) != 0)
@@ -514,16 +519,21 @@ static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *
   } else {
     onnx_ref_attrs_decode(call, &attrs);
   }
-  if (ref_op_infer(call->op, call->input_count, shapes, dtypes, &attrs, &shape, &dtype, why,
-                   why_size) != 0)
+  const uint32_t outputs = call->output_count ? call->output_count : 1;
+  if (ref_op_infer_outputs(call->op, call->input_count, shapes, dtypes, &attrs, outputs, shape,
+                           dtype, why, why_size) != 0)
     return -1;
-  out->dtype = dtype;
-  out->rank = shape.rank;
-  memcpy(out->dims, shape.dims, sizeof out->dims);
+  for (uint32_t j = 0; j < outputs; ++j) {
+    memset(&out[j], 0, sizeof out[j]);
+    out[j].dtype = dtype[j];
+    out[j].rank = shape[j].rank;
+    memcpy(out[j].dims, shape[j].dims, sizeof out[j].dims);
+  }
   return 0;
 }
 
-/* Infers output 0 of an op xhal has. Returns 0, or -1 with the reason. */
+/* Infers output 0 of an op xhal has (every output of the norm group, whose
+ * LayerNormalization has three). Returns 0, or -1 with the reason. */
 static int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why,
                       size_t why_size) {
   memset(out, 0, sizeof *out);
@@ -920,10 +930,15 @@ static conf_result_t onnx_node_output(onnx_exec_t *x, const char *label,
                                       const xhal__onnx_node_t *node, onnx_node_call_t *c) {
   uint32_t outputs = node->output_count;
   while (outputs && !*node->outputs[outputs - 1]) outputs--;
-  const uint32_t most = c->call.op == XHAL_OP_SPLIT      ? ONNX_MAX_OUTPUTS
-                        : c->call.op == XHAL_OP_MAX_POOL ? 2 /* Y, Indices */
-                                                         : 1;
+  const uint32_t most = c->call.op == XHAL_OP_SPLIT                 ? ONNX_MAX_OUTPUTS
+                        : c->call.op == XHAL_OP_LAYER_NORMALIZATION ? 3
+                        : c->call.op == XHAL_OP_MAX_POOL            ? 2 /* Y, Indices */
+                                                                    : 1;
   if (outputs < 1 || outputs > most) {
+    if (most == 1) {
+      return conf_not_applicable(x->run, "%s has %u outputs; this xhal operator has one", label,
+                                 outputs);
+    }
     return conf_not_applicable(x->run, "%s has %u outputs; this xhal operator has 1 to %u",
                                label, outputs, most);
   }

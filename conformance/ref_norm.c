@@ -16,6 +16,12 @@
  *  row (0 for BatchNormalization): the error of the computed mean and
  *  variance (K = the row length), of d, and of the final scaling, each
  *  relative to the terms that produced them.
+ *  LayerNormalization's optional outputs Mean and InvStdDev (f32, stash_type
+ *  1): X's dims with extent 1 from axis on; InvStdDev = 1 / sigma. Scales:
+ *  mean|x| for Mean; for InvStdDev the error of var + epsilon (terms d^2,
+ *  the roundings of d against |x| + |mean| + mean|x|, epsilon) carried
+ *  through 1 / sqrt (relative error halved), plus 1 / sigma for the sqrt
+ *  and the division. A row with no elements has no Mean (rejected).
  *
  * LogSoftmax (opset 13): along one axis, y = (x - max) - log(sum(exp(x -
  * max))); a NaN in a slice makes the slice NaN, -Inf entries give -Inf.
@@ -116,6 +122,62 @@ int ref_norm_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes
   return 0;
 }
 
+int ref_norm_stats_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out,
+                         char *err, size_t err_size) {
+  const uint32_t first = ref_norm_first(XHAL_OP_LAYER_NORMALIZATION, attrs, x->rank);
+  uint64_t rows = 1, len = 1;
+  *out = *x;
+  for (uint32_t d = 0; d < x->rank; d++) {
+    if (d < first) rows *= (uint64_t)x->dims[d];
+    else len *= (uint64_t)x->dims[d];
+    if (d >= first) out->dims[d] = 1;
+  }
+  if (rows > 0 && len == 0) {
+    snprintf(err, err_size, "Mean and InvStdDev of rows with no elements are undefined");
+    return -1;
+  }
+  return 0;
+}
+
+/* Mean, biased variance and mean |x| of the len elements of x from base. */
+static void ref_norm_row_stats(const ref_tensor_t *x, uint64_t base, uint64_t len, double *mean,
+                               double *var, double *abs_mean) {
+  double sum = 0.0, sq = 0.0, a = 0.0;
+  for (uint64_t j = 0; j < len; j++) {
+    sum += x->f[base + j];
+    a += fabs(x->f[base + j]);
+  }
+  *mean = sum / (double)len;
+  *abs_mean = a / (double)len;
+  for (uint64_t j = 0; j < len; j++) sq += (x->f[base + j] - *mean) * (x->f[base + j] - *mean);
+  *var = sq / (double)len;
+}
+
+int ref_norm_stats_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, uint32_t count,
+                           ref_tensor_t *outs) {
+  const uint32_t first = ref_norm_first(XHAL_OP_LAYER_NORMALIZATION, attrs, x->shape.rank);
+  uint64_t len = 1;
+  for (uint32_t d = first; d < x->shape.rank; d++) len *= (uint64_t)x->shape.dims[d];
+  const uint64_t rows = outs[0].count;
+  for (uint32_t k = 0; k < count; k++) outs[k].reduction_length = (double)len;
+  for (uint64_t r = 0; r < rows && len; r++) {
+    double mean, var, abs_mean, terms = 0.0;
+    ref_norm_row_stats(x, r * len, len, &mean, &var, &abs_mean);
+    for (uint64_t j = 0; j < len; j++) {
+      const double v = x->f[r * len + j], d = v - mean;
+      terms += d * d + 2.0 * fabs(d) * (fabs(v) + fabs(mean) + abs_mean);
+    }
+    const double sq = var + attrs->epsilon, inv = 1.0 / sqrt(sq);
+    outs[0].f[r] = mean;
+    outs[0].scale[r] = abs_mean;
+    if (count > 1) {
+      outs[1].f[r] = inv;
+      outs[1].scale[r] = inv / (2.0 * sq) * (terms / (double)len + attrs->epsilon) + inv;
+    }
+  }
+  return 0;
+}
+
 /* Value of input t (broadcast to X's shape) at X coordinates c. */
 static double ref_at(const ref_tensor_t *t, const ref_tensor_t *x, const int64_t *c, int channel) {
   if (channel) return t->f[c[1]];
@@ -141,15 +203,7 @@ int ref_norm_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *in,
       mean = in[3].f[c[1]];
       var = in[4].f[c[1]];
     } else {
-      double sum = 0.0, sq = 0.0;
-      for (uint64_t j = 0; j < len; j++) {
-        sum += x->f[base + j];
-        abs_mean += fabs(x->f[base + j]);
-      }
-      mean = sum / (double)len;
-      abs_mean /= (double)len;
-      for (uint64_t j = 0; j < len; j++) sq += (x->f[base + j] - mean) * (x->f[base + j] - mean);
-      var = sq / (double)len;
+      ref_norm_row_stats(x, base, len, &mean, &var, &abs_mean);
     }
     const double sigma = sqrt(var + attrs->epsilon);
     for (uint64_t j = 0; j < len; j++) {

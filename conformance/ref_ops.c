@@ -247,42 +247,69 @@ int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *input
   return rc;
 }
 
-/* ---- Several outputs ------------------------------------------------------------------------- */
-
-uint32_t ref_op_output_count(xhal_op_t op, const ref_attrs_t *attrs) {
-  const uint32_t n = attrs->output_count ? attrs->output_count : 1;
-  if (op == XHAL_OP_SPLIT) return n;
-  if (op == XHAL_OP_MAX_POOL) return n == 2 ? 2 : 1;
-  return 1;
+/* Output count of op: 1, Split's attrs->output_count (1 to 8), MaxPool's
+ * 1 or 2, or LayerNormalization's 1 to 3. Returns 0, or -1 with a message. */
+static int ref_output_count_check(xhal_op_t op, uint32_t output_count, char *err,
+                                  size_t err_size) {
+  const uint32_t most = op == XHAL_OP_SPLIT                 ? REF_SHAPE_MAX_OUTPUTS
+                        : op == XHAL_OP_LAYER_NORMALIZATION ? 3
+                        : op == XHAL_OP_MAX_POOL            ? 2
+                                                            : 1;
+  if (output_count >= 1 && output_count <= most) return 0;
+  snprintf(err, err_size, "%u outputs, the op has 1 to %u", output_count, most);
+  return -1;
 }
 
 int ref_op_infer_outputs(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
                          const xhal_dtype_t *dtypes, const ref_attrs_t *attrs,
-                         ref_shape_t *out_shapes, xhal_dtype_t *out_dtypes, char *err,
-                         size_t err_size) {
-  if (ref_op_infer(op, input_count, shapes, dtypes, attrs, &out_shapes[0], &out_dtypes[0], err,
+                         uint32_t output_count, ref_shape_t *out_shapes,
+                         xhal_dtype_t *out_dtypes, char *err, size_t err_size) {
+  if (ref_output_count_check(op, output_count, err, err_size) != 0) return -1;
+  ref_attrs_t a = *attrs;
+  if (op == XHAL_OP_SPLIT) a.output_count = output_count;
+  if (ref_op_infer(op, input_count, shapes, dtypes, &a, &out_shapes[0], &out_dtypes[0], err,
                    err_size) != 0)
     return -1;
-  const uint32_t n = ref_op_output_count(op, attrs);
-  if (op == XHAL_OP_SPLIT && n > 1) {
-    if (ref_shape_infer(op, input_count, shapes, attrs, out_shapes, err, err_size) != 0) return -1;
-    for (uint32_t k = 1; k < n; k++) out_dtypes[k] = out_dtypes[0];
-  } else if (op == XHAL_OP_MAX_POOL && n == 2) {
+  if (output_count == 1) return 0;
+  if (op == XHAL_OP_SPLIT) {
+    if (ref_shape_infer(op, input_count, shapes, &a, out_shapes, err, err_size) != 0) return -1;
+    for (uint32_t k = 1; k < output_count; k++) out_dtypes[k] = dtypes[0];
+    return 0;
+  }
+  if (op == XHAL_OP_MAX_POOL) { /* Indices: Y's shape, i64 */
     out_shapes[1] = out_shapes[0];
     out_dtypes[1] = XHAL_DTYPE_I64;
+    return 0;
+  }
+  /* LayerNormalization */
+  for (uint32_t k = 1; k < output_count; k++) {
+    if (ref_norm_stats_infer(&shapes[0], attrs, &out_shapes[k], err, err_size) != 0) return -1;
+    out_dtypes[k] = XHAL_DTYPE_F32; /* stash_type 1 */
   }
   return 0;
 }
 
 int ref_op_compute_outputs(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
-                           const ref_attrs_t *attrs, ref_tensor_t *outs, char *err,
-                           size_t err_size) {
-  const uint32_t n = ref_op_output_count(op, attrs);
-  for (uint32_t k = 0; k < n; k++) memset(&outs[k], 0, sizeof outs[k]);
-  if (op == XHAL_OP_SPLIT && n > 1)
-    return ref_shape_compute(op, input_count, inputs, attrs, outs, err, err_size);
+                           const ref_attrs_t *attrs, uint32_t output_count, ref_tensor_t *outs,
+                           char *err, size_t err_size) {
+  memset(outs, 0, (output_count < REF_MAX_OUTPUTS ? output_count : REF_MAX_OUTPUTS) * sizeof *outs);
+  if (ref_output_count_check(op, output_count, err, err_size) != 0) return -1;
+  if (output_count == 1) return ref_op_compute(op, input_count, inputs, attrs, outs, err, err_size);
+  if (op == XHAL_OP_SPLIT) {
+    ref_attrs_t a = *attrs;
+    a.output_count = output_count;
+    return ref_shape_compute(op, input_count, inputs, &a, outs, err, err_size);
+  }
   if (ref_op_compute(op, input_count, inputs, attrs, &outs[0], err, err_size) != 0) return -1;
-  if (op == XHAL_OP_MAX_POOL && n == 2)
-    return ref_max_pool_indices(&inputs[0], attrs, &outs[1], err, err_size);
-  return 0;
+  if (op == XHAL_OP_MAX_POOL) return ref_max_pool_indices(&inputs[0], attrs, &outs[1], err, err_size);
+  /* LayerNormalization */
+  ref_shape_t shape;
+  if (ref_norm_stats_infer(&inputs[0].shape, attrs, &shape, err, err_size) != 0) return -1;
+  for (uint32_t k = 1; k < output_count; k++) {
+    if (ref_tensor_init(&outs[k], XHAL_DTYPE_F32, &shape, 0, 1) != 0) {
+      snprintf(err, err_size, "out of host memory for the reference");
+      return -1;
+    }
+  }
+  return ref_norm_stats_compute(&inputs[0], attrs, output_count - 1, &outs[1]);
 }

@@ -172,20 +172,21 @@ int ref_op_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
 int ref_op_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                    const ref_attrs_t *attrs, ref_tensor_t *out, char *err, size_t err_size);
 
-/* Every output of a call: Split's attrs->output_count parts, MaxPool's Y
- * and, with attrs->output_count 2, Indices; other ops output 0 only
- * (ref_op_infer / ref_op_compute). out_shapes, out_dtypes and outs hold
- * REF_MAX_OUTPUTS; outs[0..count) are initialised here (ref_tensor_deinit
- * them, also on failure). */
+/* Every output of a call: Split's parts (attrs->output_count is taken as
+ * output_count), MaxPool's Y and Indices, LayerNormalization's Y, Mean and
+ * InvStdDev; every other op has one. ref_op_infer_outputs gives the shapes and dtypes of outputs
+ * [0, output_count) (output 0 as ref_op_infer gives it);
+ * ref_op_compute_outputs computes them into outs[output_count], initialised
+ * here (ref_tensor_deinit each, also on failure). Return 0, or -1 with a
+ * message in err. */
 #define REF_MAX_OUTPUTS 8
-uint32_t ref_op_output_count(xhal_op_t op, const ref_attrs_t *attrs);
 int ref_op_infer_outputs(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes,
                          const xhal_dtype_t *dtypes, const ref_attrs_t *attrs,
-                         ref_shape_t *out_shapes, xhal_dtype_t *out_dtypes, char *err,
-                         size_t err_size);
+                         uint32_t output_count, ref_shape_t *out_shapes,
+                         xhal_dtype_t *out_dtypes, char *err, size_t err_size);
 int ref_op_compute_outputs(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
-                           const ref_attrs_t *attrs, ref_tensor_t *outs, char *err,
-                           size_t err_size);
+                           const ref_attrs_t *attrs, uint32_t output_count, ref_tensor_t *outs,
+                           char *err, size_t err_size);
 
 /* 1 if the op is elementwise with numpy broadcasting (Copy, Cast and the
  * arithmetic/activation ops): output element c reads each input at
@@ -218,6 +219,13 @@ int ref_norm_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shapes
                    const ref_attrs_t *attrs, ref_shape_t *out, char *err, size_t err_size);
 int ref_norm_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inputs,
                      const ref_attrs_t *attrs, ref_tensor_t *out);
+/* LayerNormalization's Mean and InvStdDev (outputs 1 and 2): their shape
+ * (both f32), and count (1 or 2) of them into outs (initialised by the
+ * caller with scale). */
+int ref_norm_stats_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out,
+                         char *err, size_t err_size);
+int ref_norm_stats_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, uint32_t count,
+                           ref_tensor_t *outs);
 int ref_log_softmax_compute(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_tensor_t *out);
 int ref_arg_infer(const ref_shape_t *x, const ref_attrs_t *attrs, ref_shape_t *out, char *err,
                   size_t err_size);

@@ -894,8 +894,26 @@ static void test_norm(void **state) {
   /* Row (5, 5) has variance 0: with the default epsilon it gives B (0). */
   assert_int_equal(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 1), XHAL_STATUS_OK);
   expect_f32(&ly[0], F32(-1, 1, 0, 0), 4, 1e-4f);
+  /* Mean and InvStdDev: f32, (2, 1); 1 / sqrt(0 + 1e-5) for the constant row. */
+  assert_int_equal(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 3), XHAL_STATUS_OK);
+  expect_f32(&ly[0], F32(-1, 1, 0, 0), 4, 1e-4f);
+  expect_f32(&ly[1], F32(2, 5), 2, 0.0f);
+  expect_f32(&ly[2], F32((float)(1.0 / sqrt(1.0 + 1e-5)), (float)(1.0 / sqrt(1e-5))), 2, 1e-3f);
+  ly[2] = tensor(XHAL_DTYPE_F16, 2, DIMS(2, 1), NULL);
   expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 3),
-               XHAL_STATUS_UNSUPPORTED, "Mean and InvStdDev");
+               XHAL_STATUS_INVALID_ARGUMENT, "InvStdDev dtype f16");
+  ly[2] = tensor(XHAL_DTYPE_F32, 2, DIMS(2, 2), NULL);
+  expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, ln, 2, ly, 3),
+               XHAL_STATUS_INVALID_ARGUMENT, "InvStdDev dims (2,2)");
+  /* Rows with no elements have no Mean (Y alone is fine: empty). */
+  const xhal_plugin_tensor_t empty[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 0), NULL),
+                                         tensor(XHAL_DTYPE_F32, 1, DIMS(0), NULL)};
+  xhal_plugin_tensor_t ey[2] = {tensor(XHAL_DTYPE_F32, 2, DIMS(2, 0), NULL),
+                                tensor(XHAL_DTYPE_F32, 2, DIMS(2, 1), NULL)};
+  assert_int_equal(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, empty, 2, ey, 1),
+                   XHAL_STATUS_OK);
+  expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, NULL, 0, empty, 2, ey, 2),
+               XHAL_STATUS_INVALID_ARGUMENT, "no elements");
   const xhal_attr_t stash[1] = {attr_int("stash_type", 11)};
   expect_error(run_op_n(XHAL_OP_LAYER_NORMALIZATION, stash, 1, ln, 2, ly, 1),
                XHAL_STATUS_UNSUPPORTED, "stash_type");

@@ -405,7 +405,9 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
                     "%s: output dtype %s differs from input dtype %s", c->op,
                     xop_dtype_name(plan->out.dtype), xop_dtype_name(dtype));
   }
-  for (uint32_t i = 1; i < plan->output_count; ++i) {
+  /* LayerNormalization's Mean and InvStdDev are stash_type (its check). */
+  const uint32_t outputs = plan->op == XHAL_OP_LAYER_NORMALIZATION ? 1 : plan->output_count;
+  for (uint32_t i = 1; i < outputs; ++i) {
     if (plan->op == XHAL_OP_MAX_POOL && plan->outs[i].dtype != XHAL_DTYPE_I64) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output %u (Indices) dtype %s, "
                       "expected i64", c->op, i, xop_dtype_name(plan->outs[i].dtype));

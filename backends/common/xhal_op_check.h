@@ -145,7 +145,7 @@ typedef struct xop_plan {
   uint32_t op;      /* xhal_op_t */
   const char *name; /* ONNX name of op, static */
   uint32_t input_count;
-  uint32_t output_count; /* 1 but for Split and MaxPool's Indices */
+  uint32_t output_count; /* 1 but for Split, MaxPool's Indices, LayerNormalization (1 to 3) */
   xop_view_t out; /* arranged as described at the top */
   /* Gemm: alpha and beta (default 1), transA/transB as given (already
    * applied to in[0]/in[1]). Integer Gemm has integral alpha and beta. */
@@ -197,7 +197,9 @@ typedef struct xop_plan {
    * (LayerNormalization: dims axis..rank-1; InstanceNormalization and
    * BatchNormalization: dims 2..rank-1, a row per (N, C); BatchNormalization
    * takes a row's mean and variance from in[3]/in[4] instead of computing
-   * them). epsilon as given.
+   * them). epsilon as given. LayerNormalization's optional outputs Mean
+   * (outs[1]) and InvStdDev (outs[2]), f32, are seen with in[0]'s dims,
+   * stride 0 along the normalised dims (one element per row).
    * ArgMax/ArgMin: axis, keepdims, select_last_index; out is seen with
    * in[0]'s rank (extent 1 at axis, also when keepdims is 0). */
   uint32_t norm_axes;

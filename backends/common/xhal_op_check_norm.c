@@ -105,6 +105,35 @@ static int32_t xop_check_instance_norm(const xop_ctx_t *c, const xhal_plugin_op_
   return xop_same_dims(c, &plan->in[0], &plan->out);
 }
 
+/* LayerNormalization's optional output i (1 Mean, 2 InvStdDev): dtype
+ * stash_type (f32, the only one supported), X's dims with extent 1 from
+ * axis on. It becomes a view of X's dims with stride 0 along the
+ * normalised dims, one element per row. */
+static int32_t xop_layer_norm_stat(const xop_ctx_t *c, xop_plan_t *plan, uint32_t i) {
+  const xop_view_t *x = &plan->in[0];
+  xop_view_t *v = &plan->outs[i];
+  const char *name = i == 1 ? "Mean" : "InvStdDev";
+  if (v->dtype != XHAL_DTYPE_F32) {
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: output %s dtype %s; expected f32 (stash_type 1)", c->op, name,
+                    xop_dtype_name(v->dtype));
+  }
+  int ok = v->rank == x->rank;
+  for (uint32_t k = 0; ok && k < x->rank; ++k)
+    ok = v->dims[k] == (k < plan->axis ? x->dims[k] : 1);
+  if (!ok) {
+    char tv[XOP_DIMS_TEXT_SIZE], tx[XOP_DIMS_TEXT_SIZE];
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: output %s dims %s; expected input X dims %s with extent 1 from axis %u",
+                    c->op, name, XOP_DIMS(tv, v), XOP_DIMS(tx, x), plan->axis);
+  }
+  for (uint32_t k = plan->axis; k < x->rank; ++k) {
+    v->dims[k] = x->dims[k];
+    v->strides[k] = 0;
+  }
+  return XHAL_STATUS_OK;
+}
+
 static int32_t xop_check_layer_norm(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                     xop_plan_t *plan) {
   static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT},
@@ -121,12 +150,6 @@ static int32_t xop_check_layer_norm(const xop_ctx_t *c, const xhal_plugin_op_des
                     "%s: stash_type = %lld is not supported; the statistics are computed in at "
                     "least float precision (stash_type 1)",
                     c->op, (long long)found[2]->i);
-  }
-  if (desc->output_count != 1) {
-    return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
-                    "%s: %u outputs given; the optional outputs Mean and InvStdDev are not "
-                    "supported (xhal operators write one output, Y)",
-                    c->op, desc->output_count);
   }
   const uint32_t axis = plan->axis, tail = x->rank - axis;
   for (uint32_t i = 1; i < plan->input_count; ++i) {
@@ -147,7 +170,21 @@ static int32_t xop_check_layer_norm(const xop_ctx_t *c, const xhal_plugin_op_des
     xop_view_expand(v, x->rank, x->dims);
   }
   plan->norm_axes = (uint32_t)((1ull << x->rank) - 1) & ~(uint32_t)((1ull << axis) - 1);
-  return xop_same_dims(c, x, &plan->out);
+  XOP_RETURN_IF_ERROR(xop_same_dims(c, x, &plan->out));
+  if (desc->output_count > 1 && xop_view_count(x) == 0) {
+    int64_t rows = 1;
+    for (uint32_t k = 0; k < axis; ++k) rows *= x->dims[k];
+    if (rows > 0) {
+      char tx[XOP_DIMS_TEXT_SIZE];
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                      "%s: input X dims %s are empty from axis %u; the Mean and InvStdDev of "
+                      "no elements are undefined",
+                      c->op, XOP_DIMS(tx, x), axis);
+    }
+  }
+  for (uint32_t i = 1; i < desc->output_count; ++i)
+    XOP_RETURN_IF_ERROR(xop_layer_norm_stat(c, plan, i));
+  return XHAL_STATUS_OK;
 }
 
 static int32_t xop_check_log_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,

@@ -15,12 +15,21 @@
 #include "cpu_error.h"
 #include "cpu_kernel_f16.h"
 
-enum { CPU_NORM_X = 0, CPU_NORM_Y, CPU_NORM_SCALE, CPU_NORM_BIAS, CPU_NORM_MEAN, CPU_NORM_VAR };
-#define CPU_NORM_TENSORS 6
+enum {
+  CPU_NORM_X = 0,
+  CPU_NORM_Y,
+  CPU_NORM_SCALE,
+  CPU_NORM_BIAS,
+  CPU_NORM_MEAN,
+  CPU_NORM_VAR,
+  CPU_NORM_MEAN_OUT,
+  CPU_NORM_INV_OUT
+};
+#define CPU_NORM_TENSORS 8
 #define CPU_NORM_ROW_SETS 4 /* x, y, scale, bias walk a row */
 
 typedef struct cpu_norm_job {
-  const cpu_view_t *t[CPU_NORM_TENSORS]; /* bias, mean, var may be NULL */
+  const cpu_view_t *t[CPU_NORM_TENSORS]; /* bias, mean, var, mean_out, inv_out may be NULL */
   double epsilon;
   int orank, irank;
   int64_t od[XHAL_MAX_RANK], os[CPU_NORM_TENSORS][XHAL_MAX_RANK];
@@ -89,6 +98,9 @@ static void cpu_norm_rows(void *ctx, int thread, int64_t begin, int64_t end) {
       var = sq / (double)job->len;
     }
     const double inv = 1.0 / sqrt(var + job->epsilon);
+    const cpu_view_t *mean_out = job->t[CPU_NORM_MEAN_OUT], *inv_out = job->t[CPU_NORM_INV_OUT];
+    if (mean_out) cpu_norm_store(mean_out, base[CPU_NORM_MEAN_OUT], mean);
+    if (inv_out) cpu_norm_store(inv_out, base[CPU_NORM_INV_OUT], inv);
     memset(&w, 0, sizeof w);
     memcpy(w.off, base, sizeof w.off);
     for (int64_t j = 0; j < job->len; ++j) {
@@ -102,10 +114,11 @@ static void cpu_norm_rows(void *ctx, int thread, int64_t begin, int64_t end) {
 
 int32_t cpu_kernel_norm(const cpu_view_t *y, const cpu_view_t *x, const cpu_view_t *scale,
                         const cpu_view_t *bias, const cpu_view_t *mean, const cpu_view_t *var,
-                        uint32_t row_axes, double epsilon) {
+                        const cpu_view_t *mean_out, const cpu_view_t *inv_out, uint32_t row_axes,
+                        double epsilon) {
   cpu_norm_job_t job;
   memset(&job, 0, sizeof job);
-  const cpu_view_t *t[CPU_NORM_TENSORS] = {x, y, scale, bias, mean, var};
+  const cpu_view_t *t[CPU_NORM_TENSORS] = {x, y, scale, bias, mean, var, mean_out, inv_out};
   memcpy(job.t, t, sizeof t);
   job.epsilon = epsilon;
   job.rows = 1;

@@ -6,7 +6,10 @@
  * mean and var NULL a row's mean and (biased) variance are computed in f64
  * from its elements; otherwise they are read from mean/var (BatchNorm).
  * y = (x - mean) / sqrt(var + epsilon) * scale + bias, computed in f64 and
- * rounded once to y's dtype (f32 or f16); bias may be NULL (0). Returns OK
+ * rounded once to y's dtype (f32 or f16); bias may be NULL (0). mean_out
+ * and inv_out (LayerNormalization's Mean and InvStdDev, f32, x's dims with
+ * stride 0 along row_axes), when not NULL, receive each row's mean and
+ * 1 / sqrt(var + epsilon) rounded once (rows are not empty then). Returns OK
  * or OUT_OF_MEMORY. */
 #ifndef XHAL_CPU_KERNEL_NORM_H
 #define XHAL_CPU_KERNEL_NORM_H
@@ -15,7 +18,8 @@
 
 int32_t cpu_kernel_norm(const cpu_view_t *y, const cpu_view_t *x, const cpu_view_t *scale,
                         const cpu_view_t *bias, const cpu_view_t *mean, const cpu_view_t *var,
-                        uint32_t row_axes, double epsilon);
+                        const cpu_view_t *mean_out, const cpu_view_t *inv_out, uint32_t row_axes,
+                        double epsilon);
 
 /* ArgMax (is_min 0) / ArgMin (1) along axis of x (f32, f16, i32, i64) into
  * the i64 y, seen with x's rank (extent 1 at axis). Ties give the first

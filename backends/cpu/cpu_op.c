@@ -50,8 +50,10 @@ struct cpu_op_call {
   uint32_t norm_axes; /* norms: bit per dim of a row */
   double epsilon;     /* norms */
   int select_last;    /* ArgMax/ArgMin */
-  cpu_view_t indices; /* MaxPool's optional Indices (has_indices) */
-  int has_indices;
+  /* Outputs 1 and 2 where an op has more than one and no copies
+   * (MaxPool's Indices, LayerNormalization's Mean and InvStdDev); dtype 0
+   * when absent. */
+  cpu_view_t more_out[2];
 };
 
 /* ---- What the kernels run ---------------------------------------------------------------- */
@@ -110,8 +112,8 @@ static void cpu_op_call_from(cpu_op_call_t *call, const xop_plan_t *plan) {
   call->norm_axes = plan->norm_axes;
   call->epsilon = plan->epsilon;
   call->select_last = plan->select_last_index;
-  call->has_indices = plan->op == XHAL_OP_MAX_POOL && plan->output_count == 2;
-  if (call->has_indices) cpu_view_from(&call->indices, &plan->outs[1]);
+  for (uint32_t i = 1; i < plan->output_count && i <= 2 && !plan->copy_count; ++i)
+    cpu_view_from(&call->more_out[i - 1], &plan->outs[i]);
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
@@ -177,7 +179,7 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
     case XHAL_OP_GLOBAL_MAX_POOL:
     case XHAL_OP_GLOBAL_AVERAGE_POOL:
       return cpu_kernel_pool(call->op, out, &in[0], &call->conv,
-                             call->has_indices ? &call->indices : NULL);
+                             call->more_out[0].dtype ? &call->more_out[0] : NULL);
     case XHAL_OP_GATHER:
       return cpu_kernel_gather(out, &in[0], &in[1], call->gather.extent, call->gather.stride);
     case XHAL_OP_PAD:
@@ -200,12 +202,14 @@ int32_t cpu_op_execute(cpu_op_call_t *call) {
                                : call->op == XHAL_OP_REDUCE_MIN ? CPU_REDUCE_MIN
                                                                 : CPU_REDUCE_PROD);
     case XHAL_OP_BATCH_NORMALIZATION:
-      return cpu_kernel_norm(out, &in[0], &in[1], &in[2], &in[3], &in[4], call->norm_axes,
-                             call->epsilon);
+      return cpu_kernel_norm(out, &in[0], &in[1], &in[2], &in[3], &in[4], NULL, NULL,
+                             call->norm_axes, call->epsilon);
     case XHAL_OP_LAYER_NORMALIZATION:
     case XHAL_OP_INSTANCE_NORMALIZATION:
       return cpu_kernel_norm(out, &in[0], &in[1], call->input_count == 3 ? &in[2] : NULL, NULL,
-                             NULL, call->norm_axes, call->epsilon);
+                             NULL, call->more_out[0].dtype ? &call->more_out[0] : NULL,
+                             call->more_out[1].dtype ? &call->more_out[1] : NULL, call->norm_axes,
+                             call->epsilon);
     case XHAL_OP_ARG_MAX:
     case XHAL_OP_ARG_MIN:
       return cpu_kernel_arg(out, &in[0], call->axis, call->op == XHAL_OP_ARG_MIN,

@@ -733,9 +733,15 @@ static int32_t ocl_op_run_norm(xhal_plugin_stream_t *stream, const xop_plan_t *p
   const xop_view_t *x = &plan->in[0], *y = &plan->out;
   const int given = plan->op == XHAL_OP_BATCH_NORMALIZATION;
   const int has_bias = plan->input_count > 2;
-  /* y, x, scale, bias, mean, var; absent ones alias x and are never read. */
+  /* y, x, scale, bias, mean, var; absent ones alias x and are never read.
+   * LayerNormalization's outputs Mean and InvStdDev take the places of mean
+   * and var (absent ones alias y and are never written). */
+  const int stats = plan->op == XHAL_OP_LAYER_NORMALIZATION ? (int)plan->output_count - 1 : 0;
+  const xop_view_t *mean_out = stats > 0 ? &plan->outs[1] : y;
+  const xop_view_t *inv_out = stats > 1 ? &plan->outs[2] : y;
   const xop_view_t *t[6] = {y, x, &plan->in[1], has_bias ? &plan->in[2] : x,
-                            given ? &plan->in[3] : x, given ? &plan->in[4] : x};
+                            given ? &plan->in[3] : stats > 0 ? mean_out : x,
+                            given ? &plan->in[4] : stats > 1 ? inv_out : x};
   ocl_norm_t s;
   memset(&s, 0, sizeof s);
   s.rows = 1, s.len = 1;
@@ -756,10 +762,11 @@ static int32_t ocl_op_run_norm(xhal_plugin_stream_t *stream, const xop_plan_t *p
   if (!s.orank) s.odims[s.orank++] = 1;
   for (int i = 0; i < 6; ++i) s.offsets[i] = ocl_op_offset(t[i]);
   s.epsilon = (cl_float)plan->epsilon;
-  s.flags = (has_bias ? 1 : 0) | (given ? 2 : 0); /* OCL_NORM_BIAS, OCL_NORM_GIVEN */
-  const ocl_op_arg_t args[7] = {OCL_OP_MEM(t[0]), OCL_OP_MEM(t[1]), OCL_OP_MEM(t[2]),
-                                OCL_OP_MEM(t[3]), OCL_OP_MEM(t[4]), OCL_OP_MEM(t[5]),
-                                {sizeof s, &s}};
+  /* OCL_NORM_BIAS, OCL_NORM_GIVEN, OCL_NORM_MEAN_OUT, OCL_NORM_INV_OUT */
+  s.flags = (has_bias ? 1 : 0) | (given ? 2 : 0) | (stats > 0 ? 4 : 0) | (stats > 1 ? 8 : 0);
+  const ocl_op_arg_t args[9] = {OCL_OP_MEM(t[0]),     OCL_OP_MEM(t[1]),    OCL_OP_MEM(t[2]),
+                                OCL_OP_MEM(t[3]),     OCL_OP_MEM(t[4]),    OCL_OP_MEM(t[5]),
+                                OCL_OP_MEM(mean_out), OCL_OP_MEM(inv_out), {sizeof s, &s}};
   const uint32_t d = ocl_op_dtype_index(y->dtype);
   const char *dtype = xop_dtype_name(y->dtype);
   char name[32];
@@ -768,12 +775,12 @@ static int32_t ocl_op_run_norm(xhal_plugin_stream_t *stream, const xop_plan_t *p
     OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
     const size_t local = state->group, global = (size_t)s.rows * local;
     snprintf(name, sizeof name, "norm_group_%s", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + 4 + d, name, args, 7, 1,
+    return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + 4 + d, name, args, 9, 1,
                           &global, &local);
   }
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
   snprintf(name, sizeof name, "norm_%s", dtype);
-  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + d, name, args, 7, 1, &global,
+  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + d, name, args, 9, 1, &global,
                         &local);
 }
 

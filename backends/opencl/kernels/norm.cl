@@ -22,7 +22,14 @@
  * log_softmax[_group]_<dtype>: y = (x - max) - log(sum(exp(x - max))).
  *
  * norm[_group]_<dtype>: per row, mean and biased variance in float (blocked
- * sums), or the given ones; y = (x - mean) / sqrt(var + epsilon) * scale + B. */
+ * sums), or the given ones; y = (x - mean) / sqrt(var + epsilon) * scale + B.
+ * LayerNormalization's optional Mean and InvStdDev (float, one element per
+ * row) take the places of BatchNormalization's given mean and var in
+ * ocl_norm_t (ostrides[4], [5], offsets[4], [5]); flags OCL_NORM_MEAN_OUT
+ * and OCL_NORM_INV_OUT say which are written. */
+
+#define OCL_NORM_MEAN_OUT 4
+#define OCL_NORM_INV_OUT 8
 
 /* ---- ReduceMax / ReduceMin / ReduceProd ----------------------------------------------------- */
 
@@ -269,6 +276,13 @@ inline void ocl_norm_next(const ocl_norm_t *s, long *idx, long *off) {
   }
 }
 
+/* LayerNormalization's Mean and InvStdDev of the row at base. */
+inline void ocl_norm_stats(const ocl_norm_t *s, const long *base, __global float *mean_out,
+                           __global float *inv_out, float mean, float inv) {
+  if (s->flags & OCL_NORM_MEAN_OUT) mean_out[base[4]] = mean;
+  if (s->flags & OCL_NORM_INV_OUT) inv_out[base[5]] = inv;
+}
+
 /* Sum over elements [begin, end) of a row of x (power 1) or of (x - mean)^2
  * (power 2), in blocks of OCL_SUM_BLOCK. */
 #define NORM_PARTS(D)                                                                              \
@@ -312,7 +326,8 @@ inline void ocl_norm_next(const ocl_norm_t *s, long *idx, long *off) {
                          __global const OCL_CAT2(ST, D) * scale,                                   \
                          __global const OCL_CAT2(ST, D) * bias,                                    \
                          __global const OCL_CAT2(ST, D) * mean_in,                                 \
-                         __global const OCL_CAT2(ST, D) * var_in, const ocl_norm_t s) {            \
+                         __global const OCL_CAT2(ST, D) * var_in, __global float *mean_out,        \
+                         __global float *inv_out, const ocl_norm_t s) {                            \
     const long i = get_global_id(0);                                                               \
     if (i >= s.rows) return;                                                                       \
     long base[6];                                                                                  \
@@ -326,6 +341,7 @@ inline void ocl_norm_next(const ocl_norm_t *s, long *idx, long *off) {
       var = OCL_CAT2(ocl_norm_sum, D)(x, &s, base, 0, s.len, 2, mean) / (float)s.len;              \
     }                                                                                              \
     const float inv = 1.0f / sqrt(var + s.epsilon);                                                \
+    ocl_norm_stats(&s, base, mean_out, inv_out, mean, inv);                                        \
     OCL_CAT2(ocl_norm_write, D)(y, x, scale, bias, &s, base, 0, s.len, mean, inv);                 \
   }                                                                                                \
                                                                                                    \
@@ -333,7 +349,7 @@ inline void ocl_norm_next(const ocl_norm_t *s, long *idx, long *off) {
       __global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * x,                            \
       __global const OCL_CAT2(ST, D) * scale, __global const OCL_CAT2(ST, D) * bias,               \
       __global const OCL_CAT2(ST, D) * mean_in, __global const OCL_CAT2(ST, D) * var_in,           \
-      const ocl_norm_t s) {                                                                        \
+      __global float *mean_out, __global float *inv_out, const ocl_norm_t s) {                     \
     __local float part[OCL_GROUP];                                                                 \
     const long i = get_group_id(0);                                                                \
     const int lid = (int)get_local_id(0);                                                          \
@@ -363,6 +379,7 @@ inline void ocl_norm_next(const ocl_norm_t *s, long *idx, long *off) {
       var = part[0] / (float)s.len;                                                                \
     }                                                                                              \
     const float inv = 1.0f / sqrt(var + s.epsilon);                                                \
+    if (lid == 0) ocl_norm_stats(&s, base, mean_out, inv_out, mean, inv);                          \
     OCL_CAT2(ocl_norm_write, D)(y, x, scale, bias, &s, base, begin, end, mean, inv);               \
   }
 
