@@ -81,11 +81,6 @@ typedef struct ocl_matmul {
   cl_int has_c;
 } ocl_matmul_t;
 
-typedef struct ocl_flat {
-  cl_long offsets[3];
-  cl_long strides[3];
-  cl_long count;
-} ocl_flat_t;
 
 /* kernels/shape.cl */
 typedef struct ocl_linear {
@@ -135,7 +130,6 @@ typedef struct ocl_pool_indices {
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_pool_indices_t) == 7 * 8, "ocl_pool_indices_t layout");
 static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
-static_assert(sizeof(ocl_flat_t) == 7 * 8, "ocl_flat_t layout");
 static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
 static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
 static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
@@ -203,9 +197,21 @@ static_assert(OCL_OP_BINARY_SLOTS <= OCL_OP_MAX_KERNELS, "binary.cl kernel slots
  * only 10% faster than 4 with blocks too large for small matrices. */
 #define OCL_OP_MATMUL_REG 4
 
+/* Room for the argument values a kernel remembers (ocl_op_kernel_t). */
+#define OCL_OP_ARG_CACHE_BYTES 1024
+#define OCL_OP_ARG_CACHE_ARGS 16
+
 typedef struct ocl_op_kernel {
   pthread_mutex_t mutex; /* held from the first clSetKernelArg to the enqueue */
   cl_kernel kernel;      /* created on first use, under the state's mutex */
+  /* The values last set on kernel, back to back (arg i after args 0..i-1);
+   * arg_sizes[i] 0 when unknown. A launch sets only the arguments that
+   * differ: a cl_kernel keeps its arguments between enqueues, and PoCL
+   * copies every by-value argument into a fresh allocation, the largest
+   * host cost of a small op. Allocated on the first launch (NULL: no
+   * cache, every argument is set). */
+  unsigned char *arg_values;
+  uint32_t arg_sizes[OCL_OP_ARG_CACHE_ARGS];
 } ocl_op_kernel_t;
 
 typedef struct ocl_op_state {
@@ -254,6 +260,7 @@ void ocl_op_device_release(xhal_plugin_device_t *device) {
   for (int p = 0; p < OCL_OP_PROGRAM_COUNT; ++p) {
     for (int k = 0; k < OCL_OP_MAX_KERNELS; ++k) {
       if (state->kernels[p][k].kernel) clReleaseKernel(state->kernels[p][k].kernel);
+      free(state->kernels[p][k].arg_values);
       pthread_mutex_destroy(&state->kernels[p][k].mutex);
     }
     if (state->programs[p]) clReleaseProgram(state->programs[p]);
@@ -292,7 +299,7 @@ static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t
   return XHAL_STATUS_OK;
 }
 
-/* A kernel's name in parts, "<base><variant>_<suffix>" ("add" "_flat" "f32"),
+/* A kernel's name in parts, "<base><variant>_<suffix>" ("add" "_dense" "f32"),
  * joined only when the kernel is created: the launch path formats no
  * string. variant and suffix may be NULL. */
 typedef struct ocl_op_kernel_name {
@@ -355,10 +362,21 @@ static int32_t ocl_op_enqueue_kernel(xhal_plugin_stream_t *stream, ocl_op_progra
   int32_t status = XHAL_STATUS_OK;
   cl_event event = NULL;
   pthread_mutex_lock(&k->mutex);
-  for (cl_uint i = 0; i < arg_count && status == XHAL_STATUS_OK; ++i) {
+  if (!k->arg_values) k->arg_values = malloc(OCL_OP_ARG_CACHE_BYTES);
+  size_t offset = 0;
+  for (cl_uint i = 0; i < arg_count && status == XHAL_STATUS_OK; offset += args[i].size, ++i) {
+    unsigned char *seen = k->arg_values && i < OCL_OP_ARG_CACHE_ARGS &&
+                                  offset + args[i].size <= OCL_OP_ARG_CACHE_BYTES
+                              ? k->arg_values + offset
+                              : NULL;
+    if (seen && k->arg_sizes[i] == args[i].size && memcmp(seen, args[i].value, args[i].size) == 0)
+      continue;
     status = ocl_check(clSetKernelArg(kernel, i, args[i].size, args[i].value),
                        "clSetKernelArg(" OCL_OP_NAME_FORMAT ", argument %u, %zu bytes)",
                        OCL_OP_NAME_ARGS(name), i, args[i].size);
+    if (!seen) continue;
+    k->arg_sizes[i] = status == XHAL_STATUS_OK ? (uint32_t)args[i].size : 0;
+    if (status == XHAL_STATUS_OK) memcpy(seen, args[i].value, args[i].size);
   }
   if (status == XHAL_STATUS_OK) {
     status = ocl_check(
@@ -423,7 +441,7 @@ enum {
   OCL_OP_SLOT_UNARY = 16, /* + 4 * op + dtype: 24 */
   OCL_OP_SLOT_COPY = 40,  /* + log2(size): 4 */
   OCL_OP_SLOT_CAST = 44,  /* + 4 * from + to: 16 */
-  OCL_OP_SLOT_FLAT = 64,  /* + any of the above: the flat variant */
+  OCL_OP_SLOT_DENSE = 64, /* + any of the above: the dense variant */
   OCL_OP_SLOT_END = 124
 };
 static_assert(OCL_OP_SLOT_END <= OCL_OP_MAX_KERNELS, "eltwise kernel slots");
@@ -443,32 +461,38 @@ static void ocl_op_nd_make(const xop_plan_t *plan, const xop_dims_t *d, ocl_nd_t
   s->count = xop_dims_count(d);
 }
 
-/* Launch struct of the flat variant, for d of rank <= 1. */
-static void ocl_op_flat_make(const xop_plan_t *plan, const xop_dims_t *d, ocl_flat_t *f) {
-  memset(f, 0, sizeof *f);
-  f->offsets[0] = ocl_op_offset(&plan->out);
-  for (uint32_t i = 0; i < plan->input_count; ++i) f->offsets[1 + i] = ocl_op_offset(&plan->in[i]);
-  for (uint32_t o = 0; d->rank == 1 && o < d->sets; ++o) f->strides[o] = d->strides[o][0];
-  f->count = xop_dims_count(d);
+/* 1 if d (xop_layout_eltwise) walks every operand of plan contiguously from
+ * element 0 of its buffer: one dim of stride 1, or a single element. */
+static int ocl_op_is_dense(const xop_plan_t *plan, const xop_dims_t *d) {
+  if (ocl_op_offset(&plan->out)) return 0;
+  for (uint32_t i = 0; i < plan->input_count; ++i)
+    if (ocl_op_offset(&plan->in[i])) return 0;
+  if (d->rank == 0) return 1;
+  if (d->rank > 1) return 0;
+  for (uint32_t o = 0; o < d->sets; ++o)
+    if (d->strides[o][0] != 1) return 0;
+  return 1;
 }
 
-/* Work-group size of a flat launch of count items: the power of two that
+/* Work-group size of a dense launch of count items: the power of two that
  * holds them, at most OCL_OP_LOCAL. PoCL compiles a kernel once per
  * work-group size, so the sizes are few (7); the driver's own choice for
  * a NULL local size follows the global size (1 for a prime count: a
  * compile per size and one item per group). */
-static size_t ocl_op_flat_local(cl_long count) {
+static size_t ocl_op_dense_local(int64_t count) {
   size_t local = 1;
-  while (local < OCL_OP_LOCAL && (cl_long)local < count) local *= 2;
+  while (local < OCL_OP_LOCAL && (int64_t)local < count) local *= 2;
   return local;
 }
 
-/* Enqueues kernel <base>_<suffix> (slot) of eltwise.cl, or its flat
- * variant <base>_flat_<suffix> (slot + OCL_OP_SLOT_FLAT) when the
- * iteration space simplifies to one dim: the flat kernel takes a 56-byte
- * launch struct instead of 296, needs no index division, and a small op
- * runs in one work-group of its own size instead of 64 items
- * (bench_opencl_dispatch measures what this saves on small ops). */
+/* Enqueues kernel <base>_<suffix> (slot) of eltwise.cl or, when every
+ * operand is dense from element 0 and work-groups of ocl_op_dense_local
+ * cover the elements exactly (a multiple of 64, or a power of two), its
+ * dense variant <base>_dense_<suffix> (slot + OCL_OP_SLOT_DENSE): the
+ * buffers and nothing else, like a hand-written kernel, where the N-d
+ * kernel takes a 296-byte launch struct (PoCL copies it per enqueue),
+ * divides the index per dim and pads a small op to 64 items.
+ * bench_opencl_dispatch measures what this saves on small ops. */
 static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
                                   uint32_t slot, const char *base, const char *suffix) {
   xop_dims_t d;
@@ -477,15 +501,13 @@ static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t
   cl_uint n = 1;
   for (uint32_t i = 0; i < plan->input_count; ++i)
     args[n++] = (ocl_op_arg_t)OCL_OP_MEM(&plan->in[i]);
-  if (d.rank <= 1) {
-    ocl_flat_t f;
-    ocl_op_flat_make(plan, &d, &f);
-    args[n++] = (ocl_op_arg_t){sizeof f, &f};
-    const size_t local = ocl_op_flat_local(f.count);
-    const size_t global = ocl_op_round_up((size_t)f.count, local);
-    const ocl_op_kernel_name_t name = {base, "_flat", suffix};
-    return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, OCL_OP_SLOT_FLAT + slot, &name, args, n,
-                                 1, &global, &local);
+  const int64_t count = xop_dims_count(&d);
+  const size_t dense_local = ocl_op_dense_local(count);
+  if (ocl_op_is_dense(plan, &d) && count % (int64_t)dense_local == 0) {
+    const size_t global = (size_t)count;
+    const ocl_op_kernel_name_t name = {base, "_dense", suffix};
+    return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, OCL_OP_SLOT_DENSE + slot, &name, args, n,
+                                 1, &global, &dense_local);
   }
   ocl_nd_t s;
   ocl_op_nd_make(plan, &d, &s);

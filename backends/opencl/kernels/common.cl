@@ -123,26 +123,19 @@ typedef struct ocl_matmul {
   int has_c; /* C present and beta != 0 */
 } ocl_matmul_t;
 
-/* Flat launches: the iteration space simplified to at most one dim (dense,
- * uniformly strided or broadcast operands). Element i of operand o is at
- * offsets[o] + i * strides[o]: no index division. */
-typedef struct ocl_flat {
-  long offsets[3];
-  long strides[3];
-  long count;
-} ocl_flat_t;
-
 /* The two launch shapes of the elementwise kernels: OCL_ARG_<kind> is the
- * launch argument, OCL_OFFSETS_<kind> gives the operands' element offsets
- * of work-item i (returning early past the end for nd). */
-#define OCL_ARG_nd const ocl_nd_t s
-#define OCL_ARG_flat const ocl_flat_t s
+ * launch argument (with its comma), OCL_OFFSETS_<kind> gives the operands'
+ * element offsets of work-item i (returning early past the end for nd).
+ * dense: every operand contiguous from element 0, the global size exactly
+ * the element count, no launch argument at all (a by-value argument is a
+ * copy per enqueue on PoCL, the dearest part of a small launch). */
+#define OCL_ARG_nd , const ocl_nd_t s
+#define OCL_ARG_dense
+#define OCL_OFFSETS_dense(i, n, off)                                                               \
+  for (int o_ = 0; o_ < (n); ++o_) (off)[o_] = (i)
 #define OCL_OFFSETS_nd(i, n, off)                                                                  \
   if ((i) >= s.count) return;                                                                      \
   OCL_ND_OFFSETS(s, i, n, off)
-#define OCL_OFFSETS_flat(i, n, off)                                                                \
-  if ((i) >= s.count) return;                                                                      \
-  for (int o_ = 0; o_ < (n); ++o_) (off)[o_] = s.offsets[o_] + (i) * s.strides[o_]
 /* Conv, ConvTranspose and the pools (conv.cl): NCHW on 3 spatial dims
  * (fewer are padded at the front with unit dims). Strides of y, x and w in
  * elements: [0] batch / w dim 0, [1] channel / w dim 1, [2..4] spatial. */

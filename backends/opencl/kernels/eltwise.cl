@@ -23,16 +23,15 @@
                : (a) / (b))
 
 /* Every kernel comes in two launch shapes (common.cl): NAME_D walks N-d
- * views, NAME_flat_D views simplified to one dim. The *_KIND macros take
- * the name with its trailing underscore already pasted on, so that a name
- * that is also a builtin (exp, tanh: a macro in some OpenCL headers) is
- * never expanded. */
+ * views, NAME_dense_D dense operands. The *_KIND macros take the name with
+ * its trailing underscore already pasted on, so that a name that is also a
+ * builtin (exp, tanh: a macro in some OpenCL headers) is never expanded. */
 #define BINARY_KERNEL(NAME, D, EXPR)                                                               \
   BINARY_KERNEL_KIND(NAME##_, D, EXPR, nd)                                                         \
-  BINARY_KERNEL_KIND(NAME##_flat_, D, EXPR, flat)
+  BINARY_KERNEL_KIND(NAME##_dense_, D, EXPR, dense)
 #define BINARY_KERNEL_KIND(NAME, D, EXPR, KIND)                                                    \
   __kernel void NAME##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,          \
-                         __global const OCL_CAT2(ST, D) * b, OCL_ARG_##KIND) {                     \
+                         __global const OCL_CAT2(ST, D) * b OCL_ARG_##KIND) {                      \
     const long i = get_global_id(0);                                                               \
     long off[3];                                                                                   \
     OCL_OFFSETS_##KIND(i, 3, off);                                                                 \
@@ -80,10 +79,10 @@ inline float ocl_sigmoid(float x) {
 
 #define UNARY_KERNEL(NAME, D, EXPR)                                                                \
   UNARY_KERNEL_KIND(NAME##_, D, EXPR, nd)                                                          \
-  UNARY_KERNEL_KIND(NAME##_flat_, D, EXPR, flat)
+  UNARY_KERNEL_KIND(NAME##_dense_, D, EXPR, dense)
 #define UNARY_KERNEL_KIND(NAME, D, EXPR, KIND)                                                     \
-  __kernel void NAME##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,          \
-                         OCL_ARG_##KIND) {                                                         \
+  __kernel void NAME##D(__global OCL_CAT2(ST, D) * y,                                              \
+                        __global const OCL_CAT2(ST, D) * a OCL_ARG_##KIND) {                       \
     const long i = get_global_id(0);                                                               \
     long off[2];                                                                                   \
     OCL_OFFSETS_##KIND(i, 2, off);                                                                 \
@@ -111,9 +110,9 @@ UNARY_INT(i64)
 /* ---- Copy: bits of any dtype, by element size ---------------------------------------- */
 #define COPY_KERNEL(SIZE, T)                                                                       \
   COPY_KERNEL_KIND(copy, SIZE, T, nd)                                                              \
-  COPY_KERNEL_KIND(copy_flat, SIZE, T, flat)
+  COPY_KERNEL_KIND(copy_dense, SIZE, T, dense)
 #define COPY_KERNEL_KIND(NAME, SIZE, T, KIND)                                                      \
-  __kernel void NAME##_##SIZE(__global T *y, __global const T *a, OCL_ARG_##KIND) {                \
+  __kernel void NAME##_##SIZE(__global T *y, __global const T *a OCL_ARG_##KIND) {                 \
     const long i = get_global_id(0);                                                               \
     long off[2];                                                                                   \
     OCL_OFFSETS_##KIND(i, 2, off);                                                                 \
@@ -160,10 +159,10 @@ inline long ocl_float_to_i64(float x) {
 
 #define CAST_KERNEL(S, D)                                                                          \
   CAST_KERNEL_KIND(cast, S, D, nd)                                                                 \
-  CAST_KERNEL_KIND(cast_flat, S, D, flat)
+  CAST_KERNEL_KIND(cast_dense, S, D, dense)
 #define CAST_KERNEL_KIND(NAME, S, D, KIND)                                                         \
   __kernel void NAME##_##S##_##D(__global OCL_CAT2(ST, D) * y,                                     \
-                                 __global const OCL_CAT2(ST, S) * a, OCL_ARG_##KIND) {             \
+                                 __global const OCL_CAT2(ST, S) * a OCL_ARG_##KIND) {              \
     const long i = get_global_id(0);                                                               \
     long off[2];                                                                                   \
     OCL_OFFSETS_##KIND(i, 2, off);                                                                 \
