@@ -140,6 +140,7 @@ static_assert(sizeof(ocl_norm_t) == 104 * 8 + 16, "ocl_norm_t layout");
 
 typedef enum ocl_op_program {
   OCL_OP_ELTWISE = 0,
+  OCL_OP_ELTWISE_DENSE, /* eltwise.cl built with -DOCL_DENSE */
   OCL_OP_REDUCE,
   OCL_OP_SOFTMAX,
   OCL_OP_MATMUL,
@@ -162,6 +163,7 @@ typedef struct ocl_op_source {
 /* Each program is common.cl followed by its own file. */
 static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_ELTWISE] = {"eltwise.cl", ocl_kernel_eltwise, sizeof ocl_kernel_eltwise - 1},
+    [OCL_OP_ELTWISE_DENSE] = {"eltwise.cl", ocl_kernel_eltwise, sizeof ocl_kernel_eltwise - 1},
     [OCL_OP_REDUCE] = {"reduce.cl", ocl_kernel_reduce, sizeof ocl_kernel_reduce - 1},
     [OCL_OP_SOFTMAX] = {"softmax.cl", ocl_kernel_softmax, sizeof ocl_kernel_softmax - 1},
     [OCL_OP_MATMUL] = {"matmul.cl", ocl_kernel_matmul, sizeof ocl_kernel_matmul - 1},
@@ -285,9 +287,10 @@ static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t
   memcpy(text + size - src->size, src->text, src->size);
   /* No -cl-denorms-are-zero, -cl-fast-relaxed-math or -cl-mad-enable:
    * subnormals and IEEE rounding are part of the operators' semantics. */
-  char options[128];
-  snprintf(options, sizeof options, "-cl-std=CL1.2 -DOCL_GROUP=%zu -DOCL_TILE=%zu -DOCL_REG=%d",
-           state->group, state->tile, OCL_OP_MATMUL_REG);
+  char options[160];
+  snprintf(options, sizeof options, "-cl-std=CL1.2 -DOCL_GROUP=%zu -DOCL_TILE=%zu -DOCL_REG=%d%s",
+           state->group, state->tile, OCL_OP_MATMUL_REG,
+           p == OCL_OP_ELTWISE_DENSE ? " -DOCL_DENSE" : "");
   int32_t status =
       ocl_program_build(device, text, size, options, &state->programs[p]);
   free(text);
@@ -441,8 +444,7 @@ enum {
   OCL_OP_SLOT_UNARY = 16, /* + 4 * op + dtype: 24 */
   OCL_OP_SLOT_COPY = 40,  /* + log2(size): 4 */
   OCL_OP_SLOT_CAST = 44,  /* + 4 * from + to: 16 */
-  OCL_OP_SLOT_DENSE = 64, /* + any of the above: the dense variant */
-  OCL_OP_SLOT_END = 124
+  OCL_OP_SLOT_END = 60 /* the same slots in OCL_OP_ELTWISE_DENSE */
 };
 static_assert(OCL_OP_SLOT_END <= OCL_OP_MAX_KERNELS, "eltwise kernel slots");
 
@@ -488,10 +490,10 @@ static size_t ocl_op_dense_local(int64_t count) {
 /* Enqueues kernel <base>_<suffix> (slot) of eltwise.cl or, when every
  * operand is dense from element 0 and work-groups of ocl_op_dense_local
  * cover the elements exactly (a multiple of 64, or a power of two), its
- * dense variant <base>_dense_<suffix> (slot + OCL_OP_SLOT_DENSE): the
- * buffers and nothing else, like a hand-written kernel, where the N-d
- * kernel takes a 296-byte launch struct (PoCL copies it per enqueue),
- * divides the index per dim and pads a small op to 64 items.
+ * dense variant <base>_dense_<suffix> (the same slot of the dense
+ * program): the buffers and nothing else, like a hand-written kernel,
+ * where the N-d kernel takes a 296-byte launch struct (PoCL copies it per
+ * enqueue), divides the index per dim and pads a small op to 64 items.
  * bench_opencl_dispatch measures what this saves on small ops. */
 static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
                                   uint32_t slot, const char *base, const char *suffix) {
@@ -506,8 +508,8 @@ static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t
   if (ocl_op_is_dense(plan, &d) && count % (int64_t)dense_local == 0) {
     const size_t global = (size_t)count;
     const ocl_op_kernel_name_t name = {base, "_dense", suffix};
-    return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, OCL_OP_SLOT_DENSE + slot, &name, args, n,
-                                 1, &global, &dense_local);
+    return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE_DENSE, slot, &name, args, n, 1, &global,
+                                 &dense_local);
   }
   ocl_nd_t s;
   ocl_op_nd_make(plan, &d, &s);

@@ -23,12 +23,19 @@
                : (a) / (b))
 
 /* Every kernel comes in two launch shapes (common.cl): NAME_D walks N-d
- * views, NAME_dense_D dense operands. The *_KIND macros take the name with
- * its trailing underscore already pasted on, so that a name that is also a
- * builtin (exp, tanh: a macro in some OpenCL headers) is never expanded. */
+ * views, NAME_dense_D dense operands. A build with -DOCL_DENSE has the
+ * dense ones, a build without it the N-d ones: two programs, each built on
+ * first use (PoCL compiles every kernel of a program when its binary is
+ * cached). The *_KIND macros take the name with its trailing underscore
+ * already pasted on, so that a name that is also a builtin (exp, tanh: a
+ * macro in some OpenCL headers) is never expanded. */
+#ifdef OCL_DENSE
 #define BINARY_KERNEL(NAME, D, EXPR)                                                               \
-  BINARY_KERNEL_KIND(NAME##_, D, EXPR, nd)                                                         \
   BINARY_KERNEL_KIND(NAME##_dense_, D, EXPR, dense)
+#else
+#define BINARY_KERNEL(NAME, D, EXPR)                                                               \
+  BINARY_KERNEL_KIND(NAME##_, D, EXPR, nd)
+#endif
 #define BINARY_KERNEL_KIND(NAME, D, EXPR, KIND)                                                    \
   __kernel void NAME##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * a,          \
                          __global const OCL_CAT2(ST, D) * b OCL_ARG_##KIND) {                      \
@@ -77,9 +84,13 @@ inline float ocl_sigmoid(float x) {
 #define ABS_INT(D, x) ((x) < 0 ? NEG_INT(D, x) : (x))
 #define RELU_INT(D, x) ((x) > 0 ? (x) : 0)
 
+#ifdef OCL_DENSE
 #define UNARY_KERNEL(NAME, D, EXPR)                                                                \
-  UNARY_KERNEL_KIND(NAME##_, D, EXPR, nd)                                                          \
   UNARY_KERNEL_KIND(NAME##_dense_, D, EXPR, dense)
+#else
+#define UNARY_KERNEL(NAME, D, EXPR)                                                                \
+  UNARY_KERNEL_KIND(NAME##_, D, EXPR, nd)
+#endif
 #define UNARY_KERNEL_KIND(NAME, D, EXPR, KIND)                                                     \
   __kernel void NAME##D(__global OCL_CAT2(ST, D) * y,                                              \
                         __global const OCL_CAT2(ST, D) * a OCL_ARG_##KIND) {                       \
@@ -108,9 +119,13 @@ UNARY_INT(i32)
 UNARY_INT(i64)
 
 /* ---- Copy: bits of any dtype, by element size ---------------------------------------- */
+#ifdef OCL_DENSE
 #define COPY_KERNEL(SIZE, T)                                                                       \
-  COPY_KERNEL_KIND(copy, SIZE, T, nd)                                                              \
   COPY_KERNEL_KIND(copy_dense, SIZE, T, dense)
+#else
+#define COPY_KERNEL(SIZE, T)                                                                       \
+  COPY_KERNEL_KIND(copy, SIZE, T, nd)
+#endif
 #define COPY_KERNEL_KIND(NAME, SIZE, T, KIND)                                                      \
   __kernel void NAME##_##SIZE(__global T *y, __global const T *a OCL_ARG_##KIND) {                 \
     const long i = get_global_id(0);                                                               \
@@ -157,9 +172,13 @@ inline long ocl_float_to_i64(float x) {
 #define CVT_i64_f16(x) convert_float_rte(x)
 #define CVT_i64_i32(x) as_int((uint)(ulong)(x))
 
+#ifdef OCL_DENSE
 #define CAST_KERNEL(S, D)                                                                          \
-  CAST_KERNEL_KIND(cast, S, D, nd)                                                                 \
   CAST_KERNEL_KIND(cast_dense, S, D, dense)
+#else
+#define CAST_KERNEL(S, D)                                                                          \
+  CAST_KERNEL_KIND(cast, S, D, nd)
+#endif
 #define CAST_KERNEL_KIND(NAME, S, D, KIND)                                                         \
   __kernel void NAME##_##S##_##D(__global OCL_CAT2(ST, D) * y,                                     \
                                  __global const OCL_CAT2(ST, S) * a OCL_ARG_##KIND) {              \
