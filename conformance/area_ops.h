@@ -245,6 +245,19 @@ void ops_register_reduce(conf_registry_t *registry);
 void ops_register_norm(conf_registry_t *registry);
 void ops_register_layout(conf_registry_t *registry);
 void ops_register_invalid(conf_registry_t *registry);
+/* Must-reject variants of a valid case base, registered (quick tier) as
+ * "<base name>.invalid_<name>" (area_ops_invalid.c): the mutation kind; bad
+ * attributes; input `input` given shape; and the kinds every op has
+ * (output shape, output dtype, out of buffer, unknown attribute, input
+ * count). */
+void ops_invalid_case(conf_registry_t *registry, const ops_case_t *base, ops_invalid_t kind,
+                      const char *name);
+void ops_invalid_attrs_case(conf_registry_t *registry, const ops_case_t *base,
+                            const ops_attrs_t *bad, const char *name);
+void ops_invalid_shape_case(conf_registry_t *registry, const ops_case_t *base, uint32_t input,
+                            ref_shape_t shape, const char *name);
+void ops_invalid_common_cases(conf_registry_t *registry, const ops_case_t *base);
+
 void ops_register_shape(conf_registry_t *registry);
 void ops_register_conv(conf_registry_t *registry);
 void ops_register_unary_math(conf_registry_t *registry);

@@ -14,14 +14,14 @@
 static const xhal_dtype_t OPS_INV_DTYPES[] = {XHAL_DTYPE_F32, XHAL_DTYPE_F16, XHAL_DTYPE_I32,
                                               XHAL_DTYPE_I64};
 
-static void ops_inv(conf_registry_t *registry, const ops_case_t *base, ops_invalid_t kind,
+void ops_invalid_case(conf_registry_t *registry, const ops_case_t *base, ops_invalid_t kind,
                     const char *name) {
   ops_case_t c = *base;
   c.invalid = kind;
   ops_register(registry, CONF_TIER_QUICK, &c, "invalid_%s", name);
 }
 
-static void ops_inv_attrs(conf_registry_t *registry, const ops_case_t *base,
+void ops_invalid_attrs_case(conf_registry_t *registry, const ops_case_t *base,
                           const ops_attrs_t *bad, const char *name) {
   ops_case_t c = *base;
   c.invalid = OPS_INVALID_ATTR;
@@ -29,7 +29,7 @@ static void ops_inv_attrs(conf_registry_t *registry, const ops_case_t *base,
   ops_register(registry, CONF_TIER_QUICK, &c, "invalid_%s", name);
 }
 
-static void ops_inv_shape(conf_registry_t *registry, const ops_case_t *base, uint32_t input,
+void ops_invalid_shape_case(conf_registry_t *registry, const ops_case_t *base, uint32_t input,
                           ref_shape_t shape, const char *name) {
   ops_case_t c = *base;
   c.invalid = OPS_INVALID_INPUT_SHAPE;
@@ -39,42 +39,42 @@ static void ops_inv_shape(conf_registry_t *registry, const ops_case_t *base, uin
 }
 
 /* The kinds every op has. */
-static void ops_inv_common(conf_registry_t *registry, const ops_case_t *base) {
-  ops_inv(registry, base, OPS_INVALID_OUTPUT_SHAPE, "output_shape");
-  ops_inv(registry, base, OPS_INVALID_OUTPUT_DTYPE, "output_dtype");
-  ops_inv(registry, base, OPS_INVALID_OUT_OF_BUFFER, "out_of_buffer");
-  ops_inv(registry, base, OPS_INVALID_UNKNOWN_ATTR, "unknown_attribute");
-  ops_inv(registry, base, OPS_INVALID_INPUT_COUNT, "input_count");
+void ops_invalid_common_cases(conf_registry_t *registry, const ops_case_t *base) {
+  ops_invalid_case(registry, base, OPS_INVALID_OUTPUT_SHAPE, "output_shape");
+  ops_invalid_case(registry, base, OPS_INVALID_OUTPUT_DTYPE, "output_dtype");
+  ops_invalid_case(registry, base, OPS_INVALID_OUT_OF_BUFFER, "out_of_buffer");
+  ops_invalid_case(registry, base, OPS_INVALID_UNKNOWN_ATTR, "unknown_attribute");
+  ops_invalid_case(registry, base, OPS_INVALID_INPUT_COUNT, "input_count");
 }
 
 static void ops_inv_binary(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype) {
   ref_shape_t in[2] = {ops_shape(2, 4, 3), ops_shape(2, 4, 3)};
   ops_case_t c;
   ops_case_init(&c, op, dtype, 2, in);
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
-  ops_inv_shape(registry, &c, 1, ops_shape(2, 5, 3), "broadcast");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
+  ops_invalid_shape_case(registry, &c, 1, ops_shape(2, 5, 3), "broadcast");
 }
 
 static void ops_inv_unary(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype) {
   ref_shape_t in = ops_shape(2, 4, 3);
   ops_case_t c;
   ops_case_init(&c, op, dtype, 1, &in);
-  ops_inv_common(registry, &c);
+  ops_invalid_common_cases(registry, &c);
 }
 
 static void ops_inv_matmul(conf_registry_t *registry, xhal_dtype_t dtype) {
   ref_shape_t in[2] = {ops_shape(2, 5, 7), ops_shape(2, 7, 3)};
   ops_case_t c;
   ops_case_init(&c, XHAL_OP_MATMUL, dtype, 2, in);
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
-  ops_inv_shape(registry, &c, 1, ops_shape(2, 8, 3), "inner_dim");
-  ops_inv_shape(registry, &c, 0, ops_shape(0), "scalar_input");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
+  ops_invalid_shape_case(registry, &c, 1, ops_shape(2, 8, 3), "inner_dim");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(0), "scalar_input");
   ref_shape_t batched[2] = {ops_shape(3, 2, 5, 7), ops_shape(3, 2, 7, 3)};
   ops_case_t cb;
   ops_case_init(&cb, XHAL_OP_MATMUL, dtype, 2, batched);
-  ops_inv_shape(registry, &cb, 1, ops_shape(3, 3, 7, 3), "batch_broadcast");
+  ops_invalid_shape_case(registry, &cb, 1, ops_shape(3, 3, 7, 3), "batch_broadcast");
 }
 
 static void ops_inv_gemm(conf_registry_t *registry, xhal_dtype_t dtype) {
@@ -82,15 +82,15 @@ static void ops_inv_gemm(conf_registry_t *registry, xhal_dtype_t dtype) {
   ops_case_t c;
   ops_case_init(&c, XHAL_OP_GEMM, dtype, 3, in);
   c.attrs.present = OPS_ATTR_TRANS_A | OPS_ATTR_TRANS_B;
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
-  ops_inv(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
-  ops_inv_shape(registry, &c, 1, ops_shape(2, 8, 3), "inner_dim");
-  ops_inv_shape(registry, &c, 2, ops_shape(2, 2, 3), "c_shape");
-  ops_inv_shape(registry, &c, 0, ops_shape(3, 1, 5, 7), "rank");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
+  ops_invalid_case(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
+  ops_invalid_shape_case(registry, &c, 1, ops_shape(2, 8, 3), "inner_dim");
+  ops_invalid_shape_case(registry, &c, 2, ops_shape(2, 2, 3), "c_shape");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(3, 1, 5, 7), "rank");
   ops_attrs_t bad = c.attrs;
   bad.trans_a = 2;
-  ops_inv_attrs(registry, &c, &bad, "trans_a_value");
+  ops_invalid_attrs_case(registry, &c, &bad, "trans_a_value");
 }
 
 static void ops_inv_softmax(conf_registry_t *registry, xhal_dtype_t dtype) {
@@ -99,14 +99,14 @@ static void ops_inv_softmax(conf_registry_t *registry, xhal_dtype_t dtype) {
   ops_case_init(&c, XHAL_OP_SOFTMAX, dtype, 1, &in);
   c.attrs.present = OPS_ATTR_AXIS;
   c.attrs.axis = 1;
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
   ops_attrs_t bad = c.attrs;
   bad.axis = 2;
-  ops_inv_attrs(registry, &c, &bad, "axis");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis");
   bad.axis = -3;
-  ops_inv_attrs(registry, &c, &bad, "axis_negative");
-  ops_inv_shape(registry, &c, 0, ops_shape(0), "scalar_input");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis_negative");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(0), "scalar_input");
 }
 
 static void ops_inv_reduce(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype) {
@@ -116,24 +116,24 @@ static void ops_inv_reduce(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t
   c.attrs.present = OPS_ATTR_AXES;
   c.attrs.axes_count = 1;
   c.attrs.axes[0] = 1;
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
   ops_attrs_t bad = c.attrs;
   bad.axes[0] = 3;
-  ops_inv_attrs(registry, &c, &bad, "axis");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis");
   bad.axes[0] = -4;
-  ops_inv_attrs(registry, &c, &bad, "axis_negative");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis_negative");
   bad.axes_count = 2;
   bad.axes[0] = 1;
   bad.axes[1] = 1;
-  ops_inv_attrs(registry, &c, &bad, "axes_repeated");
+  ops_invalid_attrs_case(registry, &c, &bad, "axes_repeated");
   bad.axes[0] = 2;
   bad.axes[1] = -1;
-  ops_inv_attrs(registry, &c, &bad, "axes_repeated_negative");
+  ops_invalid_attrs_case(registry, &c, &bad, "axes_repeated_negative");
   bad = c.attrs;
   bad.present |= OPS_ATTR_KEEPDIMS;
   bad.keepdims = 2;
-  ops_inv_attrs(registry, &c, &bad, "keepdims_value");
+  ops_invalid_attrs_case(registry, &c, &bad, "keepdims_value");
 }
 
 static void ops_inv_transpose(conf_registry_t *registry, xhal_dtype_t dtype) {
@@ -145,19 +145,19 @@ static void ops_inv_transpose(conf_registry_t *registry, xhal_dtype_t dtype) {
   c.attrs.perm[0] = 2;
   c.attrs.perm[1] = 0;
   c.attrs.perm[2] = 1;
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
   ops_attrs_t bad = c.attrs;
   bad.perm[1] = 2;
-  ops_inv_attrs(registry, &c, &bad, "perm_repeated");
+  ops_invalid_attrs_case(registry, &c, &bad, "perm_repeated");
   bad = c.attrs;
   bad.perm_count = 2;
   bad.perm[0] = 1;
   bad.perm[1] = 0;
-  ops_inv_attrs(registry, &c, &bad, "perm_length");
+  ops_invalid_attrs_case(registry, &c, &bad, "perm_length");
   bad = c.attrs;
   bad.perm[0] = 3;
-  ops_inv_attrs(registry, &c, &bad, "perm_out_of_range");
+  ops_invalid_attrs_case(registry, &c, &bad, "perm_out_of_range");
 }
 
 static void ops_inv_cast(conf_registry_t *registry, xhal_dtype_t dtype) {
@@ -167,22 +167,22 @@ static void ops_inv_cast(conf_registry_t *registry, xhal_dtype_t dtype) {
   c.attrs.present = OPS_ATTR_TO;
   c.attrs.to = dtype == XHAL_DTYPE_F32 ? XHAL_DTYPE_I32 : XHAL_DTYPE_F32;
   c.in[0].gen = ops_default_gen(XHAL_OP_CAST, dtype, 0, (xhal_dtype_t)c.attrs.to);
-  ops_inv_common(registry, &c);
-  ops_inv(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_ATTR_TYPE, "attribute_type");
   ops_attrs_t bad = c.attrs;
   bad.to = 999;
-  ops_inv_attrs(registry, &c, &bad, "to_value");
+  ops_invalid_attrs_case(registry, &c, &bad, "to_value");
   bad.to = 0;
-  ops_inv_attrs(registry, &c, &bad, "to_undefined");
+  ops_invalid_attrs_case(registry, &c, &bad, "to_undefined");
   bad.present = 0;
-  ops_inv_attrs(registry, &c, &bad, "to_missing");
+  ops_invalid_attrs_case(registry, &c, &bad, "to_missing");
 }
 
 static void ops_inv_copy(conf_registry_t *registry, xhal_dtype_t dtype) {
   ref_shape_t in = ops_shape(2, 4, 3);
   ops_case_t c;
   ops_case_init(&c, XHAL_OP_COPY, dtype, 1, &in);
-  ops_inv_common(registry, &c);
+  ops_invalid_common_cases(registry, &c);
 }
 
 void ops_register_invalid(conf_registry_t *registry) {

@@ -43,38 +43,6 @@ static void ops_norm_variants(conf_registry_t *registry, const ops_case_t *base,
   }
 }
 
-static void ops_norm_inv(conf_registry_t *registry, const ops_case_t *base, ops_invalid_t kind,
-                         const char *name) {
-  ops_case_t c = *base;
-  c.invalid = kind;
-  ops_register(registry, CONF_TIER_QUICK, &c, "invalid_%s", name);
-}
-
-static void ops_norm_inv_attrs(conf_registry_t *registry, const ops_case_t *base,
-                               const ops_attrs_t *bad, const char *name) {
-  ops_case_t c = *base;
-  c.invalid = OPS_INVALID_ATTR;
-  c.bad_attrs = *bad;
-  ops_register(registry, CONF_TIER_QUICK, &c, "invalid_%s", name);
-}
-
-static void ops_norm_inv_shape(conf_registry_t *registry, const ops_case_t *base, uint32_t input,
-                               ref_shape_t shape, const char *name) {
-  ops_case_t c = *base;
-  c.invalid = OPS_INVALID_INPUT_SHAPE;
-  c.bad_input = input;
-  c.bad_shape = shape;
-  ops_register(registry, CONF_TIER_QUICK, &c, "invalid_%s", name);
-}
-
-static void ops_norm_inv_common(conf_registry_t *registry, const ops_case_t *base) {
-  ops_norm_inv(registry, base, OPS_INVALID_OUTPUT_SHAPE, "output_shape");
-  ops_norm_inv(registry, base, OPS_INVALID_OUTPUT_DTYPE, "output_dtype");
-  ops_norm_inv(registry, base, OPS_INVALID_OUT_OF_BUFFER, "out_of_buffer");
-  ops_norm_inv(registry, base, OPS_INVALID_UNKNOWN_ATTR, "unknown_attribute");
-  ops_norm_inv(registry, base, OPS_INVALID_INPUT_COUNT, "input_count");
-}
-
 static void ops_norm_epsilon(ops_case_t *c, double epsilon) {
   c->attrs.present |= OPS_ATTR_EPSILON;
   c->attrs.epsilon = epsilon;
@@ -127,19 +95,19 @@ static void ops_register_bn(conf_registry_t *registry, xhal_dtype_t dtype) {
 
   /* Must-reject calls. */
   ops_bn_case(&c, dtype, &x);
-  ops_norm_inv_common(registry, &c);
-  ops_norm_inv(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
-  ops_norm_inv_shape(registry, &c, 3, ops_shape(1, 4), "mean_shape");
-  ops_norm_inv_shape(registry, &c, 1, ops_shape(2, 1, 3), "scale_rank");
-  ops_norm_inv_shape(registry, &c, 0, ops_shape(1, 3), "input_rank1");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
+  ops_invalid_shape_case(registry, &c, 3, ops_shape(1, 4), "mean_shape");
+  ops_invalid_shape_case(registry, &c, 1, ops_shape(2, 1, 3), "scale_rank");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(1, 3), "input_rank1");
   ops_attrs_t bad = c.attrs;
   bad.present |= OPS_ATTR_EPSILON;
   bad.epsilon = -1e-5;
-  ops_norm_inv_attrs(registry, &c, &bad, "epsilon_negative");
+  ops_invalid_attrs_case(registry, &c, &bad, "epsilon_negative");
   bad = c.attrs;
   bad.present |= OPS_ATTR_TRAINING_MODE;
   bad.training_mode = 2;
-  ops_norm_inv_attrs(registry, &c, &bad, "training_mode_2");
+  ops_invalid_attrs_case(registry, &c, &bad, "training_mode_2");
 }
 
 /* ---- LayerNormalization ---------------------------------------------------------------- */
@@ -227,18 +195,18 @@ static void ops_register_ln(conf_registry_t *registry, xhal_dtype_t dtype) {
 
   const ref_shape_t y = ops_shape(3, 2, 3, 4);
   ops_ln_case(&c, dtype, &y, -1, 0);
-  ops_norm_inv_common(registry, &c);
+  ops_invalid_common_cases(registry, &c);
   ops_ln_case(&c, dtype, &y, -1, 1);
-  ops_norm_inv(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
-  ops_norm_inv_shape(registry, &c, 1, ops_shape(1, 5), "scale_shape");
-  ops_norm_inv_shape(registry, &c, 2, ops_shape(2, 3, 4), "bias_rank");
+  ops_invalid_case(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
+  ops_invalid_shape_case(registry, &c, 1, ops_shape(1, 5), "scale_shape");
+  ops_invalid_shape_case(registry, &c, 2, ops_shape(2, 3, 4), "bias_rank");
   ops_attrs_t bad = c.attrs;
   bad.axis = 3;
-  ops_norm_inv_attrs(registry, &c, &bad, "axis_3");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis_3");
   bad = c.attrs;
   bad.present |= OPS_ATTR_EPSILON;
   bad.epsilon = NAN;
-  ops_norm_inv_attrs(registry, &c, &bad, "epsilon_nan");
+  ops_invalid_attrs_case(registry, &c, &bad, "epsilon_nan");
 }
 
 /* LayerNormalization with the optional outputs Mean (outputs 2) and
@@ -320,12 +288,12 @@ static void ops_register_ln_stats(conf_registry_t *registry, xhal_dtype_t dtype)
   for (size_t b = 0; b < OPS_COUNT(bad); b++) {
     ops_case_t cb = c;
     cb.bad_output = bad[b].output;
-    ops_norm_inv(registry, &cb, bad[b].kind, bad[b].name);
+    ops_invalid_case(registry, &cb, bad[b].kind, bad[b].name);
   }
   ops_case_t cb = c;
   cb.output_count = 2;
   cb.bad_output = 1;
-  ops_norm_inv(registry, &cb, OPS_INVALID_OUTPUT_SHAPE, "mean_shape.outputs_2");
+  ops_invalid_case(registry, &cb, OPS_INVALID_OUTPUT_SHAPE, "mean_shape.outputs_2");
 }
 
 /* ---- InstanceNormalization ------------------------------------------------------------- */
@@ -362,14 +330,14 @@ static void ops_register_in(conf_registry_t *registry, xhal_dtype_t dtype) {
   ops_register(registry, CONF_TIER_QUICK, &c, "2x3x4x5.constant");
 
   ops_in_case(&c, dtype, &x);
-  ops_norm_inv_common(registry, &c);
-  ops_norm_inv(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
-  ops_norm_inv_shape(registry, &c, 1, ops_shape(1, 2), "scale_shape");
-  ops_norm_inv_shape(registry, &c, 0, ops_shape(1, 3), "input_rank1");
+  ops_invalid_common_cases(registry, &c);
+  ops_invalid_case(registry, &c, OPS_INVALID_INPUT_DTYPE, "input_dtype");
+  ops_invalid_shape_case(registry, &c, 1, ops_shape(1, 2), "scale_shape");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(1, 3), "input_rank1");
   ops_attrs_t bad = c.attrs;
   bad.present |= OPS_ATTR_EPSILON;
   bad.epsilon = INFINITY;
-  ops_norm_inv_attrs(registry, &c, &bad, "epsilon_inf");
+  ops_invalid_attrs_case(registry, &c, &bad, "epsilon_inf");
 }
 
 /* ---- LogSoftmax ----------------------------------------------------------------------- */
@@ -436,11 +404,11 @@ static void ops_register_log_softmax(conf_registry_t *registry, xhal_dtype_t dty
   ops_register(registry, CONF_TIER_QUICK, &c, "6x9.axis_1.nan");
 
   ops_ls_case(&c, dtype, &ranks[2], 1);
-  ops_norm_inv_common(registry, &c);
+  ops_invalid_common_cases(registry, &c);
   ops_attrs_t bad = c.attrs;
   bad.axis = -4;
-  ops_norm_inv_attrs(registry, &c, &bad, "axis_m4");
-  ops_norm_inv_shape(registry, &c, 0, ops_shape(0), "scalar_input");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis_m4");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(0), "scalar_input");
 }
 
 /* ---- ArgMax / ArgMin ------------------------------------------------------------------- */
@@ -532,20 +500,20 @@ static void ops_register_arg(conf_registry_t *registry, xhal_op_t op, xhal_dtype
   }
 
   ops_arg_case(&c, op, dtype, &ranks[2], 1, -1, -1);
-  ops_norm_inv_common(registry, &c);
+  ops_invalid_common_cases(registry, &c);
   ops_attrs_t bad = c.attrs;
   bad.axis = 3;
-  ops_norm_inv_attrs(registry, &c, &bad, "axis_3");
+  ops_invalid_attrs_case(registry, &c, &bad, "axis_3");
   bad = c.attrs;
   bad.present |= OPS_ATTR_SELECT_LAST;
   bad.select_last = 2;
-  ops_norm_inv_attrs(registry, &c, &bad, "select_last_index_2");
+  ops_invalid_attrs_case(registry, &c, &bad, "select_last_index_2");
   bad = c.attrs;
   bad.present |= OPS_ATTR_KEEPDIMS;
   bad.keepdims = -1;
-  ops_norm_inv_attrs(registry, &c, &bad, "keepdims_m1");
-  ops_norm_inv_shape(registry, &c, 0, ops_shape(3, 2, 0, 4), "empty_axis");
-  ops_norm_inv_shape(registry, &c, 0, ops_shape(0), "scalar_input");
+  ops_invalid_attrs_case(registry, &c, &bad, "keepdims_m1");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(3, 2, 0, 4), "empty_axis");
+  ops_invalid_shape_case(registry, &c, 0, ops_shape(0), "scalar_input");
 }
 
 void ops_register_norm(conf_registry_t *registry) {
