@@ -306,10 +306,13 @@ int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' given twice", c->op,
                       a->name);
     }
-    if (a->type != specs[s].type) {
+    const int number = specs[s].type == XOP_ATTR_NUMBER;
+    if (number ? a->type != XHAL_ATTR_FLOAT && a->type != XHAL_ATTR_INT
+               : a->type != specs[s].type) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: attribute '%s' has type %s (%u), expected %s", c->op, a->name,
-                      xop_attr_type_name(a->type), a->type, xop_attr_type_name(specs[s].type));
+                      xop_attr_type_name(a->type), a->type,
+                      number ? "FLOAT or INT" : xop_attr_type_name(specs[s].type));
     }
     if (a->type == XHAL_ATTR_INTS && a->count && !a->ints) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
@@ -842,28 +845,11 @@ static int32_t xop_clip_bound(const xop_ctx_t *c, const xhal_attr_t *b, int is_m
  * matched here rather than by xop_attrs_parse's fixed types. */
 static int32_t xop_check_clip(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                               xop_plan_t *plan) {
-  const xhal_attr_t *bounds[2] = {NULL, NULL};
-  static const char *const names[2] = {"min", "max"};
-  if (desc->attr_count && !desc->attrs) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attr_count is %u but attrs is NULL",
-                    c->op, desc->attr_count);
-  }
-  for (uint32_t i = 0; i < desc->attr_count; ++i) {
-    const xhal_attr_t *a = &desc->attrs[i];
-    if (!a->name)
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute %u has no name", c->op, i);
-    int k = 0;
-    while (k < 2 && strcmp(names[k], a->name) != 0) ++k;
-    if (k == 2) {
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: unknown attribute '%s'", c->op,
-                      a->name);
-    }
-    if (bounds[k]) {
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' given twice", c->op,
-                      a->name);
-    }
-    bounds[k] = a;
-  }
+  /* FLOAT, or INT for exact integer bounds; xop_clip_bound checks which
+   * kind the dtype takes. */
+  static const xop_attr_spec_t specs[] = {{"min", XOP_ATTR_NUMBER}, {"max", XOP_ATTR_NUMBER}};
+  const xhal_attr_t *bounds[2];
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 2, bounds));
   XOP_RETURN_IF_ERROR(xop_clip_bound(c, bounds[0], 0, plan));
   XOP_RETURN_IF_ERROR(xop_clip_bound(c, bounds[1], 1, plan));
   return xop_same_dims(c, &plan->in[0], &plan->out);

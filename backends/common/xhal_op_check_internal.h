@@ -16,8 +16,12 @@ typedef struct xop_check_ctx {
 /* An attribute an op accepts: its name and xhal_attr_type_t. */
 typedef struct xop_attr_spec {
   const char *name;
-  uint32_t type;
+  uint32_t type; /* xhal_attr_type_t, or XOP_ATTR_NUMBER */
 } xop_attr_spec_t;
+
+/* An xop_attr_spec_t type that accepts FLOAT or INT (Clip's bounds: INT
+ * for exact integer bounds); the op checks which kind its dtype takes. */
+#define XOP_ATTR_NUMBER 0x100u
 
 /* Reports a printf-style message with status through backend; returns status. */
 __attribute__((format(printf, 3, 4))) int32_t xop_fail(const xop_backend_t *backend,
