@@ -1,7 +1,7 @@
 /*
  * area_ops_conv.c - Conv, ConvTranspose, MaxPool, AveragePool,
- * GlobalAveragePool and GlobalMaxPool on f32 and f16 (NCHW, 1-D, 2-D and
- * 3-D): groups, depthwise, dilations, asymmetric pads, strides, every
+ * GlobalAveragePool and GlobalMaxPool on f32 and f16, MaxPool also on u8
+ * (NCHW, 1-D, 2-D and 3-D): groups, depthwise, dilations, asymmetric pads, strides, every
  * auto_pad, bias or none, output_padding/output_shape, ceil_mode,
  * count_include_pad, NaN/Inf inputs, strided/reversed/offset views, empty
  * batches, a larger PP-OCR-like layer, and calls that must be rejected.
@@ -114,23 +114,30 @@ static void cv_build(ops_case_t *c, xhal_op_t op, xhal_dtype_t dtype, const cv_s
   if (s->indices) c->output_count = 2;
 }
 
-static void cv_register_specs(conf_registry_t *registry, xhal_op_t op, const cv_spec_t *specs,
-                              size_t count) {
+/* The specs on one dtype; u8 (MaxPool) skips the special-value specs
+ * (NaN, Inf: float values). */
+static void cv_register_dtype(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype,
+                              const cv_spec_t *specs, size_t count) {
   static const ops_variant_t variants[] = {OPS_VAR_STRIDED, OPS_VAR_TRANSPOSED, OPS_VAR_OFFSET,
                                            OPS_VAR_MIXED, OPS_VAR_OUT_STRIDED};
-  for (size_t d = 0; d < sizeof OPS_CONV_DTYPES / sizeof *OPS_CONV_DTYPES; d++) {
-    for (size_t i = 0; i < count; i++) {
-      ops_case_t c;
-      cv_build(&c, op, OPS_CONV_DTYPES[d], &specs[i]);
-      ops_register(registry, CONF_TIER_QUICK, &c, "%s", specs[i].name);
-      for (size_t v = 0; specs[i].variants && v < sizeof variants / sizeof *variants; v++) {
-        ops_case_t cv = c;
-        ops_apply_variant(&cv, variants[v]);
-        ops_register(registry, CONF_TIER_QUICK, &cv, "%s%s", specs[i].name,
-                     ops_variant_suffix(variants[v]));
-      }
+  for (size_t i = 0; i < count; i++) {
+    if (dtype == XHAL_DTYPE_U8 && specs[i].special) continue;
+    ops_case_t c;
+    cv_build(&c, op, dtype, &specs[i]);
+    ops_register(registry, CONF_TIER_QUICK, &c, "%s", specs[i].name);
+    for (size_t v = 0; specs[i].variants && v < sizeof variants / sizeof *variants; v++) {
+      ops_case_t cv = c;
+      ops_apply_variant(&cv, variants[v]);
+      ops_register(registry, CONF_TIER_QUICK, &cv, "%s%s", specs[i].name,
+                   ops_variant_suffix(variants[v]));
     }
   }
+}
+
+static void cv_register_specs(conf_registry_t *registry, xhal_op_t op, const cv_spec_t *specs,
+                              size_t count) {
+  for (size_t d = 0; d < sizeof OPS_CONV_DTYPES / sizeof *OPS_CONV_DTYPES; d++)
+    cv_register_dtype(registry, op, OPS_CONV_DTYPES[d], specs, count);
 }
 
 /* ---- Conv ---------------------------------------------------------------------------------- */
@@ -304,6 +311,12 @@ static const cv_spec_t OPS_MAX_POOL_SPECS[] = {
     {.name = "indices_zero_batch", .n = 2, .x = {0, 2, 4, 4}, .k = {2, 2}, .indices = 1},
     {.name = "indices_2d_large_32x40x40", .n = 2, .x = {1, 32, 40, 40}, .k = {3, 3},
      .s = {2, 2}, .p = {1, 1, 1, 1}, .has_pads = 1, .indices = 1},
+    /* Dilation 3 over 2 elements with pads 1: the window (-1, 2) holds no
+     * element of X (-Inf, on u8 0; Indices -1). */
+    {.name = "1d_empty_window", .n = 1, .x = {1, 2, 2}, .k = {2}, .d = {3}, .p = {1, 1},
+     .has_pads = 1},
+    {.name = "indices_1d_empty_window", .n = 1, .x = {1, 2, 2}, .k = {2}, .d = {3},
+     .p = {1, 1}, .has_pads = 1, .indices = 1},
 };
 
 static const cv_spec_t OPS_AVERAGE_POOL_SPECS[] = {
@@ -480,6 +493,31 @@ static void cv_register_invalid(conf_registry_t *registry, xhal_dtype_t dtype) {
   cv_invalid_shape(registry, &c, 0, ops_shape(4, 1, 2, 0, 3), "zero_spatial");
 }
 
+/* MaxPool on u8 (ONNX MaxPool-12 takes uint8): every MaxPool spec but the
+ * special-value ones, and must-reject calls. */
+static void cv_register_max_pool_u8(conf_registry_t *registry) {
+  cv_register_dtype(registry, XHAL_OP_MAX_POOL, XHAL_DTYPE_U8, OPS_MAX_POOL_SPECS,
+                    sizeof OPS_MAX_POOL_SPECS / sizeof *OPS_MAX_POOL_SPECS);
+  const cv_spec_t mp = {.n = 2, .x = {1, 2, 6, 6}, .k = {3, 3}, .p = {1, 1, 1, 1},
+                        .has_pads = 1};
+  const cv_spec_t pads = {.n = 2, .x = {1, 2, 6, 6}, .k = {3, 3}, .p = {3, 0, 0, 0},
+                          .has_pads = 1};
+  ops_case_t c, bad;
+  cv_build(&c, XHAL_OP_MAX_POOL, XHAL_DTYPE_U8, &mp);
+  cv_invalid(registry, &c, OPS_INVALID_OUTPUT_SHAPE, "output_shape");
+  cv_invalid(registry, &c, OPS_INVALID_OUTPUT_DTYPE, "output_dtype");
+  cv_invalid(registry, &c, OPS_INVALID_UNKNOWN_ATTR, "unknown_attr");
+  cv_build(&bad, XHAL_OP_MAX_POOL, XHAL_DTYPE_U8, &pads);
+  cv_invalid_attrs(registry, &c, &bad, "pads_ge_kernel");
+  bad = c;
+  ca_int(&bad, "storage_order", 2);
+  cv_invalid_attrs(registry, &c, &bad, "storage_order2");
+  cv_build(&c, XHAL_OP_MAX_POOL, XHAL_DTYPE_U8, &(cv_spec_t){.n = 2, .x = {1, 2, 6, 6},
+                                                             .k = {3, 3}, .indices = 1});
+  c.bad_output = 1;
+  cv_invalid(registry, &c, OPS_INVALID_OUTPUT_DTYPE, "indices_dtype");
+}
+
 void ops_register_conv(conf_registry_t *registry) {
   cv_register_specs(registry, XHAL_OP_CONV, OPS_CONV_SPECS,
                     sizeof OPS_CONV_SPECS / sizeof *OPS_CONV_SPECS);
@@ -495,4 +533,5 @@ void ops_register_conv(conf_registry_t *registry) {
                     sizeof OPS_GLOBAL_POOL_SPECS / sizeof *OPS_GLOBAL_POOL_SPECS);
   for (size_t d = 0; d < sizeof OPS_CONV_DTYPES / sizeof *OPS_CONV_DTYPES; d++)
     cv_register_invalid(registry, OPS_CONV_DTYPES[d]);
+  cv_register_max_pool_u8(registry);
 }

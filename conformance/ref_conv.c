@@ -7,7 +7,8 @@
  * pooling"): padding is zero padding (a padded tap of Conv adds 0 * w);
  * explicit non-zero pads with auto_pad != NOTSET are rejected; ceil_mode
  * drops a last window that would start in the end padding; pools reject
- * pads >= kernel; MaxPool: NaN in a window gives NaN, an empty window -Inf;
+ * pads >= kernel; MaxPool: NaN in a window gives NaN, an empty window -Inf
+ * (on u8, which MaxPool also takes, 0: padding never wins);
  * AveragePool with count_include_pad divides by the window clipped to the
  * padded input; ConvTranspose splits a total padding from output_shape or
  * SAME_* as the spec's formula: the odd pixel at the end for SAME_UPPER, at
@@ -365,6 +366,11 @@ static double ref_conv_one(xhal_op_t op, uint32_t input_count, const ref_tensor_
   return sum;
 }
 
+/* Element i of X as a double (MaxPool also takes u8, held in i). */
+static double ref_pool_value(const ref_tensor_t *x, int64_t i) {
+  return x->f ? x->f[i] : (double)x->i[i];
+}
+
 static double ref_pool_one(xhal_op_t op, const ref_tensor_t *x, const ref_geom_t *g,
                            int64_t count_include_pad, const int64_t *oc, double *scale) {
   int64_t xs[XHAL_MAX_RANK];
@@ -383,7 +389,7 @@ static double ref_pool_one(xhal_op_t op, const ref_tensor_t *x, const ref_geom_t
       xo += pos * xs[2 + k];
     }
     if (!inside) continue;
-    const double v = x->f[xo];
+    const double v = ref_pool_value(x, xo);
     count++;
     if (is_max) {
       if (isnan(v)) nan = 1;
@@ -430,7 +436,10 @@ int ref_conv_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *inp
     double scale = 0.0;
     double v = has_w ? ref_conv_one(op, input_count, inputs, &g, oc, &scale)
                      : ref_pool_one(op, &inputs[0], &g, attrs->conv.count_include_pad, oc, &scale);
-    out->f[flat] = v;
+    if (out->f)
+      out->f[flat] = v;
+    else /* u8 MaxPool: padding never wins, an empty window gives u8's lowest, 0 */
+      out->i[flat] = v > 0.0 ? (int64_t)v : 0;
     if (out->scale) out->scale[flat] = scale;
     flat++;
   } while (ref_next_coords(oc, &out->shape));
@@ -471,8 +480,9 @@ int ref_max_pool_indices(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_te
         xo += pos * xs[2 + k];
       }
       if (!inside) continue;
-      if (isnan(x->f[xo])) nan = 1;
-      if (x->f[xo] > best) best = x->f[xo];
+      const double v = ref_pool_value(x, xo);
+      if (isnan(v)) nan = 1;
+      if (v > best) best = v;
     } while (ref_odometer(t, g.k, g.n));
     /* The first tap in window order (last spatial dim fastest) that holds
      * it; -1 when no tap lies inside X. */
@@ -487,7 +497,7 @@ int ref_max_pool_indices(const ref_tensor_t *x, const ref_attrs_t *attrs, ref_te
         xo += pos[k] * xs[2 + k];
       }
       if (!inside) continue;
-      const double v = x->f[xo];
+      const double v = ref_pool_value(x, xo);
       if (nan ? !isnan(v) : v != best) continue;
       /* storage_order 0: spatial position row-major; 1: column-major. */
       int64_t sp = 0;

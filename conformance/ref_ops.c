@@ -47,7 +47,13 @@ static int ref_dtype_allowed(xhal_op_t op, xhal_dtype_t dtype) {
   case XHAL_OP_SIGMOID:
   case XHAL_OP_TANH:
   case XHAL_OP_SOFTMAX: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
-  REF_CASE_CONV_OPS: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
+  case XHAL_OP_MAX_POOL: /* ONNX MaxPool-12: also int8/uint8 */
+    return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16 || dtype == XHAL_DTYPE_U8;
+  case XHAL_OP_CONV: /* the rest of REF_CASE_CONV_OPS */
+  case XHAL_OP_CONV_TRANSPOSE:
+  case XHAL_OP_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_AVERAGE_POOL:
+  case XHAL_OP_GLOBAL_MAX_POOL: return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16;
   case XHAL_OP_ADD: /* u8: wrapping, x / 0 = 0 */
   case XHAL_OP_SUB:
   case XHAL_OP_MUL:

@@ -1125,8 +1125,14 @@ uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
     XOP_CASE_SHAPE_OPS:
     case XHAL_OP_TRANSPOSE: /* a strided copy of a permuted view */
       return xop_all_dtypes(); /* data movement, by element size */
-    XOP_CASE_CONV_OPS:
-      return XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
+    case XHAL_OP_MAX_POOL: /* u8: padding never wins (docs/conformance.md) */
+      return floats | u8;
+    case XHAL_OP_CONV: /* the rest of XOP_CASE_CONV_OPS: float only, as ONNX */
+    case XHAL_OP_CONV_TRANSPOSE:
+    case XHAL_OP_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_AVERAGE_POOL:
+    case XHAL_OP_GLOBAL_MAX_POOL:
+      return floats;
     case XHAL_OP_SQRT:
     case XHAL_OP_RECIPROCAL:
     case XHAL_OP_LOG:

@@ -15,6 +15,23 @@ typedef struct cpu_pool {
   int storage_order;
 } cpu_pool_t;
 
+/* Element i of x as f32: f32, f16 or (MaxPool) u8. */
+static inline float cpu_pool_load(const char *data, uint32_t dtype, int64_t i) {
+  if (dtype == XHAL_DTYPE_U8) return (float)((const uint8_t *)(const void *)data)[i];
+  return cpu_conv_load(data, dtype, i);
+}
+
+/* Stores a pool result; u8 (MaxPool only) takes the maximum of u8 values,
+ * exact in f32, and an empty window's -Inf becomes 0, u8's lowest value:
+ * padding never wins over a real element. */
+static inline void cpu_pool_store(char *data, uint32_t dtype, int64_t i, float v) {
+  if (dtype == XHAL_DTYPE_U8) {
+    ((uint8_t *)(void *)data)[i] = v > 0.0f ? (uint8_t)v : 0;
+    return;
+  }
+  cpu_conv_store(data, dtype, i, v);
+}
+
 /* Taps [lo, hi) of a window starting at start (dilation d, k taps) that
  * fall inside [0, in). */
 static void cpu_pool_taps(int64_t start, int64_t k, int64_t d, int64_t in, int64_t *lo,
@@ -39,7 +56,7 @@ static float cpu_pool_one(const cpu_pool_t *a, int64_t base, const int64_t *star
                             (start[1] + t1 * q->d[1]) * q->xs[3] + start[2] * q->xs[4];
         const int64_t step = q->d[2] * q->xs[4];
         for (int64_t t2 = lo[2]; t2 < hi[2]; ++t2) {
-          const float v = cpu_conv_load(xd, dt, row + t2 * step);
+          const float v = cpu_pool_load(xd, dt, row + t2 * step);
           if (v > m || v != v) m = v; /* a NaN stays */
         }
       }
@@ -93,8 +110,8 @@ static float cpu_pool_max_index(const cpu_pool_t *a, int64_t base, int64_t nc,
       const int64_t i1 = start[1] + t1 * q->d[1];
       for (int64_t t2 = lo[2]; t2 < hi[2]; ++t2) {
         const int64_t i2 = start[2] + t2 * q->d[2];
-        const float v =
-            cpu_conv_load(a->x->data, a->x->dtype, base + i0 * q->xs[2] + i1 * q->xs[3] + i2 * q->xs[4]);
+        const float v = cpu_pool_load(a->x->data, a->x->dtype,
+                                      base + i0 * q->xs[2] + i1 * q->xs[3] + i2 * q->xs[4]);
         if (m != m) continue; /* the first NaN stays */
         if (best < 0 || v > m || v != v) {
           m = v;
@@ -128,14 +145,14 @@ static void cpu_pool_rows(void *ctx, int thread, int64_t begin, int64_t end) {
         start[2] = o2 * q->s[2] - q->p[2];
         int64_t index;
         const float v = cpu_pool_max_index(a, base, nc, start, &index);
-        cpu_conv_store(a->y->data, a->y->dtype, yoff + o2 * q->ys[4], v);
+        cpu_pool_store(a->y->data, a->y->dtype, yoff + o2 * q->ys[4], v);
         id[ioff + o2 * q->is[4]] = index;
       }
       continue;
     }
     for (int64_t o2 = 0; o2 < q->out[2]; ++o2) {
       start[2] = o2 * q->s[2] - q->p[2];
-      cpu_conv_store(a->y->data, a->y->dtype, yoff + o2 * q->ys[4], cpu_pool_one(a, base, start));
+      cpu_pool_store(a->y->data, a->y->dtype, yoff + o2 * q->ys[4], cpu_pool_one(a, base, start));
     }
   }
 }

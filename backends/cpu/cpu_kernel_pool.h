@@ -6,7 +6,8 @@
  * (possible only with dilations) gives -Inf. Average: the sum (f32) of the
  * taps inside X divided by their count, or with count_include_pad by the
  * window clipped to the padded input. f16 is computed in f32 and rounded
- * once. MaxPool's optional Indices (i64, Y's dims) gets the flat position
+ * once. MaxPool also takes u8 (exact in f32; an empty window gives 0,
+ * u8's lowest value, so padding never wins). MaxPool's optional Indices (i64, Y's dims) gets the flat position
  * in X (n, c, spatial; spatial dims row-major, or column-major with
  * storage_order 1) of the first maximum in window order, or of the first
  * NaN; -1 for a window with no tap inside X. Always returns OK. */

@@ -904,8 +904,9 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
 /* ---- Conv, ConvTranspose and the pools (kernels/conv.cl) --------------------------------- */
 
 /* Kernel slots of conv.cl: 3 * dtype index (f32 0, f16 1) + kind; MaxPool
- * with Indices 6 + dtype index. */
+ * with Indices 6 + dtype index; MaxPool on u8 8, with Indices 9. */
 enum { OCL_OP_CONV_SLOT_CONV = 0, OCL_OP_CONV_SLOT_TRANSPOSE = 1, OCL_OP_CONV_SLOT_POOL = 2 };
+enum { OCL_OP_CONV_SLOT_POOL_U8 = 8, OCL_OP_CONV_SLOT_INDICES_U8 = 9 };
 
 /* The launch struct on 3 spatial dims (fewer are padded at the front with
  * unit dims, which the kernels loop over once). */
@@ -972,12 +973,14 @@ static int32_t ocl_op_run_conv(xhal_plugin_stream_t *stream, const xop_plan_t *p
     const ocl_op_arg_t iargs[5] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]),
                                    OCL_OP_MEM(iv), {sizeof s, &s}, {sizeof q, &q}};
     snprintf(name, sizeof name, "max_pool_indices_%s", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_CONV, 6 + d, name, iargs, 5, 1, &global, &local);
+    const uint32_t slot = plan->out.dtype == XHAL_DTYPE_U8 ? OCL_OP_CONV_SLOT_INDICES_U8 : 6 + d;
+    return ocl_op_enqueue(stream, OCL_OP_CONV, slot, name, iargs, 5, 1, &global, &local);
   }
   const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
   snprintf(name, sizeof name, "pool_%s", dtype);
-  return ocl_op_enqueue(stream, OCL_OP_CONV, 3 * d + OCL_OP_CONV_SLOT_POOL, name, args, 3, 1,
-                        &global, &local);
+  const uint32_t slot =
+      plan->out.dtype == XHAL_DTYPE_U8 ? OCL_OP_CONV_SLOT_POOL_U8 : 3 * d + OCL_OP_CONV_SLOT_POOL;
+  return ocl_op_enqueue(stream, OCL_OP_CONV, slot, name, args, 3, 1, &global, &local);
 }
 
 /* ---- The binary group (ocl_op_binary.c) -------------------------------------------------- */

@@ -9,6 +9,7 @@
  * pool_<dtype>: max (NaN wins; an empty window is -Inf) or average (the
  * taps inside x, divided by their count or, counting the padding, by the
  * window clipped to the padded input). Everything accumulates in float.
+ * pool_u8 / max_pool_indices_u8: MaxPool on u8 (below).
  * max_pool_indices_<dtype>: MaxPool with its Indices output: the first
  * maximum in window order (or the first NaN) and its flat position in x
  * (n, c, spatial; spatial column-major when storage_order is 1), -1 for a
@@ -99,8 +100,11 @@ inline long ocl_conv_yoff(const ocl_conv_t *s, long n, long m, const long *o) {
       }                                                                                            \
     }                                                                                              \
     OCL_CAT2(STORE, D)(y, ocl_conv_yoff(&s, n, m, o), acc);                                        \
-  }                                                                                                \
-                                                                                                   \
+  }
+
+/* The pools on dtype D: max or average (pool_D), MaxPool with Indices
+ * (max_pool_indices_D). */
+#define POOL_KERNELS(D)                                                                            \
   __kernel void pool_##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * x,         \
                          const ocl_conv_t s) {                                                     \
     const long i = get_global_id(0);                                                               \
@@ -179,5 +183,14 @@ inline long ocl_conv_yoff(const ocl_conv_t *s, long n, long m, const long *o) {
         o[2] * q.is[4]] = best < 0 ? -1 : (n * s.m + ch) * s.in[0] * s.in[1] * s.in[2] + best;     \
   }
 
+/* u8 (MaxPool only): loaded exactly as float; an empty window's -Inf is
+ * stored as 0, u8's lowest value, so padding never wins. */
+#define ST_u8 uchar
+#define LOAD_u8(p, i) ((float)(p)[i])
+#define STORE_u8(p, i, v) ((p)[i] = (uchar)((v) > 0.0f ? (v) : 0.0f))
+
 CONV_KERNELS(f32)
 CONV_KERNELS(f16)
+POOL_KERNELS(f32)
+POOL_KERNELS(f16)
+POOL_KERNELS(u8)
