@@ -4,7 +4,7 @@
  * edge; borders, pads past the dim, cropping), Resize (nearest x every
  * coordinate transform x every nearest mode, linear, cubic, scales below,
  * above 1 and non-integral, sizes, tf_crop_and_resize with
- * extrapolation), Shape (start/end), ConstantOfShape and Range, with
+ * extrapolation; i32, i64, u8 and bool (nearest only) too), Shape (start/end), ConstantOfShape and Range, with
  * strided/transposed/offset views, empty tensors and must-reject calls.
  *
  * Names: ops.<op>.<dtype>.<what>[.<variant>].
@@ -328,6 +328,150 @@ static void ops_resize_sizes(ops_case_t *c, uint32_t n, const int64_t *s) {
   memcpy(c->attrs.g.sizes, s, n * sizeof *s);
 }
 
+/* Resize on i32, i64, u8 and bool (ONNX Resize-13 takes every tensor
+ * type): nearest copies elements (every coordinate transform, the nearest
+ * modes, integer edge values); linear and cubic (not bool) are computed in
+ * float and rounded to nearest even, saturated (u8 overshoot of cubic). */
+/* ops_resize_case with an extrapolation value on a tie: 7.5 rounds to 8
+ * (bool: true). */
+static void ops_resize_int_case(ops_case_t *c, xhal_dtype_t dtype, ref_shape_t shape,
+                                uint32_t mode, uint32_t coord) {
+  ops_resize_case(c, dtype, shape, mode, coord);
+  if (coord == 5) c->attrs.g.extrapolation = 7.5;
+}
+
+static void ops_register_resize_int(conf_registry_t *r) {
+  static const xhal_dtype_t dtypes[] = {XHAL_DTYPE_I32, XHAL_DTYPE_I64, XHAL_DTYPE_U8,
+                                        XHAL_DTYPE_BOOL};
+  static const float up[4] = {1, 1, 2, 1.5f}, down[4] = {1, 1, 0.5f, 0.6f};
+  static const float odd[4] = {1, 1, 1.7f, 0.8f}, two[4] = {1, 1, 2, 2};
+  static const float *const sc[3] = {up, down, odd};
+  static const char *const sn[3] = {"up_2x1.5", "down_0.5x0.6", "odd_1.7x0.8"};
+  static const int64_t sizes[4] = {1, 2, 7, 3};
+  const ref_shape_t x = ops_shape(4, 1, 2, 4, 5);
+  for (size_t d = 0; d < sizeof dtypes / sizeof *dtypes; d++) {
+    const xhal_dtype_t dt = dtypes[d];
+    const int is_bool = dt == XHAL_DTYPE_BOOL;
+    /* Values: nearest the whole range (bits); linear/cubic small enough
+     * for f32 to hold every sum within the +-1 bound (u8: all of it). */
+    const ops_gen_t bits = ops_default_gen(XHAL_OP_COPY, dt, 0, dt);
+    const ops_gen_t smooth = dt == XHAL_DTYPE_U8 ? bits : ops_gen_uniform(-1000.0, 1000.0);
+    ops_case_t c;
+    for (uint32_t coord = 0; coord < 6; coord++) {
+      for (int k = 0; k < 3; k++) {
+        ops_resize_int_case(&c, dt, x, 0, coord);
+        c.in[0].gen = bits;
+        ops_resize_scales(&c, 4, sc[k]);
+        ops_register(r, CONF_TIER_QUICK, &c, "nearest.%s.%s", ops_coords[coord], sn[k]);
+      }
+      for (uint32_t mode = 1; mode < 3 && !is_bool; mode++) {
+        for (int k = 0; k < 3; k++) {
+          ops_resize_int_case(&c, dt, x, mode, coord);
+          c.in[0].gen = smooth;
+          ops_resize_scales(&c, 4, sc[k]);
+          ops_register(r, CONF_TIER_QUICK, &c, "%s.%s.%s", ops_resize_modes[mode],
+                       ops_coords[coord], sn[k]);
+        }
+      }
+    }
+    for (uint32_t nm = 1; nm < 4; nm++) {
+      ops_resize_case(&c, dt, x, 0, 0);
+      c.in[0].gen = bits;
+      c.attrs.g_send |= OPS_GATHER_SEND_NEAREST;
+      c.attrs.g.nearest_mode = nm;
+      ops_resize_scales(&c, 4, odd);
+      ops_register(r, CONF_TIER_QUICK, &c, "nearest.half_pixel.%s.odd_1.7x0.8", ops_nearest[nm]);
+    }
+    if (!is_bool) { /* INT_MIN, INT_MAX, ... moved bit for bit */
+      ops_resize_case(&c, dt, x, 0, 3);
+      c.in[0].gen = ops_gen_list(OPS_LIST_INT_EDGE);
+      ops_resize_scales(&c, 4, up);
+      ops_register(r, CONF_TIER_QUICK, &c, "nearest.asymmetric.int_edge.up_2x1.5");
+    }
+    /* PaddleOCR-like 2x upsampling with layout variants; zero-size. */
+    ops_resize_case(&c, dt, ops_shape(4, 1, 8, 40, 40), 0, 3);
+    c.in[0].gen = bits;
+    ops_resize_scales(&c, 4, two);
+    ops_g_register_variants(r, &c, "nearest.ocr_1x8x40x40_x2");
+    ops_resize_case(&c, dt, ops_shape(2, 0, 3), 0, 0);
+    ops_resize_scales(&c, 2, (const float[]){1, 2});
+    ops_register(r, CONF_TIER_QUICK, &c, "nearest.zero_size");
+    ops_resize_case(&c, dt, ops_shape(5, 2, 2, 3, 4, 2), 0, 1);
+    c.in[0].gen = bits;
+    ops_resize_scales(&c, 5, (const float[]){1, 2, 1, 0.5f, 1.5f});
+    ops_register(r, CONF_TIER_QUICK, &c, "nearest.r5_pytorch_half_pixel");
+    if (is_bool) {
+      ops_resize_case(&c, dt, x, 0, 0);
+      ops_resize_scales(&c, 4, up);
+      ops_g_invalid(r, &c, OPS_INVALID_OUTPUT_DTYPE, "output_dtype");
+      continue;
+    }
+    for (uint32_t mode = 1; mode < 3; mode++) {
+      ops_resize_case(&c, dt, x, mode, 0);
+      c.in[0].gen = smooth;
+      ops_resize_sizes(&c, 4, sizes);
+      ops_register(r, CONF_TIER_QUICK, &c, "%s.half_pixel.sizes_1x2x7x3", ops_resize_modes[mode]);
+      /* Layout variants on the 2x upsampling. */
+      ops_resize_case(&c, dt, ops_shape(4, 1, 3, 12, 10), mode, 0);
+      c.in[0].gen = smooth;
+      ops_resize_scales(&c, 4, two);
+      ops_g_register_variants(r, &c, mode == 1 ? "linear.1x3x12x10_x2" : "cubic.1x3x12x10_x2");
+    }
+    ops_resize_case(&c, dt, x, 2, 0);
+    c.in[0].gen = smooth;
+    ops_resize_scales(&c, 4, up);
+    c.attrs.g_send |= OPS_GATHER_SEND_EXCLUDE;
+    c.attrs.g.exclude_outside = 1;
+    c.attrs.g.has_cubic_a = 1;
+    c.attrs.g.cubic_a = -0.5;
+    ops_register(r, CONF_TIER_QUICK, &c, "cubic.half_pixel.a_m0.5_exclude_outside.up_2x1.5");
+    /* Steps between the dtype's edges and small values: cubic overshoots
+     * and saturates (u8: 0 and 255; i32/i64 only where f32 holds the sum). */
+    if (dt == XHAL_DTYPE_U8) {
+      ops_resize_case(&c, dt, x, 2, 0);
+      c.in[0].gen = ops_gen_list(OPS_LIST_INT_EDGE);
+      ops_resize_scales(&c, 4, up);
+      ops_register(r, CONF_TIER_QUICK, &c, "cubic.half_pixel.saturate.up_2x1.5");
+    }
+    ops_resize_case(&c, dt, ops_shape(1, 6), 1, 2);
+    c.in[0].gen = smooth;
+    ops_resize_scales(&c, 1, (const float[]){2.5f});
+    ops_register(r, CONF_TIER_QUICK, &c, "linear.r1_6_x2.5");
+    ops_resize_case(&c, dt, ops_shape(3, 5, 4, 3), 1, 0);
+    c.in[0].gen = smooth;
+    ops_resize_scales(&c, 3, (const float[]){0.7f, 1.0f, 3.0f});
+    ops_register(r, CONF_TIER_QUICK, &c, "linear.r3_all_dims");
+    ops_resize_case(&c, dt, ops_shape(5, 2, 2, 3, 4, 2), 2, 1);
+    c.in[0].gen = smooth;
+    ops_resize_scales(&c, 5, (const float[]){1, 2, 1, 0.5f, 1.5f});
+    ops_register(r, CONF_TIER_QUICK, &c, "cubic.r5_pytorch_half_pixel");
+    ops_resize_case(&c, dt, ops_shape(2, 0, 3), 1, 0);
+    ops_resize_scales(&c, 2, (const float[]){1, 2});
+    ops_register(r, CONF_TIER_QUICK, &c, "linear.zero_size");
+    if (dt != XHAL_DTYPE_U8) { /* |x| up to 1e5: still inside the +-1 bound */
+      ops_resize_case(&c, dt, x, 1, 0);
+      c.in[0].gen = ops_gen_uniform(-100000.0, 100000.0);
+      ops_resize_scales(&c, 4, odd);
+      ops_register(r, CONF_TIER_QUICK, &c, "linear.half_pixel.wide_1e5.odd_1.7x0.8");
+    }
+    ops_resize_case(&c, dt, x, 1, 0);
+    ops_resize_scales(&c, 4, up);
+    ops_g_invalid(r, &c, OPS_INVALID_OUTPUT_DTYPE, "output_dtype");
+    ops_g_invalid(r, &c, OPS_INVALID_OUTPUT_SHAPE, "output_shape");
+    c.bad_attrs = c.attrs;
+    c.bad_attrs.g.scales[2] = 0.0f;
+    ops_g_invalid(r, &c, OPS_INVALID_ATTR, "scale_zero");
+  }
+  /* Floats: nearest moves the element itself (NaN, +-Inf, -0 kept). */
+  for (size_t d = 0; d < 2; d++) {
+    ops_case_t c;
+    ops_resize_case(&c, OPS_G_NUMERIC[d], x, 0, 0);
+    c.in[0].gen = ops_gen_list(OPS_LIST_SPECIAL);
+    ops_resize_scales(&c, 4, odd);
+    ops_register(r, CONF_TIER_QUICK, &c, "nearest.half_pixel.special.odd_1.7x0.8");
+  }
+}
+
 static void ops_register_resize_ops(conf_registry_t *r) {
   static const float up[4] = {1, 1, 2, 1.5f}, down[4] = {1, 1, 0.5f, 0.6f};
   static const float odd[4] = {1, 1, 1.7f, 0.8f};
@@ -591,6 +735,7 @@ void ops_register_gather(conf_registry_t *registry) {
   ops_register_gather_ops(registry);
   ops_register_pad_ops(registry);
   ops_register_resize_ops(registry);
+  ops_register_resize_int(registry);
   ops_register_shape_ops(registry);
   ops_register_constant_of_shape_ops(registry);
   ops_register_range_ops(registry);

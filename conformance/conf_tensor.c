@@ -219,9 +219,13 @@ static conf_elem_check_t conf_check_element(const conf_tolerance_t *tol,
                                             const ref_tensor_t *act, const ref_tensor_t *exp,
                                             uint64_t n) {
   conf_elem_check_t c = {1, 0.0, 0.0, 0.0};
-  if (act->f == NULL) { /* integers and raw bits: exact */
+  if (act->f == NULL) { /* integers and raw bits: exact (but see int_abs) */
     c.ok = act->i[n] == exp->i[n];
     c.error = fabs((double)act->i[n] - (double)exp->i[n]);
+    if (!c.ok && !act->raw && exp->scale && tol->int_abs > 0) {
+      c.bound = tol->int_abs;
+      c.ok = c.error <= tol->int_abs;
+    }
     if (act->raw && !c.ok) c.error = 1.0;
     c.abs_error = c.error;
     return c;
@@ -231,7 +235,7 @@ static conf_elem_check_t conf_check_element(const conf_tolerance_t *tol,
   double scale = exp->scale ? exp->scale[n] : 0.0;
   /* A REDUCTION-class op whose reference has no terms for this call
    * (Resize nearest: the result is one input element) is exact. */
-  const conf_tolerance_t exact = {CONF_TOL_EXACT, 0, 0, 0};
+  const conf_tolerance_t exact = {CONF_TOL_EXACT, 0, 0, 0, 0};
   if (tol->cls == CONF_TOL_REDUCTION && !exp->scale) tol = &exact;
   c.ok = conf_tolerance_check(tol, act->dtype, a, r, scale, exp->reduction_length, &c.error,
                               &c.bound);
@@ -260,7 +264,8 @@ static void conf_format_mismatch(char *out, size_t out_size, const conf_toleranc
   if (describe != NULL) describe(describe_ctx, coords, inputs, sizeof inputs);
   char err[192];
   if (act->f == NULL)
-    snprintf(err, sizeof err, "error %.6g, bound 0 (exact)", c->error);
+    snprintf(err, sizeof err, "error %.6g, bound %g%s", c->error, c->bound,
+             c->bound > 0 ? "" : " (exact)");
   else if (tol->cls == CONF_TOL_ULP)
     snprintf(err, sizeof err, "error %.4g ulp (exact fp64 result %.17g), bound %g ulp", c->error,
              exp->f[n], c->bound);

@@ -94,7 +94,8 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_HARD_SWISH, CONF_TOL_REDUCTION, 0, 0, 4},
     {XHAL_OP_GELU, CONF_TOL_REDUCTION, 0, 0, 8},
     /* Resize linear/cubic: a weighted sum of K = taps^rank terms with f32
-     * weights; nearest (no terms in the reference) is exact. */
+     * weights; nearest (no terms in the reference) is exact. Integer
+     * outputs: conf_tol_int_v1. */
     {XHAL_OP_RESIZE, CONF_TOL_REDUCTION, 0, 0, 4},
     /* Range: start + i * delta, one f32 rounding (fma) for i < 2^24. */
     {XHAL_OP_RANGE, CONF_TOL_ULP, 1, 1, 0},
@@ -108,8 +109,20 @@ static const conf_tol_row_t conf_tol_table_v1[] = {
     {XHAL_OP_REDUCE_PROD, CONF_TOL_REDUCTION, 0, 0, 4},
 };
 
+/* Version 1, integer outputs: EXACT except these rows, |a - r| <= abs
+ * where the reference has terms (conf_tensor.c). Resize linear/cubic on
+ * i32, i64 and u8 rounds its weighted sum (f32 in the kernels, f64 in the
+ * reference) to nearest even: a sum near a .5 tie may land on either side,
+ * so one step either way is allowed; nearest stays exact. */
+static const struct {
+  xhal_op_t op;
+  double abs;
+} conf_tol_int_v1[] = {
+    {XHAL_OP_RESIZE, 1},
+};
+
 conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype) {
-  conf_tolerance_t tol = {CONF_TOL_EXACT, 0, 0, 0};
+  conf_tolerance_t tol = {CONF_TOL_EXACT, 0, 0, 0, 0};
   for (size_t n = 0; n < sizeof conf_tol_table_v1 / sizeof conf_tol_table_v1[0]; n++) {
     const conf_tol_row_t *row = &conf_tol_table_v1[n];
     if (row->op != op) continue;
@@ -119,7 +132,11 @@ conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype) {
     tol.u = CONF_TOL_ACCUMULATION_U;
     break;
   }
-  if (tol.cls != CONF_TOL_BITS && !ref_dtype_is_float(out_dtype)) tol.cls = CONF_TOL_EXACT;
+  if (tol.cls != CONF_TOL_BITS && !ref_dtype_is_float(out_dtype)) {
+    tol.cls = CONF_TOL_EXACT;
+    for (size_t n = 0; n < sizeof conf_tol_int_v1 / sizeof conf_tol_int_v1[0]; n++)
+      if (conf_tol_int_v1[n].op == op) tol.int_abs = conf_tol_int_v1[n].abs;
+  }
   return tol;
 }
 
@@ -129,8 +146,12 @@ void conf_tolerance_describe(const conf_tolerance_t *tol, char *out, size_t out_
     snprintf(out, out_size, "bit-exact (tolerance table v%d)", CONF_TOLERANCE_VERSION);
     break;
   case CONF_TOL_EXACT:
-    snprintf(out, out_size, "exact, NaN matches NaN, signed zeros (tolerance table v%d)",
-             CONF_TOLERANCE_VERSION);
+    if (tol->int_abs > 0)
+      snprintf(out, out_size, "integers: |a-r| <= %g where the reference has terms, else exact "
+               "(tolerance table v%d)", tol->int_abs, CONF_TOLERANCE_VERSION);
+    else
+      snprintf(out, out_size, "exact, NaN matches NaN, signed zeros (tolerance table v%d)",
+               CONF_TOLERANCE_VERSION);
     break;
   case CONF_TOL_ULP:
     if (tol->ulps == 0)

@@ -35,10 +35,13 @@ typedef struct conf_tolerance {
   double ulps; /* ULP */
   double k;    /* REDUCTION */
   double u;    /* REDUCTION: unit roundoff of the accumulation type */
+  /* Integer outputs of a REDUCTION-class op whose reference has terms
+   * (Resize linear/cubic on i32, i64, u8): |a - r| <= int_abs; 0: exact. */
+  double int_abs;
 } conf_tolerance_t;
 
 /* The bound for an op's output of dtype out_dtype. Integer outputs are
- * always EXACT; Copy is BITS. */
+ * EXACT (with int_abs for integer Resize linear/cubic); Copy is BITS. */
 conf_tolerance_t conf_tolerance_for(xhal_op_t op, xhal_dtype_t out_dtype);
 
 /* "ulp <= 3 vs exact (tolerance table v1)" and similar. */

@@ -5,6 +5,9 @@
  *  - Gather: an index outside [-n, n) gives an element of zero bits;
  *  - Pad: negative pads crop first, then the remaining data is padded
  *    (the ONNX reference's order, which matters for reflect and edge);
+ *  - Resize: nearest copies the element (every dtype); linear/cubic on
+ *    i32, i64, u8 round the fp64 value to nearest even and saturate (and
+ *    so does extrapolation_value); bool only nearest;
  *  - ConstantOfShape and Range: the output shape is the caller's
  *    (attrs->g.out_shape); Range's length is checked against
  *    max(ceil((limit - start) / delta), 0) here, a case that breaks it is
@@ -132,8 +135,9 @@ int ref_gather_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shap
   case XHAL_OP_PAD:
     if (!ref_is_fill_dtype(dtypes[0])) return ref_fail(err, err_size, "Pad dtype");
     return ref_infer_pad(&shapes[0], attrs, out_shape, err, err_size);
-  case XHAL_OP_RESIZE:
-    if (dtypes[0] != XHAL_DTYPE_F32 && dtypes[0] != XHAL_DTYPE_F16)
+  case XHAL_OP_RESIZE: /* ONNX Resize-13: every tensor type; bool only nearest */
+    if (!ref_is_fill_dtype(dtypes[0]) ||
+        (dtypes[0] == XHAL_DTYPE_BOOL && attrs->g.resize_mode != 0))
       return ref_fail(err, err_size, "Resize dtype");
     return ref_infer_resize(&shapes[0], attrs, out_shape, err, err_size);
   case XHAL_OP_SHAPE: {
@@ -318,6 +322,19 @@ static void ref_resize_taps(const ref_gather_attrs_t *g, uint32_t rank, uint32_t
     t->index[j] = t->index[j] < 0 ? 0 : t->index[j] >= n ? n - 1 : t->index[j];
 }
 
+/* xhal's integer Resize (docs/conformance.md; ONNX leaves it open): the
+ * fp64 value rounded to nearest, ties to even, saturated to the dtype's
+ * range (NaN 0); bool: v != 0. */
+static int64_t ref_resize_int(xhal_dtype_t dtype, double v) {
+  if (dtype == XHAL_DTYPE_BOOL) return v != 0.0;
+  if (isnan(v)) return 0;
+  const double r = nearbyint(v);
+  const double lo = (double)ref_int_min(dtype), hi = (double)ref_int_max(dtype);
+  if (r <= lo) return ref_int_min(dtype);
+  if (r >= hi) return ref_int_max(dtype);
+  return (int64_t)r;
+}
+
 static int ref_compute_resize(const ref_tensor_t *x, const ref_attrs_t *a, ref_tensor_t *out) {
   const ref_gather_attrs_t *g = &a->g;
   const uint32_t r = x->shape.rank;
@@ -339,7 +356,19 @@ static int ref_compute_resize(const ref_tensor_t *x, const ref_attrs_t *a, ref_t
       pick[k] = 0;
     }
     if (outside) {
-      out->f[o] = g->extrapolation;
+      if (out->f)
+        out->f[o] = g->extrapolation;
+      else
+        out->i[o] = ref_resize_int(out->dtype, g->extrapolation);
+      continue;
+    }
+    if (g->resize_mode == 0) { /* nearest: the element itself, bits and all */
+      for (uint32_t k = 0; k < r; k++) xc[k] = taps[k].index[0];
+      const uint64_t at = ref_ravel(xc, &x->shape);
+      if (out->f)
+        out->f[o] = x->f[at];
+      else
+        out->i[o] = x->i[at];
       continue;
     }
     double sum = 0.0, abs_sum = 0.0;
@@ -349,13 +378,17 @@ static int ref_compute_resize(const ref_tensor_t *x, const ref_attrs_t *a, ref_t
         w *= taps[k].weight[pick[k]];
         xc[k] = taps[k].index[pick[k]];
       }
-      double term = w * x->f[ref_ravel(xc, &x->shape)];
+      const uint64_t at = ref_ravel(xc, &x->shape);
+      double term = w * (x->f ? x->f[at] : (double)x->i[at]);
       if (w != 0.0) sum += term, abs_sum += fabs(term);
       uint32_t k = r;
       while (k > 0 && ++pick[k - 1] == taps[k - 1].count) pick[--k] = 0;
       if (k == 0) break;
     }
-    out->f[o] = sum;
+    if (out->f)
+      out->f[o] = sum;
+    else
+      out->i[o] = ref_resize_int(out->dtype, sum);
     if (out->scale) out->scale[o] = abs_sum;
   }
   return 0;

@@ -827,6 +827,9 @@ static void test_unary_math(void **state) {
   xhal_attr_t approx = {"approximate", XHAL_ATTR_STRING, 0, 0, 0.0, NULL, NULL, "erf"};
   expect_error(run_op(XHAL_OP_GELU, &approx, 1, &x, 1, &y), XHAL_STATUS_INVALID_ARGUMENT, "erf");
   expect_error(run_op(XHAL_OP_SQRT, NULL, 0, &l, 1, &l_out), XHAL_STATUS_UNSUPPORTED, "i64");
+  /* Integer Erf is left out on purpose, and the message says why. */
+  expect_error(run_op(XHAL_OP_ERF, NULL, 0, &l, 1, &l_out), XHAL_STATUS_UNSUPPORTED,
+               "no portable result");
 
   /* f16 Clip: the bound 0.1 is rounded to f16 (0x2E66) before clipping. */
   xhal_plugin_tensor_t h = tensor(XHAL_DTYPE_F16, 1, DIMS(2), F16(0x3C00, 0x0000));
@@ -834,6 +837,39 @@ static void test_unary_math(void **state) {
   const xhal_attr_t tenth[1] = {attr_float("max", 0.1)};
   assert_int_equal(run_op(XHAL_OP_CLIP, tenth, 1, &h, 1, &h_out), XHAL_STATUS_OK);
   EXPECT_INTS(uint16_t, &h_out, 0x2E66, 0x0000);
+}
+
+/* ---- Resize and MaxPool on integer dtypes ---------------------------------------------- */
+
+static void test_int_resize_pool(void **state) {
+  (void)state;
+  /* u8 linear, asymmetric x2: x.5 sums round to even (2.5 -> 2, 1.5 -> 2,
+   * 127.5 -> 128); nearest copies; bool interpolation is UNSUPPORTED. */
+  const uint8_t u8_in[4] = {2, 3, 0, 255};
+  xhal_plugin_tensor_t x = tensor(XHAL_DTYPE_U8, 1, DIMS(4), u8_in);
+  xhal_plugin_tensor_t y = tensor(XHAL_DTYPE_U8, 1, DIMS(8), NULL);
+  const float two[1] = {2.0f};
+  xhal_attr_t attrs[3] = {{"mode", XHAL_ATTR_STRING, 0, 0, 0.0, NULL, NULL, "linear"},
+                          {"coordinate_transformation_mode", XHAL_ATTR_STRING, 0, 0, 0.0, NULL,
+                           NULL, "asymmetric"},
+                          {"scales", XHAL_ATTR_FLOATS, 1, 0, 0.0, NULL, two, NULL}};
+  assert_int_equal(run_op(XHAL_OP_RESIZE, attrs, 3, &x, 1, &y), XHAL_STATUS_OK);
+  EXPECT_INTS(uint8_t, &y, 2, 2, 3, 2, 0, 128, 255, 255);
+  xhal_plugin_tensor_t b = tensor(XHAL_DTYPE_BOOL, 1, DIMS(4), ((const uint8_t[]){1, 0, 0, 1}));
+  xhal_plugin_tensor_t b_out = tensor(XHAL_DTYPE_BOOL, 1, DIMS(8), NULL);
+  expect_error(run_op(XHAL_OP_RESIZE, attrs, 3, &b, 1, &b_out), XHAL_STATUS_UNSUPPORTED,
+               "mode linear on bool is not supported: interpolation needs a numeric type");
+  attrs[0].s = "nearest";
+  assert_int_equal(run_op(XHAL_OP_RESIZE, attrs, 3, &b, 1, &b_out), XHAL_STATUS_OK);
+  EXPECT_INTS(uint8_t, &b_out, 1, 1, 0, 0, 0, 0, 1, 1);
+
+  /* u8 MaxPool: padding (-Inf for floats) never beats a real 0. */
+  xhal_plugin_tensor_t px = tensor(XHAL_DTYPE_U8, 3, DIMS(1, 1, 3), ((const uint8_t[]){0, 0, 7}));
+  xhal_plugin_tensor_t py = tensor(XHAL_DTYPE_U8, 3, DIMS(1, 1, 3), NULL);
+  const xhal_attr_t pool[2] = {attr_ints("kernel_shape", 1, DIMS(3)),
+                               attr_ints("pads", 2, DIMS(1, 1))};
+  assert_int_equal(run_op(XHAL_OP_MAX_POOL, pool, 2, &px, 1, &py), XHAL_STATUS_OK);
+  EXPECT_INTS(uint8_t, &py, 0, 7, 7);
 }
 
 /* ---- Norm group ---------------------------------------------------------------------- */
@@ -975,6 +1011,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_unary_math, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_norm, test_setup, test_teardown),
       cmocka_unit_test_setup_teardown(test_arg_and_extremes, test_setup, test_teardown),
+      cmocka_unit_test_setup_teardown(test_int_resize_pool, test_setup, test_teardown),
   };
   return cmocka_run_group_tests_name("cpu_ops", tests, NULL, NULL);
 }

@@ -356,13 +356,26 @@ int xop_is_float(uint32_t dtype) {
          dtype == XHAL_DTYPE_F64;
 }
 
+/* Why a dtype ONNX allows is left out on purpose ("" if not; docs/conformance.md). */
+static const char *xop_dtype_reason(uint32_t op, uint32_t dtype) {
+  const int integer = dtype == XHAL_DTYPE_I32 || dtype == XHAL_DTYPE_I64 ||
+                      dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_I8 ||
+                      dtype == XHAL_DTYPE_I16 || dtype == XHAL_DTYPE_U16 ||
+                      dtype == XHAL_DTYPE_U32 || dtype == XHAL_DTYPE_U64;
+  if (op == XHAL_OP_ERF && integer)
+    return ": integer Erf has no portable result (erf(x) truncated is 0 for every x, |erf| < 1, "
+           "while float erf rounds to +-1 for |x| >= 4 in f32, >= 6 in f64)";
+  return "";
+}
+
 static int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype,
                                    const char *what) {
   const uint64_t set = c->backend->op_dtypes(c->device, op);
   if (set & XHAL_DTYPE_BIT(dtype)) return XHAL_STATUS_OK;
   char list[256];
-  return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED, "%s: %s %s is not supported (supported: %s)", c->op,
-                  what, xop_dtype_name(dtype), xop_dtype_set_text(list, sizeof list, set));
+  return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED, "%s: %s %s is not supported (supported: %s)%s",
+                  c->op, what, xop_dtype_name(dtype), xop_dtype_set_text(list, sizeof list, set),
+                  xop_dtype_reason(op, dtype));
 }
 
 /* The dtype an op's declared dtype set refers to: input 0's, but Where's X

@@ -310,6 +310,11 @@ static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
   XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_RESIZE, x->dtype, "dtype"));
   XOG_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, x->dtype, "input"));
   XOG_RETURN_IF_ERROR(xog_resize_attrs(c, found, g));
+  if (x->dtype == XHAL_DTYPE_BOOL && g->resize_mode != XOP_RESIZE_NEAREST) {
+    return xog_fail(c, XHAL_STATUS_UNSUPPORTED,
+                    "%s: mode %s on bool is not supported: interpolation needs a numeric type",
+                    c->op, g->resize_mode == XOP_RESIZE_LINEAR ? "linear" : "cubic");
+  }
   const xhal_attr_t *scales = found[6], *sizes = found[7], *roi = found[8];
   if (!scales == !sizes) {
     return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
@@ -479,6 +484,25 @@ uint32_t xop_resize_table(const xop_gather_params_t *g, uint32_t rank, uint32_t 
   return 1;
 }
 
+int64_t xop_resize_int_value(uint32_t dtype, double v) {
+  if (dtype == XHAL_DTYPE_BOOL) return v != 0.0;
+  if (isnan(v)) return 0;
+  const double r = nearbyint(v); /* the default rounding mode: ties to even */
+  switch (dtype) {
+    case XHAL_DTYPE_U8:
+      return r < 0.0 ? 0 : r > 255.0 ? 255 : (int64_t)r;
+    case XHAL_DTYPE_I32:
+      return r < -2147483648.0 ? INT32_MIN : r > 2147483647.0 ? INT32_MAX : (int64_t)r;
+    default: /* i64: 2^63 is the first double past INT64_MAX */
+      return r < -0x1p63 ? INT64_MIN : r >= 0x1p63 ? INT64_MAX : (int64_t)r;
+  }
+}
+
+uint64_t xop_resize_extrapolation_bits(uint32_t dtype, double v) {
+  if (dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16) return xop_gather_value_bits(dtype, v, 0);
+  return xop_gather_value_bits(dtype, 0.0, xop_resize_int_value(dtype, v));
+}
+
 /* ---- Shape, ConstantOfShape, Range ----------------------------------------------------- */
 
 static int32_t xog_shape(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
@@ -621,8 +645,9 @@ uint64_t xop_gather_op_dtypes(uint32_t op) {
     case XHAL_OP_CONSTANT_OF_SHAPE:
       return f32 | f16 | i32 | i64 | XHAL_DTYPE_BIT(XHAL_DTYPE_U8) |
              XHAL_DTYPE_BIT(XHAL_DTYPE_BOOL);
-    case XHAL_OP_RESIZE:
-      return f32 | f16;
+    case XHAL_OP_RESIZE: /* bool: nearest only (xog_resize) */
+      return f32 | f16 | i32 | i64 | XHAL_DTYPE_BIT(XHAL_DTYPE_U8) |
+             XHAL_DTYPE_BIT(XHAL_DTYPE_BOOL);
     case XHAL_OP_RANGE:
       return f32 | i32 | i64;
     default:

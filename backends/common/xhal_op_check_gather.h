@@ -103,8 +103,9 @@ int32_t xop_gather_check(const struct xop_backend *backend, xhal_plugin_device_t
 
 /* The dtypes the CPU and OpenCL backends run the ops of this file with:
  * Gather and Shape any dtype (moved by element size; Shape reads none),
- * Pad and ConstantOfShape f32, f16, i32, i64, Resize f32 and f16, Range
- * f32, i32, i64. 0 for other ops. */
+ * Pad and ConstantOfShape f32, f16, i32, i64, u8, bool, Resize f32, f16,
+ * i32, i64, u8 and bool (bool: nearest only), Range f32, i32, i64. 0 for
+ * other ops. */
 uint64_t xop_gather_op_dtypes(uint32_t op);
 
 /* The bits of one element of dtype (f32, f16, i32 or i64, low bytes of
@@ -124,5 +125,16 @@ uint64_t xop_gather_value_bits(uint32_t dtype, double value, int64_t ivalue);
  * from ONNX's formulas and rounded once to float. */
 uint32_t xop_resize_table(const xop_gather_params_t *g, uint32_t rank, uint32_t k, int64_t n,
                           int64_t out, int64_t *index, float *weight);
+
+/* Resize's value v (a linear/cubic result or extrapolation_value) on an
+ * integer dtype: rounded to nearest, ties to even, and saturated to the
+ * range of i32, i64 or u8 (NaN gives 0); bool: v != 0. ONNX leaves the
+ * rounding open (docs/conformance.md). */
+int64_t xop_resize_int_value(uint32_t dtype, double v);
+
+/* Bits of Resize's extrapolation_value as an element of dtype (any dtype
+ * Resize takes): xop_gather_value_bits, after xop_resize_int_value for the
+ * integer dtypes and bool. */
+uint64_t xop_resize_extrapolation_bits(uint32_t dtype, double v);
 
 #endif

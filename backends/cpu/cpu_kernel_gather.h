@@ -27,7 +27,9 @@ int32_t cpu_kernel_fill(const cpu_view_t *out, uint64_t bits);
 int32_t cpu_kernel_range(const cpu_view_t *out, const cpu_view_t *start, const cpu_view_t *delta);
 
 /* Resize (cpu_kernel_resize.c): out from in by the tables of
- * xop_resize_table, f32 or f16, computed in f32. */
+ * xop_resize_table. nearest: any dtype, element bits copied; linear and
+ * cubic: f32, f16, i32, i64, u8 computed in f32 (integers rounded to
+ * nearest even and saturated). */
 int32_t cpu_kernel_resize(const cpu_view_t *out, const cpu_view_t *in,
                           const xop_gather_params_t *g);
 

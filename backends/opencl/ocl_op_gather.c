@@ -66,6 +66,7 @@ typedef struct ocl_g_resize {
   cl_long taps[OCL_G_RANK];
   cl_long offsets[2];
   cl_long count;
+  cl_long bits; /* extrapolation_value as element bits */
   cl_int rank;
   cl_float extrapolation;
 } ocl_g_resize_t;
@@ -75,7 +76,7 @@ static_assert(sizeof(ocl_g_gather_t) == 39 * 8, "ocl_gather_t layout");
 static_assert(sizeof(ocl_g_pad_t) == 44 * 8 + 8, "ocl_pad_t layout");
 static_assert(sizeof(ocl_g_shape_t) == 11 * 8, "ocl_shape_t layout");
 static_assert(sizeof(ocl_g_range_t) == 5 * 8, "ocl_range_t layout");
-static_assert(sizeof(ocl_g_resize_t) == 43 * 8 + 8, "ocl_resize_t layout");
+static_assert(sizeof(ocl_g_resize_t) == 44 * 8 + 8, "ocl_resize_t layout");
 
 /* Kernel slots of gather.cl. */
 enum {
@@ -84,6 +85,17 @@ enum {
   OCL_G_SLOT_FILL = 12,  /* + log2(size) */
   OCL_G_SLOT_RANGE = 16, /* f32, i32, i64 */
   OCL_G_SLOT_SHAPE = 19,
+};
+
+/* Kernel slots of resize.cl: resize_<dtype> (linear, cubic), then
+ * resize_nearest_<bytes> + log2(bytes). */
+enum {
+  OCL_G_SLOT_RESIZE_F32 = 0,
+  OCL_G_SLOT_RESIZE_F16,
+  OCL_G_SLOT_RESIZE_I32,
+  OCL_G_SLOT_RESIZE_I64,
+  OCL_G_SLOT_RESIZE_U8,
+  OCL_G_SLOT_RESIZE_NEAREST, /* + log2(element size): 4 */
 };
 
 static cl_long ocl_g_offset(const xop_view_t *v) {
@@ -208,6 +220,7 @@ static int32_t ocl_g_resize(xhal_plugin_stream_t *stream, const xop_plan_t *plan
   s.offsets[0] = ocl_g_offset(y);
   s.offsets[1] = ocl_g_offset(x);
   s.extrapolation = (cl_float)plan->gather.extrapolation;
+  s.bits = (cl_long)xop_resize_extrapolation_bits(y->dtype, plan->gather.extrapolation);
   size_t room = 1;
   for (uint32_t k = 0; k < y->rank; ++k) room += 4 * (size_t)y->dims[k];
   cl_long *index = malloc(room * sizeof *index);
@@ -239,15 +252,28 @@ static int32_t ocl_g_resize(xhal_plugin_stream_t *stream, const xop_plan_t *plan
     status = ocl_check(err, "clCreateBuffer(%zu bytes, Resize weights)", used * sizeof *weight);
   }
   free(index), free(weight), free(table_index);
-  if (status == XHAL_STATUS_OK) {
-    const int f16 = y->dtype == XHAL_DTYPE_F16;
+  if (status == XHAL_STATUS_OK && plan->gather.resize_mode == XOP_RESIZE_NEAREST) {
+    const uint64_t size = xop_dtype_size(y->dtype);
+    char name[32];
+    snprintf(name, sizeof name, "resize_nearest_%llu", (unsigned long long)size);
+    const ocl_op_arg_t args[4] = {
+        OCL_OP_MEM(y), OCL_OP_MEM(x), {sizeof(cl_mem), &mems[0]}, {sizeof s, &s}};
+    status = ocl_g_enqueue(stream, prog, OCL_G_SLOT_RESIZE_NEAREST + ocl_g_log2(size), name,
+                           args, 4, s.count);
+  } else if (status == XHAL_STATUS_OK) {
+    const uint32_t slot = y->dtype == XHAL_DTYPE_F16   ? OCL_G_SLOT_RESIZE_F16
+                          : y->dtype == XHAL_DTYPE_I32 ? OCL_G_SLOT_RESIZE_I32
+                          : y->dtype == XHAL_DTYPE_I64 ? OCL_G_SLOT_RESIZE_I64
+                          : y->dtype == XHAL_DTYPE_U8  ? OCL_G_SLOT_RESIZE_U8
+                                                       : OCL_G_SLOT_RESIZE_F32;
+    char name[32];
+    snprintf(name, sizeof name, "resize_%s", xop_dtype_name(y->dtype));
     const ocl_op_arg_t args[5] = {OCL_OP_MEM(y),
                                   OCL_OP_MEM(x),
                                   {sizeof(cl_mem), &mems[0]},
                                   {sizeof(cl_mem), &mems[1]},
                                   {sizeof s, &s}};
-    status = ocl_g_enqueue(stream, prog, (uint32_t)f16, f16 ? "resize_f16" : "resize_f32", args,
-                           5, s.count);
+    status = ocl_g_enqueue(stream, prog, slot, name, args, 5, s.count);
   }
   for (int i = 0; i < 2; ++i)
     if (mems[i]) clReleaseMemObject(mems[i]);
