@@ -19,7 +19,10 @@
  * others truncate toward zero. Pow with an integer base and a float
  * exponent converts its double result with the same rule. */
 #define CPU_FLOAT_TO_INT(FT, IT, IMIN, IMAX, LIMIT, x)                                             \
-  ((x) != (x) ? (IT)0 : (x) >= (FT)(LIMIT) ? (IT)(IMAX) : (x) <= -(FT)(LIMIT) ? (IT)(IMIN) : (IT)(x))
+  ((x) != (x)              ? (IT)0                                                                 \
+   : (x) >= (FT)(LIMIT)    ? (IT)(IMAX)                                                            \
+   : (x) <= -(FT)(LIMIT)   ? (IT)(IMIN)                                                            \
+                           : (IT)(x))
 
 static inline int32_t cpu_f32_to_i32(float x) {
   return CPU_FLOAT_TO_INT(float, int32_t, INT32_MIN, INT32_MAX, 2147483648.0, x);
