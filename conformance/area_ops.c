@@ -661,6 +661,13 @@ static int ops_mutate(ops_exec_t *x) {
     return 0;
   }
   case OPS_INVALID_INPUT_DTYPE: {
+    if (c->bad_dtype) { /* a dtype the op does not take (Pow's bool exponent, u8 base) */
+      uint32_t k = c->bad_input;
+      if (k >= x->input_count) return -1;
+      conf_tensor_plan(&x->in[k], (xhal_dtype_t)c->bad_dtype, &c->in[k].shape,
+                       (conf_layout_t)c->in[k].layout, c->in[k].offset);
+      return 0;
+    }
     if (x->input_count < 2) return -1;
     xhal_dtype_t d = x->in[1].view.dtype;
     xhal_dtype_t nd = d == XHAL_DTYPE_F32   ? XHAL_DTYPE_F16

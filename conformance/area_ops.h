@@ -48,6 +48,10 @@ typedef enum ops_list {
   OPS_LIST_HALVES,      /* Round/Floor/Ceil: +-k.5 ties, values just below 0.5 and 2^23 */
   OPS_LIST_TIES,        /* ArgMax/ReduceMax: small integers repeating, +-0 among them */
   OPS_LIST_SIGNED_ZEROS,/* -0 and +0 in runs: -0,-0,-0,+0,-0,+0,+0 */
+  OPS_LIST_POW_EXPONENTS,/* float exponents of an integer Pow base: NaN, +-Inf, +-0,
+                           integral (+-1..3, 31, 63, 64, +-max), non-integral */
+  OPS_LIST_POW_EXACT,   /* Pow pairs with exact results: integers = bases, floats =
+                           exponents (4^0.5, 9^1.5, 2^-1, (-2)^3, 0^0, 3^33, ...) */
   OPS_LIST_COUNT
 } ops_list_t;
 
@@ -190,6 +194,8 @@ typedef struct ops_case {
   ref_shape_t bad_shape;
   uint32_t output_count; /* Split, LayerNormalization: outputs (0 means 1) */
   uint32_t bad_output;   /* OPS_INVALID_OUTPUT_SHAPE/DTYPE: which output is mutated */
+  uint32_t bad_dtype;    /* OPS_INVALID_INPUT_DTYPE: non-zero gives input bad_input this
+                            dtype (instead of input 1 another dtype than input 0's) */
 } ops_case_t;
 
 /* The dtype of input k of c: in[k].dtype, or the case's (Pow's exponent,

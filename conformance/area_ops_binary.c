@@ -11,7 +11,8 @@
  * must-reject calls.
  *
  * Names: ops.<op>.<dtype>.<shape class>[.<variant>]; Pow with an exponent of
- * another dtype: ops.pow.<base>.exp_<dtype>.<shape class>; Min/Max with n
+ * another dtype: ops.pow.<base>.exp_<dtype>.<shape class> (an integer base
+ * with a float exponent also .exp_<dtype>.special and .exact); Min/Max with n
  * inputs: ops.min.<dtype>.n<n>_<shape class>; casts: ops.cast.<from>.to_<to>.*.
  * Never rename a case.
  */
@@ -66,6 +67,20 @@ static size_t ops_bin_shapes(ops_bin_shape_t *s, int full) {
  * Min/Max), Pow operands that stay in range. */
 static ops_gen_t ops_bin_gen(xhal_op_t op, xhal_dtype_t base, xhal_dtype_t dtype, uint32_t k) {
   ops_gen_t ints = {OPS_GEN_INTS, 0, 0, -3, 3};
+  if (op == XHAL_OP_POW && k == 1 && dtype == XHAL_DTYPE_U8) /* like the other int exponents */
+    return (ops_gen_t){OPS_GEN_INTS, 0, 0, 0,
+                       ref_dtype_is_float(base) ? 8 : base == XHAL_DTYPE_I32 ? 12 : 24};
+  /* An integer base with a float exponent: the result is truncated, which
+   * is discontinuous at integers, so the exponents come from a list whose
+   * float64 powers of the bases used here (integers in [-6, 6]) are either
+   * exact (0^y, 1^y, 4^0.5, 4^1.5, 4^2.5, integral y) or at least 6e-5
+   * relative away from an integer (checked for every pair with the f32 and
+   * the f16 rounding of the list): no value within 1e-9 relative of an
+   * integer, where a pow that is not correctly rounded could truncate the
+   * other way. Integral exponents keep |result| below 2^53 or past the
+   * dtype's range. */
+  if (op == XHAL_OP_POW && k == 1 && ref_dtype_is_float(dtype) && !ref_dtype_is_float(base))
+    return ops_gen_list(OPS_LIST_POW_EXPONENTS);
   if (dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL)
     return op == XHAL_OP_EQUAL || op == XHAL_OP_MIN || op == XHAL_OP_MAX ||
                    op == XHAL_OP_LESS || op == XHAL_OP_GREATER ||
@@ -242,6 +257,28 @@ static void ops_cast_small(conf_registry_t *registry, xhal_dtype_t from, xhal_dt
   }
 }
 
+/* ---- Pow: integer base, float exponent ----------------------------------------------------- */
+/* Every pair of the INT_EDGE bases and the exponent list (NaN, +-Inf, +-0,
+ * integral incl. +-max, non-integral; negative bases with integral and
+ * non-integral exponents; saturation), then chosen pairs with an exact
+ * result (OPS_LIST_POW_EXACT: 4^0.5, 9^1.5, 2^-1, (-2)^3, 0^0, 0^-1, 2^31,
+ * 3^33...) in 1-D tensors, element i of one with element i of the other.
+ * The edge pairs' non-integral results are exact or at least 1e-11
+ * relative ((2^63)^0.5 in i64) away from an integer, far above pow's error. */
+static void ops_pow_int_float_special(conf_registry_t *registry, xhal_dtype_t base,
+                                      xhal_dtype_t exp) {
+  ops_bin_list(registry, XHAL_OP_POW, base, exp, OPS_LIST_INT_EDGE, OPS_LIST_POW_EXPONENTS,
+               "special");
+  ref_shape_t in[2] = {ops_shape(1, (int)ops_list_size(OPS_LIST_POW_EXACT, exp)),
+                       ops_shape(1, (int)ops_list_size(OPS_LIST_POW_EXACT, exp))};
+  ops_case_t c;
+  ops_bin_init(&c, XHAL_OP_POW, base, 2, in);
+  c.in[1].dtype = exp;
+  c.in[0].gen = ops_gen_list(OPS_LIST_POW_EXACT); /* the list's integers */
+  c.in[1].gen = ops_gen_list(OPS_LIST_POW_EXACT); /* its floats */
+  ops_register(registry, CONF_TIER_QUICK, &c, "exp_%s.exact", ref_dtype_name(exp));
+}
+
 /* ---- Must-reject calls -------------------------------------------------------------------- */
 static void ops_bin_invalid(conf_registry_t *registry, xhal_op_t op, xhal_dtype_t dtype,
                             uint32_t inputs) {
@@ -281,6 +318,30 @@ static void ops_bin_invalid(conf_registry_t *registry, xhal_op_t op, xhal_dtype_
   }
 }
 
+/* Pow: a bool exponent and a u8 base are not ONNX Pow types. */
+static void ops_pow_invalid_dtypes(conf_registry_t *registry) {
+  static const struct {
+    xhal_dtype_t base;
+    uint32_t input;
+    xhal_dtype_t bad;
+    const char *name;
+  } cases[] = {
+      {XHAL_DTYPE_F32, 1, XHAL_DTYPE_BOOL, "exponent_bool"},
+      {XHAL_DTYPE_I32, 1, XHAL_DTYPE_BOOL, "exponent_bool"},
+      {XHAL_DTYPE_F32, 0, XHAL_DTYPE_U8, "base_u8"},
+      {XHAL_DTYPE_I64, 0, XHAL_DTYPE_U8, "base_u8"},
+  };
+  for (size_t n = 0; n < sizeof cases / sizeof cases[0]; n++) {
+    ref_shape_t in[2] = {ops_shape(2, 4, 3), ops_shape(2, 4, 3)};
+    ops_case_t c;
+    ops_bin_init(&c, XHAL_OP_POW, cases[n].base, 2, in);
+    c.invalid = OPS_INVALID_INPUT_DTYPE;
+    c.bad_input = cases[n].input;
+    c.bad_dtype = cases[n].bad;
+    ops_register(registry, CONF_TIER_QUICK, &c, "invalid_%s", cases[n].name);
+  }
+}
+
 void ops_register_binary_group(conf_registry_t *registry) {
   /* Shape classes. */
   ops_bin_op(registry, XHAL_OP_POW, 4);
@@ -298,7 +359,12 @@ void ops_register_binary_group(conf_registry_t *registry) {
     ops_bin_shapes_register(registry, XHAL_OP_POW, OPS_BIN_FLOATS[d], OPS_BIN_INTS[1], 0);
     ops_bin_shapes_register(registry, XHAL_OP_POW, OPS_BIN_FLOATS[d], OPS_BIN_FLOATS[1 - d], 0);
     ops_bin_shapes_register(registry, XHAL_OP_POW, OPS_BIN_INTS[d], OPS_BIN_INTS[1 - d], 0);
+    /* An integer base with a float exponent (i32 ^ f32 gets the full set). */
+    ops_bin_shapes_register(registry, XHAL_OP_POW, OPS_BIN_INTS[d], XHAL_DTYPE_F32, d == 0);
+    ops_bin_shapes_register(registry, XHAL_OP_POW, OPS_BIN_INTS[d], XHAL_DTYPE_F16, 0);
   }
+  for (size_t d = 0; d < 4; d++) /* u8 exponents of every base */
+    ops_bin_shapes_register(registry, XHAL_OP_POW, OPS_BIN_ALL[d], XHAL_DTYPE_U8, 0);
   ops_bin_shapes_register(registry, XHAL_OP_AND, XHAL_DTYPE_BOOL, 0, 1);
   ops_bin_shapes_register(registry, XHAL_OP_OR, XHAL_DTYPE_BOOL, 0, 1);
   ops_bin_shapes_register(registry, XHAL_OP_NOT, XHAL_DTYPE_BOOL, 0, 1);
@@ -338,6 +404,12 @@ void ops_register_binary_group(conf_registry_t *registry) {
                  OPS_LIST_INT_EDGE, "special");
     ops_bin_list(registry, XHAL_OP_POW, OPS_BIN_FLOATS[d], 0, OPS_LIST_LARGE, OPS_LIST_TINY,
                  "large_magnitude");
+    ops_bin_list(registry, XHAL_OP_POW, OPS_BIN_FLOATS[d], XHAL_DTYPE_U8, OPS_LIST_SPECIAL,
+                 OPS_LIST_INT_EDGE, "special");
+    ops_bin_list(registry, XHAL_OP_POW, OPS_BIN_INTS[d], XHAL_DTYPE_U8, OPS_LIST_INT_EDGE,
+                 OPS_LIST_INT_EDGE, "edge");
+    for (size_t e = 0; e < 2; e++)
+      ops_pow_int_float_special(registry, OPS_BIN_INTS[d], OPS_BIN_FLOATS[e]);
   }
   /* Where passes NaN, -0 and subnormals through untouched. */
   for (size_t d = 0; d < 2; d++) {
@@ -361,6 +433,7 @@ void ops_register_binary_group(conf_registry_t *registry) {
 
   /* Must-reject calls. */
   ops_bin_invalid(registry, XHAL_OP_POW, XHAL_DTYPE_F32, 2);
+  ops_pow_invalid_dtypes(registry);
   ops_bin_invalid(registry, XHAL_OP_MIN, XHAL_DTYPE_F32, 1);
   ops_bin_invalid(registry, XHAL_OP_MAX, XHAL_DTYPE_I32, 3);
   ops_bin_invalid(registry, XHAL_OP_PRELU, XHAL_DTYPE_F32, 2);

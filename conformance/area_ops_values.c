@@ -268,6 +268,37 @@ static void ops_list_signed_zeros(ops_list_values_t *l) {
   }
 }
 
+/* Pow with an integer base: exponents whose float64 powers of the bases
+ * the cases use (integers in [-6, 6] and the INT_EDGE lists) are exact or
+ * stay clear of integers (area_ops_binary.c). */
+static void ops_list_pow_exponents(ops_list_values_t *l, xhal_dtype_t dtype) {
+  static const double v[] = {0.0, -0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 31.0, 63.0, 64.0,
+                             0.5, -0.5, 1.5, 2.5, -2.5, 0.3, 1.7, 2.2, -1.3, 3.3};
+  ops_push_f(l, NAN);
+  ops_push_pm(l, INFINITY);
+  for (size_t n = 0; n < sizeof v / sizeof v[0]; n++) ops_push_f(l, v[n]);
+  ops_push_pm(l, ref_max_finite(dtype));
+}
+
+/* Pow pairs (base in i, exponent in f) whose float64 power is exact: square
+ * roots of squares, integral powers below 2^53 and at the i32/i64 limits,
+ * 0^0, 0^-1 = +Inf, 1^NaN, (-1)^+-Inf. Exponents are exact in f16. */
+static void ops_list_pow_exact(ops_list_values_t *l) {
+  static const struct {
+    int64_t base;
+    double exponent;
+  } v[] = {{4, 0.5},    {9, 1.5},    {2, -1.0},   {-2, 3.0},  {0, 0.0},    {0, -0.0},
+           {16, 0.25},  {16, 0.75},  {25, 0.5},   {100, 1.5}, {81, 0.75},  {65536, 0.25},
+           {-8, 2.0},   {-1, -1.0},  {-1, -2.0},  {1, NAN},   {-1, INFINITY}, {-1, -INFINITY},
+           {0, -1.0},   {-3, 3.0},   {4, -0.5},   {10, -2.0}, {2, 30.0},   {2, 31.0},
+           {-2, 31.0},  {3, 33.0},   {-3, 33.0},  {7, 18.0},  {2, 62.0},   {2, 63.0},
+           {-2, 63.0},  {-7, 0.0}};
+  for (size_t n = 0; n < sizeof v / sizeof v[0]; n++) {
+    ops_push_f(l, v[n].exponent);
+    l->i[l->n - 1] = v[n].base;
+  }
+}
+
 static void ops_list_build(ops_list_t list, xhal_dtype_t dtype, ops_list_values_t *l) {
   l->n = 0;
   switch (list) {
@@ -283,6 +314,8 @@ static void ops_list_build(ops_list_t list, xhal_dtype_t dtype, ops_list_values_
   case OPS_LIST_HALVES: ops_list_halves(l, dtype); break;
   case OPS_LIST_TIES: ops_list_ties(l); break;
   case OPS_LIST_SIGNED_ZEROS: ops_list_signed_zeros(l); break;
+  case OPS_LIST_POW_EXPONENTS: ops_list_pow_exponents(l, dtype); break;
+  case OPS_LIST_POW_EXACT: ops_list_pow_exact(l); break;
   default: break;
   }
 }

@@ -17,6 +17,11 @@
  *    gives the same result for every float base. An integer base (i32,
  *    i64) with an integer exponent is exact and wraps; a negative exponent
  *    gives 1 for base 1, (-1)^e for base -1 and 0 otherwise (also base 0).
+ *    An integer base with a float exponent (f32, f16) is ONNX's reference,
+ *    np.power(x, y).astype(x.dtype): C99 pow of the base as a double and
+ *    the exponent, then Cast's float -> integer conversion (truncation,
+ *    NaN -> 0, +-Inf and out-of-range values saturate). Exponents: f32,
+ *    f16, i32, i64 and u8 for every base.
  *  - Where(cond, X, Y): cond bool, X and Y any of f32, f16, i32, i64, u8,
  *    bool; all three broadcast together.
  *  - Not/And/Or: bool.
@@ -113,8 +118,7 @@ int ref_binary_infer(xhal_op_t op, uint32_t input_count, const ref_shape_t *shap
     return -1;
   }
   if (op == XHAL_OP_POW) {
-    int float_base = ref_dtype_is_float(dtypes[0]);
-    if (!ref_is_numeric4(dtypes[1]) || (!float_base && ref_dtype_is_float(dtypes[1]))) {
+    if (!ref_is_numeric4(dtypes[1]) && dtypes[1] != XHAL_DTYPE_U8) {
       snprintf(err, err_size, "Pow of a %s base with a %s exponent is not defined here",
                ref_dtype_name(dtypes[0]), ref_dtype_name(dtypes[1]));
       return -1;
@@ -241,6 +245,8 @@ int ref_binary_compute(xhal_op_t op, uint32_t input_count, const ref_tensor_t *i
       if (fa) {
         double e = ref_tensor_is_float(b) ? b->f[at[1]] : ref_pow_exponent(b->i[at[1]]);
         out->f[n] = pow(a->f[at[0]], e);
+      } else if (ref_tensor_is_float(b)) {
+        out->i[n] = ref_float_to_int(out->dtype, pow((double)a->i[at[0]], b->f[at[1]]));
       } else {
         out->i[n] = ref_pow_int(out->dtype, a->i[at[0]], b->i[at[1]]);
       }

@@ -653,8 +653,20 @@ static void test_binary_group(void **state) {
                "condition");
   xhal_plugin_tensor_t pb[2] = {fx[0], wo};
   expect_error(run_op(XHAL_OP_POW, NULL, 0, pb, 2, &fo), XHAL_STATUS_INVALID_ARGUMENT, "bool");
-  xhal_plugin_tensor_t pi[2] = {pw[0], fx[0]};
-  expect_error(run_op(XHAL_OP_POW, NULL, 0, pi, 2, &po), XHAL_STATUS_UNSUPPORTED, "f32");
+  /* An integer base with a float exponent: the float64 power truncated,
+   * Cast's saturation (0^-1 = +Inf), NaN -> 0. */
+  xhal_plugin_tensor_t pf[2] = {
+      tensor(XHAL_DTYPE_I32, 1, DIMS(6), I32(4, 9, -2, 2, 0, 7)),
+      tensor(XHAL_DTYPE_F32, 1, DIMS(6), F32(0.5f, 1.5f, 3, -1, -1, NAN))};
+  xhal_plugin_tensor_t pfo = tensor(XHAL_DTYPE_I32, 1, DIMS(6), NULL);
+  assert_int_equal(run_op(XHAL_OP_POW, NULL, 0, pf, 2, &pfo), XHAL_STATUS_OK);
+  EXPECT_INTS(int32_t, &pfo, 2, 27, -8, 0, INT32_MAX, 0);
+  /* ONNX exponent dtypes xhal lacks: UNSUPPORTED; a u8 base: not ONNX. */
+  xhal_plugin_tensor_t pi[2] = {pw[0], tensor(XHAL_DTYPE_I8, 1, DIMS(4), NULL)};
+  expect_error(run_op(XHAL_OP_POW, NULL, 0, pi, 2, &po), XHAL_STATUS_UNSUPPORTED, "i8");
+  xhal_plugin_tensor_t pu[2] = {tensor(XHAL_DTYPE_U8, 1, DIMS(4), NULL), pw[1]};
+  xhal_plugin_tensor_t puo = tensor(XHAL_DTYPE_U8, 1, DIMS(4), NULL);
+  expect_error(run_op(XHAL_OP_POW, NULL, 0, pu, 2, &puo), XHAL_STATUS_INVALID_ARGUMENT, "u8");
   expect_error(run_op(XHAL_OP_LESS, NULL, 0, fx, 2, &fo), XHAL_STATUS_INVALID_ARGUMENT, "bool");
 }
 

@@ -538,18 +538,22 @@ static int xop_is_int(uint32_t dtype) {
   return dtype == XHAL_DTYPE_I32 || dtype == XHAL_DTYPE_I64;
 }
 
-/* Pow's exponent: a float base takes an f32, f16, i32 or i64 exponent, an
- * integer base an i32 or i64 one. ONNX allows more exponent dtypes (u8..
- * u64, f64): UNSUPPORTED; bool and others are not ONNX: INVALID_ARGUMENT. */
+/* Pow's dtypes: every base (f32, f16, i32, i64) takes an f32, f16, i32, i64
+ * or u8 exponent (an integer base with a float exponent: the float64 power
+ * truncated, docs/conformance.md). ONNX allows more exponent dtypes (i8,
+ * i16, u16, u32, u64, f64): UNSUPPORTED; a bool or bf16 exponent, and a u8
+ * or bool base (not ONNX Pow types): INVALID_ARGUMENT. */
 static int32_t xop_check_pow_exponent(const xop_ctx_t *c, uint32_t base, uint32_t exponent) {
-  if (xop_is_int(exponent) || (xop_is_float(base) && (exponent == XHAL_DTYPE_F32 ||
-                                                      exponent == XHAL_DTYPE_F16)))
+  if (base == XHAL_DTYPE_U8 || base == XHAL_DTYPE_BOOL)
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: base dtype %s is not an ONNX Pow base "
+                    "type", c->op, xop_dtype_name(base));
+  if (xop_is_int(exponent) || exponent == XHAL_DTYPE_U8 || exponent == XHAL_DTYPE_F32 ||
+      exponent == XHAL_DTYPE_F16)
     return XHAL_STATUS_OK;
   const int onnx_numeric = exponent != XHAL_DTYPE_BOOL && exponent != XHAL_DTYPE_BF16;
   return XOP_FAIL(c, onnx_numeric ? XHAL_STATUS_UNSUPPORTED : XHAL_STATUS_INVALID_ARGUMENT,
-                  "%s: exponent dtype %s with base dtype %s is %s (exponents: f32, f16, i32, i64 "
-                  "for a float base; i32, i64 for an integer base)",
-                  c->op, xop_dtype_name(exponent), xop_dtype_name(base),
+                  "%s: exponent dtype %s with base dtype %s is %s (exponents: f32, f16, i32, "
+                  "i64, u8)", c->op, xop_dtype_name(exponent), xop_dtype_name(base),
                   onnx_numeric ? "not supported" : "not an ONNX Pow exponent type");
 }
 

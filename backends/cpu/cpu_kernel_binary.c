@@ -6,7 +6,7 @@
  * exact in f32, comparisons and selections are exact there, and PRelu's
  * product of two f16 values is exact in f32, so each result is rounded
  * once). Mixed-dtype Pow and the casts go through blocks of double or
- * int64_t. */
+ * int64_t (u8 exponents load as int64_t like i32/i64). */
 #include "cpu_kernel_binary.h"
 
 #include <math.h>
@@ -14,6 +14,7 @@
 
 #include "../common/xhal_op_check.h"
 #include "cpu_error.h"
+#include "cpu_kernel_copy.h"
 #include "cpu_kernel_f16.h"
 
 #define CPU_BIN_BLOCK CPU_F16_BLOCK
@@ -73,6 +74,24 @@ static inline double cpu_pow_int_exponent(int64_t e) {
   if (e > limit + 1) return (double)(limit + (e & 1));
   if (e < -limit - 1) return -(double)(limit + (e & 1));
   return (double)e;
+}
+
+/* An integer base x with a float exponent y, in double as numpy's float64
+ * power: an integral y (|y| <= 2^53) squares and multiplies (every partial
+ * product is at most the result's magnitude, so the result is exact while
+ * it is below 2^53), a negative one gives 1 / x^|y| (+Inf for x = 0); any
+ * other y (fractional, +-Inf, NaN) is C's pow. */
+static double cpu_pow_int_float(int64_t x, double y) {
+  const double xd = (double)x;
+  if (!(y == floor(y) && fabs(y) <= 9007199254740992.0)) return pow(xd, y);
+  uint64_t n = (uint64_t)fabs(y);
+  double r = 1.0, b = xd;
+  while (n) {
+    if (n & 1) r *= b;
+    n >>= 1;
+    if (n) b *= b;
+  }
+  return y < 0.0 ? 1.0 / r : r;
 }
 
 /* ---- Block loads and stores -------------------------------------------------------------- */
@@ -380,6 +399,13 @@ static void cpu_pow_row(const void *ctx, char *const *p, const int64_t *s, int64
       cpu_bin_load_f64(c->a_dtype, fx, a, m, s[1]);
       for (int64_t j = 0; j < m; ++j) fx[j] = pow(fx[j], fy[j]);
       cpu_bin_store_f64(c->out_dtype, o, s[0], fx, m);
+    } else if (float_exp) { /* the double power, Cast's float -> int rule */
+      cpu_bin_load_i64(c->a_dtype, ix, a, m, s[1]);
+      if (c->out_dtype == XHAL_DTYPE_I32)
+        for (int64_t j = 0; j < m; ++j) ix[j] = cpu_f64_to_i32(cpu_pow_int_float(ix[j], fy[j]));
+      else
+        for (int64_t j = 0; j < m; ++j) ix[j] = cpu_f64_to_i64(cpu_pow_int_float(ix[j], fy[j]));
+      cpu_bin_store_i64(c->out_dtype, o, s[0], ix, m);
     } else {
       cpu_bin_load_i64(c->a_dtype, ix, a, m, s[1]);
       for (int64_t j = 0; j < m; ++j) ix[j] = cpu_ipow(ix[j], iy[j]);

@@ -11,6 +11,9 @@
  *     exponents of a float base beyond +-(2^31 - 1) are clamped with their
  *     parity kept (same result); integer Pow wraps, a negative exponent
  *     gives 1 for base 1, +-1 for base -1 and 0 otherwise (base 0 too);
+ *     an integer base with a float exponent is numpy's float64 power
+ *     (integral exponents by square and multiply, exact below 2^53)
+ *     converted by Cast's float -> int rule; exponents f32 f16 i32 i64 u8;
  *   - u8 arithmetic wraps, x / 0 = 0;
  *   - Cast: float -> bool is x != 0 (NaN -> true), integer -> bool x != 0,
  *     float -> u8 truncates and saturates to [0, 255] (NaN -> 0), integer

@@ -118,19 +118,7 @@ int32_t cpu_kernel_copy(const cpu_view_t *dst, const cpu_view_t *src) {
 
 /* ---- Cast ----------------------------------------------------------------------- */
 
-static inline int32_t cpu_f32_to_i32(float x) {
-  if (x != x) return 0;
-  if (x >= 2147483648.0f) return INT32_MAX;
-  if (x <= -2147483648.0f) return INT32_MIN;
-  return (int32_t)x;
-}
-
-static inline int64_t cpu_f32_to_i64(float x) {
-  if (x != x) return 0;
-  if (x >= 9223372036854775808.0f) return INT64_MAX;
-  if (x <= -9223372036854775808.0f) return INT64_MIN;
-  return (int64_t)x;
-}
+/* float -> int: CPU_FLOAT_TO_INT (cpu_kernel_copy.h). */
 
 #define CPU_CAST_ROW(name, S, D, EXPR)                                                             \
   static void name(const void *ctx, char *const *p, const int64_t *s, int64_t n) {                 \

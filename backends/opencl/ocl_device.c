@@ -162,6 +162,7 @@ static int32_t ocl_query_info(cl_platform_id platform, cl_device_id id, ocl_devi
   if (!extensions) return ocl_error(XHAL_STATUS_INTERNAL, "clGetDeviceInfo(CL_DEVICE_EXTENSIONS) failed");
   info->has_fp64 = double_config != 0 || ocl_has_token(extensions, "cl_khr_fp64");
   info->has_spir = ocl_has_token(extensions, "cl_khr_spir");
+  info->has_khr_fp64 = ocl_has_token(extensions, "cl_khr_fp64");
   free(extensions);
   char *il_version = ocl_query_string_alloc(id, CL_DEVICE_IL_VERSION);
   info->has_spirv = il_version && strstr(il_version, "SPIR-V") != NULL;

@@ -52,6 +52,7 @@ typedef struct ocl_device_info {
   int has_spirv;
   int has_spir;
   int host_unified_memory;
+  int has_khr_fp64; /* "cl_khr_fp64" in CL_DEVICE_EXTENSIONS (double in OpenCL C 1.2) */
 } ocl_device_info_t;
 
 struct xhal_plugin_device {

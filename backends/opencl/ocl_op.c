@@ -151,6 +151,7 @@ typedef enum ocl_op_program {
   OCL_OP_RESIZE,
   OCL_OP_BINARY,
   OCL_OP_NORM,
+  OCL_OP_BINARY_FP64, /* Pow with an integer base and a float exponent (cl_khr_fp64) */
   OCL_OP_PROGRAM_COUNT
 } ocl_op_program_t;
 
@@ -174,6 +175,8 @@ static const ocl_op_source_t ocl_op_program_sources[OCL_OP_PROGRAM_COUNT] = {
     [OCL_OP_RESIZE] = {"resize.cl", ocl_kernel_resize, sizeof ocl_kernel_resize - 1},
     [OCL_OP_BINARY] = {"binary.cl", ocl_kernel_binary, sizeof ocl_kernel_binary - 1},
     [OCL_OP_NORM] = {"norm.cl", ocl_kernel_norm, sizeof ocl_kernel_norm - 1},
+    [OCL_OP_BINARY_FP64] = {"binary_fp64.cl", ocl_kernel_binary_fp64,
+                            sizeof ocl_kernel_binary_fp64 - 1},
 };
 
 /* Files a program includes between common.cl and its own (norm.cl reuses
@@ -987,11 +990,13 @@ static int32_t ocl_op_run_conv(xhal_plugin_stream_t *stream, const xop_plan_t *p
 
 static int32_t ocl_op_binary_enqueue(xhal_plugin_stream_t *stream, uint32_t slot,
                                      const char *name, const ocl_op_binary_arg_t *args,
-                                     cl_uint arg_count, size_t global, size_t local) {
+                                     cl_uint arg_count, size_t global, size_t local,
+                                     int fp64) {
   ocl_op_arg_t a[16];
   assert(arg_count <= 16);
   for (cl_uint i = 0; i < arg_count; ++i) a[i] = (ocl_op_arg_t){args[i].size, args[i].value};
-  return ocl_op_enqueue(stream, OCL_OP_BINARY, slot, name, a, arg_count, 1, &global, &local);
+  return ocl_op_enqueue(stream, fp64 ? OCL_OP_BINARY_FP64 : OCL_OP_BINARY, slot, name, a,
+                        arg_count, 1, &global, &local);
 }
 
 /* ---- What the kernels run, and the entry points ------------------------------------------ */
@@ -1018,7 +1023,8 @@ static const xop_backend_t ocl_op_backend = {
 
 int32_t ocl_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t *desc) {
   xop_plan_t plan;
-  return xop_check(&ocl_op_backend, device, desc, 0, &plan);
+  OCL_RETURN_IF_ERROR(xop_check(&ocl_op_backend, device, desc, 0, &plan));
+  return ocl_op_binary_device_check(device, &plan); /* Pow's fp64 */
 }
 
 int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t *desc) {

@@ -15,6 +15,7 @@
 #include "../common/xhal_op_layout.h"
 #include "ocl_buffer.h"
 #include "ocl_error.h"
+#include "ocl_stream.h"
 
 #define OCL_BIN_MAX_RANK 8
 #define OCL_BIN_LOCAL 64
@@ -55,6 +56,8 @@ static const char *const ocl_bin_kernels[] = {
     "pow_f32_f32", "pow_f32_f16", "pow_f32_i32", "pow_f32_i64",
     "pow_f16_f32", "pow_f16_f16", "pow_f16_i32", "pow_f16_i64",
     "pow_i32_i32", "pow_i32_i64", "pow_i64_i32", "pow_i64_i64",
+    "pow_f32_u8", "pow_f16_u8", "pow_i32_u8", "pow_i64_u8",
+    "pow_i32_f32", "pow_i32_f16", "pow_i64_f32", "pow_i64_f16", /* binary_fp64.cl */
     "cast_f32_bool", "cast_f16_bool", "cast_i32_bool", "cast_i64_bool", "cast_u8_bool",
     "cast_f32_u8", "cast_f16_u8", "cast_i32_u8", "cast_i64_u8", "cast_bool_u8",
     "cast_u8_f32", "cast_u8_f16", "cast_u8_i32", "cast_u8_i64",
@@ -86,6 +89,23 @@ int ocl_op_binary_owns(const xop_plan_t *plan) {
     default:
       return 0;
   }
+}
+
+/* Pow with an integer base and a float exponent: binary_fp64.cl. */
+static int ocl_bin_fp64(const xop_plan_t *plan) {
+  const uint32_t base = plan->in[0].dtype, exponent = plan->in[1].dtype;
+  return plan->op == XHAL_OP_POW && (base == XHAL_DTYPE_I32 || base == XHAL_DTYPE_I64) &&
+         (exponent == XHAL_DTYPE_F32 || exponent == XHAL_DTYPE_F16);
+}
+
+int32_t ocl_op_binary_device_check(const xhal_plugin_device_t *device, const xop_plan_t *plan) {
+  if (ocl_bin_fp64(plan) && !device->info.has_khr_fp64)
+    return ocl_error(XHAL_STATUS_UNSUPPORTED,
+                     "Pow: integer base with float exponent needs fp64, device has no "
+                     "cl_khr_fp64 (%s %s exponent on %s)",
+                     xop_dtype_name(plan->in[0].dtype), xop_dtype_name(plan->in[1].dtype),
+                     device->info.name);
+  return XHAL_STATUS_OK;
 }
 
 /* The kernel's name for the plan (NULL: none, xop_check should have refused). */
@@ -165,6 +185,7 @@ static cl_long ocl_bin_layout(const xop_plan_t *plan, cl_int *rank, cl_long *dim
 
 int32_t ocl_op_binary_run(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
                           ocl_op_binary_enqueue_fn enqueue) {
+  OCL_RETURN_IF_ERROR(ocl_op_binary_device_check(stream->device, plan));
   char name[32];
   uint32_t slot = 0;
   if (!ocl_bin_slot(ocl_bin_name(plan, name, sizeof name), &slot))
@@ -194,5 +215,5 @@ int32_t ocl_op_binary_run(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
   }
   const size_t local = OCL_BIN_LOCAL;
   const size_t global = (count + local - 1) / local * local;
-  return enqueue(stream, slot, name, args, n, global, local);
+  return enqueue(stream, slot, name, args, n, global, local, ocl_bin_fp64(plan));
 }

@@ -21,13 +21,20 @@ typedef struct ocl_op_binary_arg {
 #define OCL_OP_BINARY_SLOTS 96
 
 /* Sets args on kernel name (slot < OCL_OP_BINARY_SLOTS of the binary
- * program) and enqueues it over a 1-D range global/local on stream. */
+ * program: kernels/binary.cl, or kernels/binary_fp64.cl when fp64 is 1)
+ * and enqueues it over a 1-D range global/local on stream. */
 typedef int32_t (*ocl_op_binary_enqueue_fn)(xhal_plugin_stream_t *stream, uint32_t slot,
                                             const char *name, const ocl_op_binary_arg_t *args,
-                                            cl_uint arg_count, size_t global, size_t local);
+                                            cl_uint arg_count, size_t global, size_t local,
+                                            int fp64);
 
-/* 1 if a validated plan runs on kernels/binary.cl. */
+/* 1 if a validated plan runs on kernels/binary.cl (or binary_fp64.cl). */
 int ocl_op_binary_owns(const xop_plan_t *plan);
+
+/* What the device itself must offer for a validated plan: Pow with an
+ * integer base and a float exponent needs cl_khr_fp64 (UNSUPPORTED
+ * without it); OK for everything else. */
+int32_t ocl_op_binary_device_check(const xhal_plugin_device_t *device, const xop_plan_t *plan);
 
 /* Enqueues an owned plan whose output is not empty. */
 int32_t ocl_op_binary_run(xhal_plugin_stream_t *stream, const xop_plan_t *plan,

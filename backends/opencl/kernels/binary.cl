@@ -114,6 +114,12 @@ BIN_KERNEL(pow_i32_i32, i32, i32, i32, WRAP_i32((UT_i32)bin_ipow(x, z)))
 BIN_KERNEL(pow_i32_i64, i32, i32, i64, WRAP_i32((UT_i32)bin_ipow(x, z)))
 BIN_KERNEL(pow_i64_i32, i64, i64, i32, bin_ipow(x, z))
 BIN_KERNEL(pow_i64_i64, i64, i64, i64, bin_ipow(x, z))
+/* u8 exponents: like the other integer exponents. An integer base with a
+ * float exponent is computed in double: binary_fp64.cl. */
+BIN_KERNEL(pow_f32_u8, f32, f32, u8, pown(x, (int)z))
+BIN_KERNEL(pow_f16_u8, f16, f16, u8, pown(x, (int)z))
+BIN_KERNEL(pow_i32_u8, i32, i32, u8, WRAP_i32((UT_i32)bin_ipow(x, (long)z)))
+BIN_KERNEL(pow_i64_u8, i64, i64, u8, bin_ipow(x, (long)z))
 
 /* ---- Casts to and from u8/bool ------------------------------------------------------------ */
 /* float -> u8: truncation, saturating to [0, 255], NaN -> 0. */
