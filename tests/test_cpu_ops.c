@@ -664,6 +664,8 @@ static void test_binary_group(void **state) {
   /* ONNX exponent dtypes xhal lacks: UNSUPPORTED; a u8 base: not ONNX. */
   xhal_plugin_tensor_t pi[2] = {pw[0], tensor(XHAL_DTYPE_I8, 1, DIMS(4), NULL)};
   expect_error(run_op(XHAL_OP_POW, NULL, 0, pi, 2, &po), XHAL_STATUS_UNSUPPORTED, "i8");
+  xhal_plugin_tensor_t pbf[2] = {pw[0], tensor(XHAL_DTYPE_BF16, 1, DIMS(4), NULL)};
+  expect_error(run_op(XHAL_OP_POW, NULL, 0, pbf, 2, &po), XHAL_STATUS_UNSUPPORTED, "bf16");
   xhal_plugin_tensor_t pu[2] = {tensor(XHAL_DTYPE_U8, 1, DIMS(4), NULL), pw[1]};
   xhal_plugin_tensor_t puo = tensor(XHAL_DTYPE_U8, 1, DIMS(4), NULL);
   expect_error(run_op(XHAL_OP_POW, NULL, 0, pu, 2, &puo), XHAL_STATUS_INVALID_ARGUMENT, "u8");

@@ -541,8 +541,8 @@ static int xop_is_int(uint32_t dtype) {
 /* Pow's dtypes: every base (f32, f16, i32, i64) takes an f32, f16, i32, i64
  * or u8 exponent (an integer base with a float exponent: the float64 power
  * truncated, docs/conformance.md). ONNX allows more exponent dtypes (i8,
- * i16, u16, u32, u64, f64): UNSUPPORTED; a bool or bf16 exponent, and a u8
- * or bool base (not ONNX Pow types): INVALID_ARGUMENT. */
+ * i16, u16, u32, u64, f64, bf16): UNSUPPORTED; a bool exponent, and a u8 or
+ * bool base (not ONNX Pow types): INVALID_ARGUMENT. */
 static int32_t xop_check_pow_exponent(const xop_ctx_t *c, uint32_t base, uint32_t exponent) {
   if (base == XHAL_DTYPE_U8 || base == XHAL_DTYPE_BOOL)
     return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: base dtype %s is not an ONNX Pow base "
@@ -550,7 +550,7 @@ static int32_t xop_check_pow_exponent(const xop_ctx_t *c, uint32_t base, uint32_
   if (xop_is_int(exponent) || exponent == XHAL_DTYPE_U8 || exponent == XHAL_DTYPE_F32 ||
       exponent == XHAL_DTYPE_F16)
     return XHAL_STATUS_OK;
-  const int onnx_numeric = exponent != XHAL_DTYPE_BOOL && exponent != XHAL_DTYPE_BF16;
+  const int onnx_numeric = exponent != XHAL_DTYPE_BOOL;
   return XOP_FAIL(c, onnx_numeric ? XHAL_STATUS_UNSUPPORTED : XHAL_STATUS_INVALID_ARGUMENT,
                   "%s: exponent dtype %s with base dtype %s is %s (exponents: f32, f16, i32, "
                   "i64, u8)", c->op, xop_dtype_name(exponent), xop_dtype_name(base),
