@@ -314,9 +314,15 @@ int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                       xop_attr_type_name(a->type), a->type,
                       number ? "FLOAT or INT" : xop_attr_type_name(specs[s].type));
     }
-    if (a->type == XHAL_ATTR_INTS && a->count && !a->ints) {
+    if ((a->type == XHAL_ATTR_INTS && a->count && !a->ints) ||
+        (a->type == XHAL_ATTR_FLOATS && a->count && !a->floats)) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                      "%s: attribute '%s' has count %u but ints is NULL", c->op, a->name, a->count);
+                      "%s: attribute '%s' has count %u but %s is NULL", c->op, a->name, a->count,
+                      a->type == XHAL_ATTR_INTS ? "ints" : "floats");
+    }
+    if (a->type == XHAL_ATTR_STRING && !a->s) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' has no string", c->op,
+                      a->name);
     }
     found[s] = a;
   }
@@ -335,6 +341,28 @@ int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *ou
   }
   *out = (int)a->i;
   return XHAL_STATUS_OK;
+}
+
+/* A STRING attribute among names (default index def when absent). */
+int32_t xop_attr_enum(const xop_ctx_t *c, const xhal_attr_t *a, const char *const *names, int n,
+                      uint32_t def, uint32_t *out) {
+  if (!a) {
+    *out = def;
+    return XHAL_STATUS_OK;
+  }
+  for (int i = 0; i < n; ++i) {
+    if (strcmp(a->s, names[i]) == 0) {
+      *out = (uint32_t)i;
+      return XHAL_STATUS_OK;
+    }
+  }
+  char list[256];
+  size_t used = 0;
+  list[0] = '\0';
+  for (int i = 0; i < n && used < sizeof list; ++i)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+  return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s '%s' is not one of %s", c->op, a->name,
+                  a->s, list);
 }
 
 /* Normalises axis into [0, rank). */
@@ -356,8 +384,7 @@ int xop_is_float(uint32_t dtype) {
          dtype == XHAL_DTYPE_F64;
 }
 
-static int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype,
-                                   const char *what) {
+int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype, const char *what) {
   const uint64_t set = c->backend->op_dtypes(c->device, op);
   if (set & XHAL_DTYPE_BIT(dtype)) return XHAL_STATUS_OK;
   char list[256];
@@ -981,7 +1008,7 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
     XOP_CASE_SHAPE_OPS:
       return xop_check_shape(c->backend, desc, plan);
     XOP_CASE_CONV_OPS:
-      return xop__check_conv(c->backend, c->op, desc, plan);
+      return xop__check_conv(c, desc, plan);
     case XHAL_OP_LEAKY_RELU:
     case XHAL_OP_HARD_SIGMOID:
     case XHAL_OP_ELU:
@@ -1093,7 +1120,7 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
     XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", i, desc.outputs[i], 1, &p->outs[i]));
   p->out = p->outs[0];
   /* Dtype rules of their own (Gather's indices, Shape's i64). */
-  if (xop_gather_owns(p->op)) return xop_gather_check(backend, device, name, &desc, p);
+  if (xop_gather_owns(p->op)) return xop_gather_check(&c, &desc, p);
   XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, p));
   XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, xop_main_dtype(p), "dtype"));
   return xop_check_op(&c, &desc, p);

@@ -46,15 +46,23 @@ void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims);
 void xop_view_insert_unit(xop_view_t *v, uint32_t pos);
 
 /* found[i]: desc's attribute named specs[i].name, or NULL; unknown,
- * repeated or mistyped attributes are INVALID_ARGUMENT. */
+ * repeated or mistyped attributes, and INTS/FLOATS/STRING ones without
+ * data, are INVALID_ARGUMENT. */
 int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                         const xop_attr_spec_t *specs, int spec_count, const xhal_attr_t **found);
 /* A 0/1 INT attribute, def when absent. */
 int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out);
+/* A STRING attribute: *out is its index among names[n], def when absent. */
+int32_t xop_attr_enum(const xop_ctx_t *c, const xhal_attr_t *a, const char *const *names, int n,
+                      uint32_t def, uint32_t *out);
 /* Normalises axis into [0, rank). */
 int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
                  uint32_t *out);
 int xop_is_float(uint32_t dtype);
+/* UNSUPPORTED (listing the dtypes the backend has for op) unless the
+ * backend declares dtype for op; what names the tensor ("dtype", "target
+ * dtype"). */
+int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype, const char *what);
 /* out must have rank and dims. */
 int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
                            const int64_t *dims);
@@ -66,5 +74,11 @@ int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t
  * ArgMax and ArgMin (xhal_op_check_norm.c). */
 int32_t xop_check_norm_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                           xop_plan_t *plan);
+
+/* Gather, Pad, Resize, Shape, ConstantOfShape and Range
+ * (xhal_op_check_gather.c): their dtype, attribute and shape rules applied
+ * to plan (views already made, buffers checked), plan->gather filled.
+ * Returns OK, INVALID_ARGUMENT or UNSUPPORTED. */
+int32_t xop_gather_check(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
 
 #endif
