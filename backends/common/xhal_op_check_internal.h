@@ -89,8 +89,8 @@ int32_t xop_check_norm_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
 int32_t xop_check_matmul(const xop_ctx_t *c, xop_plan_t *plan);
 int32_t xop_check_gemm(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
 
-/* Softmax's axis and ReduceSum..ReduceProd's axes, keepdims and
- * noop_with_empty_axes (xhal_op_check_reduce.c). */
+/* Softmax's (and LogSoftmax's) axis and ReduceSum..ReduceProd's axes,
+ * keepdims and noop_with_empty_axes (xhal_op_check_reduce.c). */
 int32_t xop_check_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
 int32_t xop_check_reduce(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
 

@@ -1,6 +1,6 @@
-/* xhal_op_check_reduce.c - the ONNX rules of Softmax (one axis, opset 13)
- * and the reductions ReduceSum, ReduceMean, ReduceMax, ReduceMin and
- * ReduceProd (axes as an attribute). */
+/* xhal_op_check_reduce.c - the ONNX rules of Softmax and LogSoftmax (one
+ * axis, opset 13) and of the reductions ReduceSum, ReduceMean, ReduceMax,
+ * ReduceMin and ReduceProd (axes as an attribute). */
 #include "xhal_op_check_internal.h"
 
 int32_t xop_check_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan) {
