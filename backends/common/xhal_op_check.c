@@ -1,5 +1,7 @@
 /* xhal_op_check.c - the ONNX rules of operator launches, for every backend
- * (see xhal_op_check.h). */
+ * (see xhal_op_check.h): views, attributes, dtypes and the dispatch to each
+ * op's rules; the larger groups' rules are in xhal_op_check_<group>.c
+ * (conv, gather, linalg, norm, reduce, shape, unary). */
 #include "xhal_op_check.h"
 
 #include "xhal_op_check_internal.h"
@@ -74,7 +76,6 @@ const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *
   return buf;
 }
 
-
 /* "f32, f16, i32, i64": floats first, then the others in xhal order. */
 static const char *xop_dtype_set_text(char *buf, size_t size, uint64_t set) {
   static const uint32_t floats[] = {XHAL_DTYPE_F32, XHAL_DTYPE_F16, XHAL_DTYPE_BF16,
@@ -108,7 +109,6 @@ int32_t xop_fail(const xop_backend_t *backend, int32_t status, const char *forma
   va_end(args);
   return backend->report(status, message);
 }
-
 
 /* ---- Tensor views ------------------------------------------------------------------------ */
 
@@ -257,16 +257,9 @@ void xop_view_insert_unit(xop_view_t *v, uint32_t pos) {
   v->rank++;
 }
 
-static void xop_view_swap2(xop_view_t *v) {
-  int64_t d = v->dims[0], s = v->strides[0];
-  v->dims[0] = v->dims[1], v->strides[0] = v->strides[1];
-  v->dims[1] = d, v->strides[1] = s;
-}
-
 /* ---- Attributes -------------------------------------------------------------------------- */
 
-
-static const char *xop_attr_type_name(uint32_t type) {
+const char *xop_attr_type_name(uint32_t type) {
   switch (type) {
     case XHAL_ATTR_INT:
       return "INT";
@@ -314,9 +307,15 @@ int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                       xop_attr_type_name(a->type), a->type,
                       number ? "FLOAT or INT" : xop_attr_type_name(specs[s].type));
     }
-    if (a->type == XHAL_ATTR_INTS && a->count && !a->ints) {
+    if ((a->type == XHAL_ATTR_INTS && a->count && !a->ints) ||
+        (a->type == XHAL_ATTR_FLOATS && a->count && !a->floats)) {
       return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                      "%s: attribute '%s' has count %u but ints is NULL", c->op, a->name, a->count);
+                      "%s: attribute '%s' has count %u but %s is NULL", c->op, a->name, a->count,
+                      a->type == XHAL_ATTR_INTS ? "ints" : "floats");
+    }
+    if (a->type == XHAL_ATTR_STRING && !a->s) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' has no string", c->op,
+                      a->name);
     }
     found[s] = a;
   }
@@ -335,6 +334,28 @@ int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *ou
   }
   *out = (int)a->i;
   return XHAL_STATUS_OK;
+}
+
+/* A STRING attribute among names (default index def when absent). */
+int32_t xop_attr_enum(const xop_ctx_t *c, const xhal_attr_t *a, const char *const *names, int n,
+                      uint32_t def, uint32_t *out) {
+  if (!a) {
+    *out = def;
+    return XHAL_STATUS_OK;
+  }
+  for (int i = 0; i < n; ++i) {
+    if (strcmp(a->s, names[i]) == 0) {
+      *out = (uint32_t)i;
+      return XHAL_STATUS_OK;
+    }
+  }
+  char list[256];
+  size_t used = 0;
+  list[0] = '\0';
+  for (int i = 0; i < n && used < sizeof list; ++i)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+  return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s '%s' is not one of %s", c->op, a->name,
+                  a->s, list);
 }
 
 /* Normalises axis into [0, rank). */
@@ -368,8 +389,7 @@ static const char *xop_dtype_reason(uint32_t op, uint32_t dtype) {
   return "";
 }
 
-static int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype,
-                                   const char *what) {
+int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype, const char *what) {
   const uint64_t set = c->backend->op_dtypes(c->device, op);
   if (set & XHAL_DTYPE_BIT(dtype)) return XHAL_STATUS_OK;
   char list[256];
@@ -450,8 +470,8 @@ int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t r
 }
 
 /* numpy broadcasting of a and b into dims[*rank]. */
-static int32_t xop_broadcast(const xop_ctx_t *c, const xop_view_t *a, const xop_view_t *b,
-                             int64_t *dims, uint32_t *rank) {
+int32_t xop_broadcast(const xop_ctx_t *c, const xop_view_t *a, const xop_view_t *b, int64_t *dims,
+                      uint32_t *rank) {
   const uint32_t r = a->rank > b->rank ? a->rank : b->rank;
   for (uint32_t k = 0; k < r; ++k) {
     const int ka = (int)k - (int)(r - a->rank), kb = (int)k - (int)(r - b->rank);
@@ -481,54 +501,6 @@ static int32_t xop_check_binary(const xop_ctx_t *c, xop_plan_t *plan) {
   XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, rank, dims));
   xop_view_expand(&plan->in[0], rank, dims);
   xop_view_expand(&plan->in[1], rank, dims);
-  return XHAL_STATUS_OK;
-}
-
-static int32_t xop_check_matmul(const xop_ctx_t *c, xop_plan_t *plan) {
-  xop_view_t a = plan->in[0], b = plan->in[1], y = plan->out;
-  if (a.rank == 0 || b.rank == 0) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: input %d is a scalar (rank 0)", c->op,
-                    a.rank == 0 ? 0 : 1);
-  }
-  const uint32_t ra = a.rank, rb = b.rank;
-  if (ra == 1) xop_view_insert_unit(&a, 0); /* (K) -> (1, K) */
-  if (rb == 1) xop_view_insert_unit(&b, 1); /* (K) -> (K, 1) */
-  if (a.dims[a.rank - 1] != b.dims[b.rank - 2]) {
-    char ta[XOP_DIMS_TEXT_SIZE], tb[XOP_DIMS_TEXT_SIZE];
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                    "%s: input A dims %s and B dims %s: inner dimensions %lld and %lld differ",
-                    c->op, XOP_DIMS(ta, &plan->in[0]), XOP_DIMS(tb, &plan->in[1]),
-                    (long long)a.dims[a.rank - 1], (long long)b.dims[b.rank - 2]);
-  }
-  xop_view_t ba = a, bb = b; /* batch parts */
-  ba.rank -= 2;
-  bb.rank -= 2;
-  int64_t dims[XHAL_MAX_RANK];
-  uint32_t nb = 0;
-  XOP_RETURN_IF_ERROR(xop_broadcast(c, &ba, &bb, dims, &nb));
-  const int64_t m = a.dims[a.rank - 2], n = b.dims[b.rank - 1], k = a.dims[a.rank - 1];
-  int64_t want[XHAL_MAX_RANK + 2];
-  uint32_t rank = nb;
-  memcpy(want, dims, nb * sizeof *dims);
-  if (ra > 1) want[rank++] = m;
-  if (rb > 1) want[rank++] = n;
-  if (rank > XHAL_MAX_RANK) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output rank %u exceeds %d", c->op, rank,
-                    XHAL_MAX_RANK);
-  }
-  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &y, rank, want));
-  if (ra == 1) xop_view_insert_unit(&y, nb);
-  if (rb == 1) xop_view_insert_unit(&y, nb + 1);
-  int64_t batch = 1;
-  for (uint32_t i = 0; i < nb; ++i) batch *= dims[i];
-  dims[nb] = m, dims[nb + 1] = k;
-  xop_view_expand(&a, nb + 2, dims);
-  dims[nb] = k, dims[nb + 1] = n;
-  xop_view_expand(&b, nb + 2, dims);
-  plan->in[0] = a, plan->in[1] = b, plan->out = y;
-  plan->batch_rank = nb;
-  plan->batch = batch;
-  plan->m = m, plan->n = n, plan->k = k;
   return XHAL_STATUS_OK;
 }
 
@@ -627,126 +599,6 @@ static int32_t xop_check_prelu(const xop_ctx_t *c, xop_plan_t *plan) {
   return XHAL_STATUS_OK;
 }
 
-/* alpha/beta of an integer Gemm must be integers (the product is computed
- * exactly in wrapping integer arithmetic). */
-static int32_t xop_gemm_int_scalar(const xop_ctx_t *c, const char *name, double v, uint32_t dtype) {
-  if (v == trunc(v) && fabs(v) < 9223372036854775808.0) return XHAL_STATUS_OK;
-  return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
-                  "%s: %s = %g with dtype %s: integer Gemm needs an integral %s", c->op, name, v,
-                  xop_dtype_name(dtype), name);
-}
-
-static int32_t xop_check_gemm_c(const xop_ctx_t *c, xop_plan_t *plan, int64_t m, int64_t n) {
-  xop_view_t *cv = &plan->in[2];
-  const int64_t want[2] = {m, n};
-  int ok = cv->rank <= 2;
-  for (uint32_t k = 0; ok && k < cv->rank; ++k) {
-    const int64_t d = cv->dims[k], w = want[2 - cv->rank + k];
-    ok = d == w || d == 1;
-  }
-  if (!ok) {
-    char tc[XOP_DIMS_TEXT_SIZE];
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                    "%s: input C dims %s do not broadcast to (%lld,%lld)", c->op, XOP_DIMS(tc, cv),
-                    (long long)m, (long long)n);
-  }
-  xop_view_expand(cv, 2, want);
-  return XHAL_STATUS_OK;
-}
-
-static int32_t xop_check_gemm(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                              xop_plan_t *plan) {
-  static const xop_attr_spec_t specs[] = {{"alpha", XHAL_ATTR_FLOAT},
-                                          {"beta", XHAL_ATTR_FLOAT},
-                                          {"transA", XHAL_ATTR_INT},
-                                          {"transB", XHAL_ATTR_INT}};
-  const xhal_attr_t *found[4];
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 4, found));
-  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[2], 0, &plan->trans_a));
-  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[3], 0, &plan->trans_b));
-  plan->alpha = found[0] ? found[0]->f : 1.0;
-  plan->beta = found[1] ? found[1]->f : 1.0;
-  for (int i = 0; i < 2; ++i) {
-    if (plan->in[i].rank != 2) {
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: input %c has rank %u, expected 2",
-                      c->op, "AB"[i], plan->in[i].rank);
-    }
-  }
-  if (plan->trans_a) xop_view_swap2(&plan->in[0]);
-  if (plan->trans_b) xop_view_swap2(&plan->in[1]);
-  const xop_view_t *a = &plan->in[0], *b = &plan->in[1];
-  if (a->dims[1] != b->dims[0]) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                    "%s: op(A) is (%lld,%lld) and op(B) is (%lld,%lld) (transA %d, transB %d): "
-                    "inner dimensions %lld and %lld differ",
-                    c->op, (long long)a->dims[0], (long long)a->dims[1], (long long)b->dims[0],
-                    (long long)b->dims[1], plan->trans_a, plan->trans_b, (long long)a->dims[1],
-                    (long long)b->dims[0]);
-  }
-  const int64_t want[2] = {a->dims[0], b->dims[1]};
-  if (plan->input_count == 3) XOP_RETURN_IF_ERROR(xop_check_gemm_c(c, plan, want[0], want[1]));
-  if (!xop_is_float(a->dtype)) {
-    XOP_RETURN_IF_ERROR(xop_gemm_int_scalar(c, "alpha", plan->alpha, a->dtype));
-    XOP_RETURN_IF_ERROR(xop_gemm_int_scalar(c, "beta", plan->beta, a->dtype));
-  }
-  plan->batch_rank = 0;
-  plan->batch = 1;
-  plan->m = a->dims[0], plan->n = b->dims[1], plan->k = a->dims[1];
-  return xop_out_dims_check(c, &plan->out, 2, want);
-}
-
-static int32_t xop_check_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                                 xop_plan_t *plan) {
-  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
-  const xhal_attr_t *found[1];
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
-  XOP_RETURN_IF_ERROR(
-      xop_axis(c, "axis", found[0] ? found[0]->i : -1, plan->in[0].rank, &plan->axis));
-  return xop_same_dims(c, &plan->in[0], &plan->out);
-}
-
-static int32_t xop_reduce_axes(const xop_ctx_t *c, const xhal_attr_t *axes, uint32_t rank,
-                               uint32_t *mask) {
-  *mask = 0;
-  for (uint32_t i = 0; axes && i < axes->count; ++i) {
-    uint32_t k = 0;
-    XOP_RETURN_IF_ERROR(xop_axis(c, "axes entry", axes->ints[i], rank, &k));
-    if (*mask & (1u << k)) {
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: axes entry %lld repeats dim %u", c->op,
-                      (long long)axes->ints[i], k);
-    }
-    *mask |= 1u << k;
-  }
-  return XHAL_STATUS_OK;
-}
-
-static int32_t xop_check_reduce(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                                xop_plan_t *plan) {
-  static const xop_attr_spec_t specs[] = {{"axes", XHAL_ATTR_INTS},
-                                          {"keepdims", XHAL_ATTR_INT},
-                                          {"noop_with_empty_axes", XHAL_ATTR_INT}};
-  const xhal_attr_t *found[3];
-  const xop_view_t *x = &plan->in[0];
-  int noop = 0;
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 3, found));
-  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[1], 1, &plan->keepdims));
-  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[2], 0, &noop));
-  XOP_RETURN_IF_ERROR(xop_reduce_axes(c, found[0], x->rank, &plan->axes));
-  if (!plan->axes) {
-    if (noop) return xop_same_dims(c, x, &plan->out);
-    plan->axes = x->rank ? (uint32_t)((1ull << x->rank) - 1) : 0;
-  }
-  int64_t want[XHAL_MAX_RANK];
-  uint32_t rank = 0;
-  for (uint32_t k = 0; k < x->rank; ++k) {
-    if (!(plan->axes & (1u << k)))
-      want[rank++] = x->dims[k];
-    else if (plan->keepdims)
-      want[rank++] = 1;
-  }
-  return xop_out_dims_check(c, &plan->out, rank, want);
-}
-
 static int32_t xop_check_transpose(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                    xop_plan_t *plan) {
   static const xop_attr_spec_t specs[] = {{"perm", XHAL_ATTR_INTS}};
@@ -795,109 +647,6 @@ static int32_t xop_check_cast(const xop_ctx_t *c, const xhal_plugin_op_desc_t *d
                     c->op, xop_dtype_name(plan->out.dtype), xop_dtype_name((uint32_t)to));
   }
   plan->to = (uint32_t)to;
-  return xop_same_dims(c, &plan->in[0], &plan->out);
-}
-
-/* ---- Unary math and activations (Sqrt..Erf, LeakyRelu..Elu) ---------------------------- */
-
-/* x rounded to the nearest f16 value (ties to even), as a double. */
-static double xop_round_f16(double x) {
-  if (isnan(x) || isinf(x) || x == 0.0) return x;
-  const double a = fabs(x);
-  if (a >= 65520.0) return copysign(INFINITY, x); /* halfway to 2^16 rounds up to Inf */
-  int e = 0;
-  frexp(a, &e);                 /* a = m * 2^e, m in [0.5, 1): ulp 2^(e - 11) */
-  const int q = e - 11 < -24 ? -24 : e - 11; /* subnormals: ulp 2^-24 */
-  return copysign(ldexp(nearbyint(ldexp(a, -q)), q), x);
-}
-
-/* A FLOAT attribute used as ONNX does, as an f32 value; def when absent. */
-static double xop_attr_f32(const xhal_attr_t *a, double def) {
-  return a ? (double)(float)a->f : def;
-}
-
-/* Clip's bound b (NULL: absent) for plan's dtype. Float tensors take a FLOAT
- * bound (rounded to f32, then to f16 for f16 tensors); integer tensors an
- * INT bound, or an integral FLOAT one, saturated to the dtype's range. */
-static int32_t xop_clip_bound(const xop_ctx_t *c, const xhal_attr_t *b, int is_max,
-                              xop_plan_t *plan) {
-  const uint32_t dtype = plan->in[0].dtype;
-  const int64_t lo = dtype == XHAL_DTYPE_U8 ? 0 : dtype == XHAL_DTYPE_I32 ? INT32_MIN : INT64_MIN;
-  const int64_t hi = dtype == XHAL_DTYPE_U8    ? UINT8_MAX
-                     : dtype == XHAL_DTYPE_I32 ? INT32_MAX
-                                               : INT64_MAX;
-  double *fb = is_max ? &plan->clip_max : &plan->clip_min;
-  int64_t *ib = is_max ? &plan->clip_imax : &plan->clip_imin;
-  *fb = is_max ? INFINITY : -INFINITY;
-  *ib = is_max ? hi : lo;
-  if (!b) return XHAL_STATUS_OK;
-  if (xop_is_float(dtype)) {
-    if (b->type != XHAL_ATTR_FLOAT) {
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                      "%s: attribute '%s' has type %s (%u), expected FLOAT for dtype %s", c->op,
-                      b->name, xop_attr_type_name(b->type), b->type, xop_dtype_name(dtype));
-    }
-    if (isnan(b->f))
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' is NaN", c->op, b->name);
-    *fb = (double)(float)b->f;
-    if (dtype == XHAL_DTYPE_F16) *fb = xop_round_f16(*fb);
-    return XHAL_STATUS_OK;
-  }
-  if (b->type == XHAL_ATTR_INT) {
-    *ib = b->i < lo ? lo : b->i > hi ? hi : b->i;
-    return XHAL_STATUS_OK;
-  }
-  if (b->type != XHAL_ATTR_FLOAT || b->f != trunc(b->f)) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                    "%s: attribute '%s' (type %s, value %g) must be an INT or an integral FLOAT "
-                    "for dtype %s",
-                    c->op, b->name, xop_attr_type_name(b->type),
-                    b->type == XHAL_ATTR_FLOAT ? b->f : (double)b->i, xop_dtype_name(dtype));
-  }
-  *ib = b->f <= (double)lo ? lo : b->f >= (double)hi ? hi : (int64_t)b->f;
-  return XHAL_STATUS_OK;
-}
-
-/* Clip's min/max are FLOAT or INT depending on the dtype, so they are
- * matched here rather than by xop_attrs_parse's fixed types. */
-static int32_t xop_check_clip(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                              xop_plan_t *plan) {
-  /* FLOAT, or INT for exact integer bounds; xop_clip_bound checks which
-   * kind the dtype takes. */
-  static const xop_attr_spec_t specs[] = {{"min", XOP_ATTR_NUMBER}, {"max", XOP_ATTR_NUMBER}};
-  const xhal_attr_t *bounds[2];
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 2, bounds));
-  XOP_RETURN_IF_ERROR(xop_clip_bound(c, bounds[0], 0, plan));
-  XOP_RETURN_IF_ERROR(xop_clip_bound(c, bounds[1], 1, plan));
-  return xop_same_dims(c, &plan->in[0], &plan->out);
-}
-
-static int32_t xop_check_activation(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                                    xop_plan_t *plan) {
-  static const xop_attr_spec_t specs[] = {{"alpha", XHAL_ATTR_FLOAT}, {"beta", XHAL_ATTR_FLOAT}};
-  const int has_beta = plan->op == XHAL_OP_HARD_SIGMOID;
-  const xhal_attr_t *found[2];
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, has_beta ? 2 : 1, found));
-  const double alpha = plan->op == XHAL_OP_LEAKY_RELU     ? 0.01
-                       : plan->op == XHAL_OP_HARD_SIGMOID ? 0.2
-                                                          : 1.0; /* Elu */
-  plan->alpha = xop_attr_f32(found[0], (double)(float)alpha);
-  plan->beta = has_beta ? xop_attr_f32(found[1], 0.5) : 0.0;
-  return xop_same_dims(c, &plan->in[0], &plan->out);
-}
-
-static int32_t xop_check_gelu(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                              xop_plan_t *plan) {
-  static const xop_attr_spec_t specs[] = {{"approximate", XHAL_ATTR_STRING}};
-  const xhal_attr_t *found[1];
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
-  const char *s = found[0] ? found[0]->s : "none";
-  if (!s || (strcmp(s, "none") != 0 && strcmp(s, "tanh") != 0)) {
-    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
-                    "%s: attribute 'approximate' is \"%s\", expected \"none\" or \"tanh\"", c->op,
-                    s ? s : "(NULL)");
-  }
-  plan->gelu_tanh = strcmp(s, "tanh") == 0;
   return xop_same_dims(c, &plan->in[0], &plan->out);
 }
 
@@ -998,7 +747,7 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
     XOP_CASE_SHAPE_OPS:
       return xop_check_shape(c->backend, desc, plan);
     XOP_CASE_CONV_OPS:
-      return xop__check_conv(c->backend, c->op, desc, plan);
+      return xop__check_conv(c, desc, plan);
     case XHAL_OP_LEAKY_RELU:
     case XHAL_OP_HARD_SIGMOID:
     case XHAL_OP_ELU:
@@ -1110,7 +859,7 @@ int32_t xop_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
     XOP_RETURN_IF_ERROR(xop_view_make(&c, "output", i, desc.outputs[i], 1, &p->outs[i]));
   p->out = p->outs[0];
   /* Dtype rules of their own (Gather's indices, Shape's i64). */
-  if (xop_gather_owns(p->op)) return xop_gather_check(backend, device, name, &desc, p);
+  if (xop_gather_owns(p->op)) return xop_gather_check(&c, &desc, p);
   XOP_RETURN_IF_ERROR(xop_dtypes_agree(&c, p));
   XOP_RETURN_IF_ERROR(xop_dtype_supported(&c, p->op, xop_main_dtype(p), "dtype"));
   return xop_check_op(&c, &desc, p);

@@ -1,158 +1,33 @@
 /* xhal_op_check_gather.c - the ONNX rules of Gather, Pad, Resize, Shape,
  * ConstantOfShape and Range (see xhal_op_check_gather.h). */
-#include "xhal_op_check.h"
+#include "xhal_op_check_internal.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---- Messages ---------------------------------------------------------------------------- */
 
-typedef struct xog_ctx {
-  const xop_backend_t *backend;
-  xhal_plugin_device_t *device;
-  const char *op;
-} xog_ctx_t;
-
-__attribute__((format(printf, 3, 4))) static int32_t xog_fail(const xog_ctx_t *c, int32_t status,
-                                                              const char *format, ...) {
-  char message[1024];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(message, sizeof message, format, args);
-  va_end(args);
-  return c->backend->report(status, message);
-}
-
-#define XOG_RETURN_IF_ERROR(expr)                                                                  \
-  do {                                                                                             \
-    int32_t xog__status = (expr);                                                                  \
-    if (xog__status != XHAL_STATUS_OK) return xog__status;                                         \
-  } while (0)
-
-#define XOG_DIMS_TEXT 200
-
-static const char *xog_dims(char *buf, size_t size, uint32_t rank, const int64_t *dims) {
-  size_t used = (size_t)snprintf(buf, size, "(");
-  for (uint32_t k = 0; k < rank && used < size; ++k)
-    used += (size_t)snprintf(buf + used, size - used, "%s%lld", k ? "," : "", (long long)dims[k]);
-  if (used < size) snprintf(buf + used, size - used, ")");
-  return buf;
-}
-
-static int32_t xog_out_dims(const xog_ctx_t *c, const xop_view_t *out, uint32_t rank,
-                            const int64_t *dims) {
-  int same = out->rank == rank;
-  for (uint32_t k = 0; same && k < rank; ++k) same = out->dims[k] == dims[k];
-  if (same) return XHAL_STATUS_OK;
-  char got[XOG_DIMS_TEXT], want[XOG_DIMS_TEXT];
-  return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dims %s differ from the inferred %s",
-                  c->op, xog_dims(got, sizeof got, out->rank, out->dims),
-                  xog_dims(want, sizeof want, rank, dims));
-}
-
-static int xog_is_float(uint32_t dtype) {
-  return dtype == XHAL_DTYPE_F32 || dtype == XHAL_DTYPE_F16 || dtype == XHAL_DTYPE_BF16 ||
-         dtype == XHAL_DTYPE_F64;
-}
-
-static int32_t xog_dtype_supported(const xog_ctx_t *c, uint32_t op, uint32_t dtype,
-                                   const char *what) {
-  if (c->backend->op_dtypes(c->device, op) & XHAL_DTYPE_BIT(dtype)) return XHAL_STATUS_OK;
-  return xog_fail(c, XHAL_STATUS_UNSUPPORTED, "%s: %s %s is not supported by the %s backend",
-                  c->op, what, xop_dtype_name(dtype), c->backend->name);
-}
-
-static int32_t xog_same_dtype(const xog_ctx_t *c, const char *what, uint32_t got, uint32_t want,
+static int32_t xog_same_dtype(const xop_ctx_t *c, const char *what, uint32_t got, uint32_t want,
                               const char *want_what) {
   if (got == want) return XHAL_STATUS_OK;
-  return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s dtype %s differs from %s dtype %s",
+  return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s dtype %s differs from %s dtype %s",
                   c->op, what, xop_dtype_name(got), want_what, xop_dtype_name(want));
 }
 
 /* ---- Attributes -------------------------------------------------------------------------- */
 
-typedef struct xog_spec {
-  const char *name;
-  uint32_t type;  /* xhal_attr_type_t; 0: INT or FLOAT (Pad/ConstantOfShape value) */
-} xog_spec_t;
-
-static int32_t xog_attrs(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                         const xog_spec_t *specs, int n, const xhal_attr_t **found) {
-  for (int s = 0; s < n; ++s) found[s] = NULL;
-  if (desc->attr_count && !desc->attrs) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attr_count is %u but attrs is NULL",
-                    c->op, desc->attr_count);
-  }
-  for (uint32_t i = 0; i < desc->attr_count; ++i) {
-    const xhal_attr_t *a = &desc->attrs[i];
-    if (!a->name)
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute %u has no name", c->op, i);
-    int s = 0;
-    while (s < n && strcmp(specs[s].name, a->name) != 0) ++s;
-    if (s == n)
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: unknown attribute '%s'", c->op,
-                      a->name);
-    if (found[s])
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' given twice", c->op,
-                      a->name);
-    const int ok = specs[s].type ? a->type == specs[s].type
-                                 : a->type == XHAL_ATTR_INT || a->type == XHAL_ATTR_FLOAT;
-    if (!ok) {
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' has type %u, expected %s",
-                      c->op, a->name, a->type,
-                      specs[s].type == XHAL_ATTR_INT      ? "INT"
-                      : specs[s].type == XHAL_ATTR_FLOAT  ? "FLOAT"
-                      : specs[s].type == XHAL_ATTR_INTS   ? "INTS"
-                      : specs[s].type == XHAL_ATTR_FLOATS ? "FLOATS"
-                      : specs[s].type == XHAL_ATTR_STRING ? "STRING"
-                                                          : "INT or FLOAT");
-    }
-    if ((a->type == XHAL_ATTR_INTS && a->count && !a->ints) ||
-        (a->type == XHAL_ATTR_FLOATS && a->count && !a->floats) ||
-        (a->type == XHAL_ATTR_STRING && !a->s)) {
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute '%s' has no data", c->op,
-                      a->name);
-    }
-    found[s] = a;
-  }
-  return XHAL_STATUS_OK;
-}
-
-/* A STRING attribute among names (default index def when absent). */
-static int32_t xog_enum(const xog_ctx_t *c, const xhal_attr_t *a, const char *const *names, int n,
-                        uint32_t def, uint32_t *out) {
-  if (!a) {
-    *out = def;
-    return XHAL_STATUS_OK;
-  }
-  for (int i = 0; i < n; ++i) {
-    if (strcmp(a->s, names[i]) == 0) {
-      *out = (uint32_t)i;
-      return XHAL_STATUS_OK;
-    }
-  }
-  char list[256];
-  size_t used = 0;
-  list[0] = '\0';
-  for (int i = 0; i < n && used < sizeof list; ++i)
-    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
-  return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s '%s' is not one of %s", c->op, a->name,
-                  a->s, list);
-}
-
 /* The value attribute of Pad and ConstantOfShape: FLOAT for float dtypes
  * (rounded to the dtype by the kernel), INT for integer dtypes (u8: 0..255,
  * bool: 0 or 1). */
-static int32_t xog_value(const xog_ctx_t *c, const xhal_attr_t *a, uint32_t dtype,
+static int32_t xog_value(const xop_ctx_t *c, const xhal_attr_t *a, uint32_t dtype,
                          xop_gather_params_t *g) {
   g->value = 0.0;
   g->ivalue = 0;
   if (!a) return XHAL_STATUS_OK;
-  const int want_float = xog_is_float(dtype);
+  const int want_float = xop_is_float(dtype);
   if ((a->type == XHAL_ATTR_FLOAT) != want_float) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: attribute 'value' is %s but the output dtype %s takes a%s", c->op,
                     a->type == XHAL_ATTR_FLOAT ? "FLOAT" : "INT", xop_dtype_name(dtype),
                     want_float ? " FLOAT" : "n INT");
@@ -167,7 +42,7 @@ static int32_t xog_value(const xog_ctx_t *c, const xhal_attr_t *a, uint32_t dtyp
                    (dtype == XHAL_DTYPE_U8 && v >= 0 && v <= UINT8_MAX) ||
                    (dtype == XHAL_DTYPE_BOOL && (v == 0 || v == 1));
   if (!fits) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: value %lld does not fit dtype %s", c->op,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: value %lld does not fit dtype %s", c->op,
                     (long long)v, xop_dtype_name(dtype));
   }
   g->ivalue = v;
@@ -176,29 +51,29 @@ static int32_t xog_value(const xog_ctx_t *c, const xhal_attr_t *a, uint32_t dtyp
 
 /* ---- Gather ------------------------------------------------------------------------------ */
 
-static int32_t xog_gather(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
-  static const xog_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
+static int32_t xog_gather(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
+  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
   const xhal_attr_t *found[1];
-  XOG_RETURN_IF_ERROR(xog_attrs(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
   const xop_view_t data = p->in[0], idx = p->in[1];
   if (idx.dtype != XHAL_DTYPE_I32 && idx.dtype != XHAL_DTYPE_I64) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: indices dtype %s; expected i32 or i64",
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: indices dtype %s; expected i32 or i64",
                     c->op, xop_dtype_name(idx.dtype));
   }
-  XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_GATHER, data.dtype, "data dtype"));
-  XOG_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, data.dtype, "data"));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(c, XHAL_OP_GATHER, data.dtype, "data dtype"));
+  XOP_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, data.dtype, "data"));
   if (data.rank == 0)
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: data is a scalar (rank 0)", c->op);
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: data is a scalar (rank 0)", c->op);
   const int64_t axis_in = found[0] ? found[0]->i : 0;
   if (axis_in < -(int64_t)data.rank || axis_in >= (int64_t)data.rank) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: axis %lld is out of range [%d, %d] for data rank %u", c->op,
                     (long long)axis_in, -(int)data.rank, (int)data.rank - 1, data.rank);
   }
   const uint32_t axis = (uint32_t)(axis_in < 0 ? axis_in + data.rank : axis_in);
   const uint32_t rank = data.rank - 1 + idx.rank;
   if (rank > XHAL_MAX_RANK) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: output rank %u (data rank %u - 1 + indices rank %u) exceeds %d", c->op,
                     rank, data.rank, idx.rank, XHAL_MAX_RANK);
   }
@@ -216,7 +91,7 @@ static int32_t xog_gather(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
     }
     d.dims[k] = ix.dims[k] = want[k];
   }
-  XOG_RETURN_IF_ERROR(xog_out_dims(c, &p->out, rank, want));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &p->out, rank, want));
   p->axis = axis;
   p->gather.extent = data.dims[axis];
   p->gather.stride = data.strides[axis];
@@ -227,33 +102,33 @@ static int32_t xog_gather(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
 
 /* ---- Pad --------------------------------------------------------------------------------- */
 
-static int32_t xog_pad(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
-  static const xog_spec_t specs[] = {{"mode", XHAL_ATTR_STRING}, {"pads", XHAL_ATTR_INTS},
-                                     {"value", 0}};
+static int32_t xog_pad(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
+  static const xop_attr_spec_t specs[] = {
+      {"mode", XHAL_ATTR_STRING}, {"pads", XHAL_ATTR_INTS}, {"value", XOP_ATTR_NUMBER}};
   static const char *const modes[] = {"constant", "reflect", "edge"};
   const xhal_attr_t *found[3];
   xop_gather_params_t *g = &p->gather;
   xop_view_t *x = &p->in[0];
-  XOG_RETURN_IF_ERROR(xog_attrs(c, desc, specs, 3, found));
-  XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_PAD, x->dtype, "dtype"));
-  XOG_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, x->dtype, "input"));
-  XOG_RETURN_IF_ERROR(xog_enum(c, found[0], modes, 3, XOP_PAD_CONSTANT, &g->pad_mode));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 3, found));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(c, XHAL_OP_PAD, x->dtype, "dtype"));
+  XOP_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, x->dtype, "input"));
+  XOP_RETURN_IF_ERROR(xop_attr_enum(c, found[0], modes, 3, XOP_PAD_CONSTANT, &g->pad_mode));
   const xhal_attr_t *pads = found[1];
-  if (!pads) return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'pads' is required",
-                             c->op);
+  if (!pads)
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: attribute 'pads' is required", c->op);
   if (pads->count != 2 * x->rank) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: pads has %u entries; an input of rank %u needs %u", c->op, pads->count,
                     x->rank, 2 * x->rank);
   }
-  XOG_RETURN_IF_ERROR(xog_value(c, found[2], x->dtype, g));
+  XOP_RETURN_IF_ERROR(xog_value(c, found[2], x->dtype, g));
   int64_t want[XHAL_MAX_RANK];
   const uint64_t esize = xop_dtype_size(x->dtype);
   for (uint32_t k = 0; k < x->rank; ++k) {
     const int64_t b = pads->ints[k], e = pads->ints[k + x->rank], n = x->dims[k];
     const int64_t cb = b < 0 ? -b : 0, ce = e < 0 ? -e : 0;
     if (b > INT32_MAX || e > INT32_MAX || b < -n || e < -n || cb + ce > n) {
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: pads %lld (begin) and %lld (end) of dim %u (extent %lld) are out of "
                       "range: the output extent would be negative or too large",
                       c->op, (long long)b, (long long)e, k, (long long)n);
@@ -261,7 +136,7 @@ static int32_t xog_pad(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xo
     const int64_t kept = n - cb - ce;
     want[k] = kept + (b > 0 ? b : 0) + (e > 0 ? e : 0);
     if (kept == 0 && want[k] > 0 && g->pad_mode != XOP_PAD_CONSTANT) {
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: mode '%s' pads dim %u, which has no element left to %s from", c->op,
                       modes[g->pad_mode], k, g->pad_mode == XOP_PAD_REFLECT ? "reflect" : "copy");
     }
@@ -269,12 +144,12 @@ static int32_t xog_pad(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xo
     if (kept > 0) x->byte_offset += (uint64_t)(cb * x->strides[k]) * esize;
     x->dims[k] = kept;
   }
-  return xog_out_dims(c, &p->out, x->rank, want);
+  return xop_out_dims_check(c, &p->out, x->rank, want);
 }
 
 /* ---- Resize ------------------------------------------------------------------------------ */
 
-static int32_t xog_resize_attrs(const xog_ctx_t *c, const xhal_attr_t *const *found,
+static int32_t xog_resize_attrs(const xop_ctx_t *c, const xhal_attr_t *const *found,
                                 xop_gather_params_t *g) {
   static const char *const modes[] = {"nearest", "linear", "cubic"};
   static const char *const coords[] = {"half_pixel",    "pytorch_half_pixel",
@@ -282,22 +157,22 @@ static int32_t xog_resize_attrs(const xog_ctx_t *c, const xhal_attr_t *const *fo
                                        "tf_half_pixel_for_nn", "tf_crop_and_resize"};
   static const char *const nearest[] = {"round_prefer_floor", "round_prefer_ceil", "floor",
                                         "ceil"};
-  XOG_RETURN_IF_ERROR(xog_enum(c, found[0], modes, 3, XOP_RESIZE_NEAREST, &g->resize_mode));
-  XOG_RETURN_IF_ERROR(xog_enum(c, found[1], coords, 6, XOP_COORD_HALF_PIXEL, &g->coord_mode));
-  XOG_RETURN_IF_ERROR(
-      xog_enum(c, found[2], nearest, 4, XOP_NEAREST_ROUND_PREFER_FLOOR, &g->nearest_mode));
+  XOP_RETURN_IF_ERROR(xop_attr_enum(c, found[0], modes, 3, XOP_RESIZE_NEAREST, &g->resize_mode));
+  XOP_RETURN_IF_ERROR(xop_attr_enum(c, found[1], coords, 6, XOP_COORD_HALF_PIXEL, &g->coord_mode));
+  XOP_RETURN_IF_ERROR(
+      xop_attr_enum(c, found[2], nearest, 4, XOP_NEAREST_ROUND_PREFER_FLOOR, &g->nearest_mode));
   g->cubic_a = found[3] ? found[3]->f : -0.75;
   g->exclude_outside = found[4] ? (int)found[4]->i : 0;
   if (g->exclude_outside != 0 && g->exclude_outside != 1) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: exclude_outside is %lld, expected 0 or 1",
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: exclude_outside is %lld, expected 0 or 1",
                     c->op, (long long)found[4]->i);
   }
   g->extrapolation = found[5] ? found[5]->f : 0.0;
   return XHAL_STATUS_OK;
 }
 
-static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
-  static const xog_spec_t specs[] = {
+static int32_t xog_resize(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
+  static const xop_attr_spec_t specs[] = {
       {"mode", XHAL_ATTR_STRING},         {"coordinate_transformation_mode", XHAL_ATTR_STRING},
       {"nearest_mode", XHAL_ATTR_STRING}, {"cubic_coeff_a", XHAL_ATTR_FLOAT},
       {"exclude_outside", XHAL_ATTR_INT}, {"extrapolation_value", XHAL_ATTR_FLOAT},
@@ -306,29 +181,30 @@ static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
   const xhal_attr_t *found[9];
   xop_gather_params_t *g = &p->gather;
   const xop_view_t *x = &p->in[0];
-  XOG_RETURN_IF_ERROR(xog_attrs(c, desc, specs, 9, found));
-  XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_RESIZE, x->dtype, "dtype"));
-  XOG_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, x->dtype, "input"));
-  XOG_RETURN_IF_ERROR(xog_resize_attrs(c, found, g));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 9, found));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(c, XHAL_OP_RESIZE, x->dtype, "dtype"));
+  XOP_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, x->dtype, "input"));
+  XOP_RETURN_IF_ERROR(xog_resize_attrs(c, found, g));
   if (x->dtype == XHAL_DTYPE_BOOL && g->resize_mode != XOP_RESIZE_NEAREST) {
-    return xog_fail(c, XHAL_STATUS_UNSUPPORTED,
+    return XOP_FAIL(c, XHAL_STATUS_UNSUPPORTED,
                     "%s: mode %s on bool is not supported: interpolation needs a numeric type",
                     c->op, g->resize_mode == XOP_RESIZE_LINEAR ? "linear" : "cubic");
   }
   const xhal_attr_t *scales = found[6], *sizes = found[7], *roi = found[8];
   if (!scales == !sizes) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: exactly one of 'scales' and 'sizes' is needed (%s given)", c->op,
                     scales ? "both" : "none");
   }
   const xhal_attr_t *given = scales ? scales : sizes;
   if (given->count != x->rank) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s has %u entries for an input of rank %u",
-                    c->op, given->name, given->count, x->rank);
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                    "%s: %s has %u entries for an input of rank %u", c->op, given->name,
+                    given->count, x->rank);
   }
   const int crop = g->coord_mode == XOP_COORD_TF_CROP_AND_RESIZE;
   if (roi && roi->count != 2 * x->rank) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: roi has %u entries; rank %u needs %u",
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: roi has %u entries; rank %u needs %u",
                     c->op, roi->count, x->rank, 2 * x->rank);
   }
   int64_t want[XHAL_MAX_RANK];
@@ -339,21 +215,21 @@ static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
     if (scales) {
       const double s = (double)scales->floats[k];
       if (!(s > 0.0) || !isfinite(s)) {
-        return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: scales entry %u is %g; must be > 0",
+        return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: scales entry %u is %g; must be > 0",
                         c->op, k, s);
       }
       const double len = floor(n * span * s);
       if (!(len >= 0.0) || len > 4.0e18) {
-        return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
-                        "%s: dim %u: extent %lld x scale %g gives no valid output extent", c->op,
-                        k, (long long)x->dims[k], s);
+        return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
+                        "%s: dim %u: extent %lld x scale %g gives no valid output extent", c->op, k,
+                        (long long)x->dims[k], s);
       }
       want[k] = (int64_t)len;
       g->scales[k] = s;
       g->lengths[k] = s * n * (crop ? span : 1.0);
     } else {
       if (sizes->ints[k] < 0) {
-        return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: sizes entry %u is %lld; must be >= 0",
+        return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: sizes entry %u is %lld; must be >= 0",
                         c->op, k, (long long)sizes->ints[k]);
       }
       want[k] = sizes->ints[k];
@@ -362,12 +238,12 @@ static int32_t xog_resize(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
       g->lengths[k] = g->scales[k] * n;
     }
     if (x->dims[k] == 0 && want[k] != 0) {
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                       "%s: dim %u is empty but the output extent is %lld", c->op, k,
                       (long long)want[k]);
     }
   }
-  return xog_out_dims(c, &p->out, x->rank, want);
+  return xop_out_dims_check(c, &p->out, x->rank, want);
 }
 
 /* One output coordinate i of a dim of n input elements: x_original. */
@@ -505,13 +381,13 @@ uint64_t xop_resize_extrapolation_bits(uint32_t dtype, double v) {
 
 /* ---- Shape, ConstantOfShape, Range ----------------------------------------------------- */
 
-static int32_t xog_shape(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
-  static const xog_spec_t specs[] = {{"start", XHAL_ATTR_INT}, {"end", XHAL_ATTR_INT}};
+static int32_t xog_shape(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
+  static const xop_attr_spec_t specs[] = {{"start", XHAL_ATTR_INT}, {"end", XHAL_ATTR_INT}};
   const xhal_attr_t *found[2];
-  XOG_RETURN_IF_ERROR(xog_attrs(c, desc, specs, 2, found));
-  XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_SHAPE, p->in[0].dtype, "dtype"));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 2, found));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(c, XHAL_OP_SHAPE, p->in[0].dtype, "dtype"));
   if (p->out.dtype != XHAL_DTYPE_I64) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s; Shape gives i64", c->op,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dtype %s; Shape gives i64", c->op,
                     xop_dtype_name(p->out.dtype));
   }
   const int64_t r = p->in[0].rank;
@@ -523,44 +399,44 @@ static int32_t xog_shape(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, 
   end = end < 0 ? 0 : end > r ? r : end;
   const int64_t want = end > start ? end - start : 0;
   p->gather.start = start;
-  return xog_out_dims(c, &p->out, 1, &want);
+  return xop_out_dims_check(c, &p->out, 1, &want);
 }
 
-static int32_t xog_constant_of_shape(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xog_constant_of_shape(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                      xop_plan_t *p) {
-  static const xog_spec_t specs[] = {{"value", 0}};
+  static const xop_attr_spec_t specs[] = {{"value", XOP_ATTR_NUMBER}};
   const xhal_attr_t *found[1];
-  XOG_RETURN_IF_ERROR(xog_attrs(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
   const xop_view_t *shape = &p->in[0];
   if (shape->dtype != XHAL_DTYPE_I64 || shape->rank != 1) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: input is %s of rank %u; expected a 1-D i64 tensor (the output dims)",
                     c->op, xop_dtype_name(shape->dtype), shape->rank);
   }
-  XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_CONSTANT_OF_SHAPE, p->out.dtype,
-                                          "output dtype"));
+  XOP_RETURN_IF_ERROR(
+      xop_dtype_supported(c, XHAL_OP_CONSTANT_OF_SHAPE, p->out.dtype, "output dtype"));
   if (shape->dims[0] != (int64_t)p->out.rank) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT,
                     "%s: the input lists %lld dims but the output has rank %u", c->op,
                     (long long)shape->dims[0], p->out.rank);
   }
   return xog_value(c, found[0], p->out.dtype, &p->gather);
 }
 
-static int32_t xog_range(const xog_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
+static int32_t xog_range(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *p) {
   static const char *const names[3] = {"start", "limit", "delta"};
-  XOG_RETURN_IF_ERROR(xog_attrs(c, desc, NULL, 0, NULL));
-  XOG_RETURN_IF_ERROR(xog_dtype_supported(c, XHAL_OP_RANGE, p->in[0].dtype, "dtype"));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, NULL, 0, NULL));
+  XOP_RETURN_IF_ERROR(xop_dtype_supported(c, XHAL_OP_RANGE, p->in[0].dtype, "dtype"));
   for (uint32_t i = 0; i < 3; ++i) {
-    XOG_RETURN_IF_ERROR(xog_same_dtype(c, names[i], p->in[i].dtype, p->in[0].dtype, "start"));
+    XOP_RETURN_IF_ERROR(xog_same_dtype(c, names[i], p->in[i].dtype, p->in[0].dtype, "start"));
     if (p->in[i].rank != 0) {
-      return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s has rank %u; expected a scalar",
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s has rank %u; expected a scalar",
                       c->op, names[i], p->in[i].rank);
     }
   }
-  XOG_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, p->in[0].dtype, "start"));
+  XOP_RETURN_IF_ERROR(xog_same_dtype(c, "output", p->out.dtype, p->in[0].dtype, "start"));
   if (p->out.rank != 1) {
-    return xog_fail(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output has rank %u; expected 1", c->op,
+    return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output has rank %u; expected 1", c->op,
                     p->out.rank);
   }
   return XHAL_STATUS_OK;
@@ -613,24 +489,22 @@ void xop_gather_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in) {
   *min_in = *max_in = op == XHAL_OP_GATHER ? 2 : op == XHAL_OP_RANGE ? 3 : 1;
 }
 
-int32_t xop_gather_check(const xop_backend_t *backend, xhal_plugin_device_t *device,
-                         const char *op_name, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan) {
-  const xog_ctx_t c = {backend, device, op_name};
+int32_t xop_gather_check(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan) {
   switch (plan->op) {
     case XHAL_OP_GATHER:
-      return xog_gather(&c, desc, plan);
+      return xog_gather(c, desc, plan);
     case XHAL_OP_PAD:
-      return xog_pad(&c, desc, plan);
+      return xog_pad(c, desc, plan);
     case XHAL_OP_RESIZE:
-      return xog_resize(&c, desc, plan);
+      return xog_resize(c, desc, plan);
     case XHAL_OP_SHAPE:
-      return xog_shape(&c, desc, plan);
+      return xog_shape(c, desc, plan);
     case XHAL_OP_CONSTANT_OF_SHAPE:
-      return xog_constant_of_shape(&c, desc, plan);
+      return xog_constant_of_shape(c, desc, plan);
     case XHAL_OP_RANGE:
-      return xog_range(&c, desc, plan);
+      return xog_range(c, desc, plan);
     default:
-      return xog_fail(&c, XHAL_STATUS_INTERNAL, "%s: not an op of xhal_op_check_gather.c", op_name);
+      return XOP_FAIL(c, XHAL_STATUS_INTERNAL, "%s: not an op of xhal_op_check_gather.c", c->op);
   }
 }
 

@@ -85,21 +85,11 @@ typedef struct xop_gather_params {
   int64_t start;
 } xop_gather_params_t;
 
-struct xop_backend;
-struct xop_plan;
-
 /* 1 for the ops of this file. */
 int xop_gather_owns(uint32_t op);
 
 /* Input count range of the ops of this file. */
 void xop_gather_arity(uint32_t op, uint32_t *min_in, uint32_t *max_in);
-
-/* Applies the dtype, attribute and shape rules of the op to plan (views
- * already made, buffers checked) and fills plan->gather; op_name is the
- * ONNX name for messages. Returns OK, INVALID_ARGUMENT or UNSUPPORTED. */
-int32_t xop_gather_check(const struct xop_backend *backend, xhal_plugin_device_t *device,
-                         const char *op_name, const xhal_plugin_op_desc_t *desc,
-                         struct xop_plan *plan);
 
 /* The dtypes the CPU and OpenCL backends run the ops of this file with:
  * Gather and Shape any dtype (moved by element size; Shape reads none),

@@ -35,6 +35,9 @@ __attribute__((format(printf, 3, 4))) int32_t xop_fail(const xop_backend_t *back
     if (xop__status != XHAL_STATUS_OK) return xop__status;                                         \
   } while (0)
 
+/* "INT", "FLOAT", "INTS", "FLOATS", "STRING" ("unknown" otherwise). */
+const char *xop_attr_type_name(uint32_t type);
+
 /* "(2,3,4)" of rank dims into buf; "()" for a scalar. */
 const char *xop_dims_text(char *buf, size_t size, uint32_t rank, const int64_t *dims);
 #define XOP_DIMS_TEXT_SIZE 200
@@ -46,19 +49,31 @@ void xop_view_expand(xop_view_t *v, uint32_t r, const int64_t *dims);
 void xop_view_insert_unit(xop_view_t *v, uint32_t pos);
 
 /* found[i]: desc's attribute named specs[i].name, or NULL; unknown,
- * repeated or mistyped attributes are INVALID_ARGUMENT. */
+ * repeated or mistyped attributes, and INTS/FLOATS/STRING ones without
+ * data, are INVALID_ARGUMENT. */
 int32_t xop_attrs_parse(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                         const xop_attr_spec_t *specs, int spec_count, const xhal_attr_t **found);
 /* A 0/1 INT attribute, def when absent. */
 int32_t xop_attr_flag(const xop_ctx_t *c, const xhal_attr_t *a, int def, int *out);
+/* A STRING attribute: *out is its index among names[n], def when absent. */
+int32_t xop_attr_enum(const xop_ctx_t *c, const xhal_attr_t *a, const char *const *names, int n,
+                      uint32_t def, uint32_t *out);
 /* Normalises axis into [0, rank). */
 int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
                  uint32_t *out);
 int xop_is_float(uint32_t dtype);
+/* UNSUPPORTED (listing the dtypes the backend has for op) unless the
+ * backend declares dtype for op; what names the tensor ("dtype", "target
+ * dtype"). */
+int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype, const char *what);
 /* out must have rank and dims. */
 int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
                            const int64_t *dims);
 int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out);
+/* numpy broadcasting of a's and b's dims into dims[*rank]; INVALID_ARGUMENT
+ * (naming both) when they do not broadcast. */
+int32_t xop_broadcast(const xop_ctx_t *c, const xop_view_t *a, const xop_view_t *b, int64_t *dims,
+                      uint32_t *rank);
 
 /* ---- Per-group checks (xhal_op_check_<group>.c) --------------------------------------------- */
 
@@ -66,5 +81,30 @@ int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t
  * ArgMax and ArgMin (xhal_op_check_norm.c). */
 int32_t xop_check_norm_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                           xop_plan_t *plan);
+
+/* MatMul (numpy batch broadcasting, 1-D operands promoted) and Gemm
+ * (transA/transB, alpha/beta, C broadcast to (M, N)) as the plan's batched
+ * product (xhal_op_check_linalg.c). MatMul has no attributes: its caller
+ * checks that. */
+int32_t xop_check_matmul(const xop_ctx_t *c, xop_plan_t *plan);
+int32_t xop_check_gemm(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
+
+/* Softmax's (and LogSoftmax's) axis and ReduceSum..ReduceProd's axes,
+ * keepdims and noop_with_empty_axes (xhal_op_check_reduce.c). */
+int32_t xop_check_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
+int32_t xop_check_reduce(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
+
+/* Clip's min/max, LeakyRelu's, HardSigmoid's and Elu's alpha/beta, Gelu's
+ * approximate (xhal_op_check_unary.c). */
+int32_t xop_check_clip(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
+int32_t xop_check_activation(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+                             xop_plan_t *plan);
+int32_t xop_check_gelu(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
+
+/* Gather, Pad, Resize, Shape, ConstantOfShape and Range
+ * (xhal_op_check_gather.c): their dtype, attribute and shape rules applied
+ * to plan (views already made, buffers checked), plan->gather filled.
+ * Returns OK, INVALID_ARGUMENT or UNSUPPORTED. */
+int32_t xop_gather_check(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
 
 #endif

@@ -1,6 +1,7 @@
 /* xhal_op_check_norm.c - the ONNX rules of the normalisations
  * (BatchNormalization, LayerNormalization, InstanceNormalization),
- * LogSoftmax, ArgMax and ArgMin (see xhal_op_check.h for the plan). */
+ * LogSoftmax (Softmax's rules, xhal_op_check_reduce.c), ArgMax and ArgMin
+ * (see xhal_op_check.h for the plan). */
 #include <math.h>
 #include <string.h>
 
@@ -187,16 +188,6 @@ static int32_t xop_check_layer_norm(const xop_ctx_t *c, const xhal_plugin_op_des
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_check_log_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                                     xop_plan_t *plan) {
-  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
-  const xhal_attr_t *found[1];
-  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
-  XOP_RETURN_IF_ERROR(
-      xop_axis(c, "axis", found[0] ? found[0]->i : -1, plan->in[0].rank, &plan->axis));
-  return xop_same_dims(c, &plan->in[0], &plan->out);
-}
-
 static int32_t xop_check_arg(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                              xop_plan_t *plan) {
   static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT},
@@ -241,8 +232,8 @@ int32_t xop_check_norm_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
       return xop_check_layer_norm(c, desc, plan);
     case XHAL_OP_INSTANCE_NORMALIZATION:
       return xop_check_instance_norm(c, desc, plan);
-    case XHAL_OP_LOG_SOFTMAX:
-      return xop_check_log_softmax(c, desc, plan);
+    case XHAL_OP_LOG_SOFTMAX: /* Softmax's rules: one axis, default -1 */
+      return xop_check_softmax(c, desc, plan);
     default: /* ArgMax, ArgMin */
       return xop_check_arg(c, desc, plan);
   }

@@ -197,48 +197,12 @@ ARG_ALL(i64)
   inline void OCL_CAT2(ocl_log_softmax_write, D)(__global OCL_CAT2(ST, D) * y, long yo, long ys,   \
                                                  __global const OCL_CAT2(ST, D) * x, long xo,      \
                                                  long xs, long begin, long end, float m,           \
-                                                 float ls) {                                       \
+                                                 float sum) {                                      \
+    const float ls = log(sum);                                                                     \
     for (long j = begin; j < end; ++j)                                                             \
       OCL_CAT2(STORE, D)(y, yo + j * ys, (OCL_CAT2(LOAD, D)(x, xo + j * xs) - m) - ls);            \
   }                                                                                                \
-                                                                                                   \
-  __kernel void log_softmax_##D(__global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * x,  \
-                                const ocl_softmax_t s) {                                           \
-    const long i = get_global_id(0);                                                               \
-    if (i >= s.rows) return;                                                                       \
-    long xo;                                                                                       \
-    const long yo = ocl_softmax_row(&s, i, &xo);                                                   \
-    const float m = OCL_CAT2(ocl_softmax_max, D)(x, xo, s.xstride, 0, s.len);                      \
-    const float sum = OCL_CAT2(ocl_softmax_sum, D)(x, xo, s.xstride, 0, s.len, m);                 \
-    OCL_CAT2(ocl_log_softmax_write, D)(y, yo, s.ystride, x, xo, s.xstride, 0, s.len, m, log(sum)); \
-  }                                                                                                \
-                                                                                                   \
-  __kernel __attribute__((reqd_work_group_size(OCL_GROUP, 1, 1))) void log_softmax_group_##D(      \
-      __global OCL_CAT2(ST, D) * y, __global const OCL_CAT2(ST, D) * x, const ocl_softmax_t s) {   \
-    __local float part[OCL_GROUP];                                                                 \
-    const long i = get_group_id(0);                                                                \
-    const int lid = (int)get_local_id(0);                                                          \
-    long xo;                                                                                       \
-    const long yo = ocl_softmax_row(&s, i, &xo);                                                   \
-    const long share = (s.len + OCL_GROUP - 1) / OCL_GROUP;                                        \
-    const long begin = min(s.len, lid * share), end = min(s.len, begin + share);                   \
-    part[lid] = OCL_CAT2(ocl_softmax_max, D)(x, xo, s.xstride, begin, end);                        \
-    for (int width = OCL_GROUP / 2; width > 0; width /= 2) {                                       \
-      barrier(CLK_LOCAL_MEM_FENCE);                                                                \
-      if (lid < width) part[lid] = part[lid + width] > part[lid] ? part[lid + width] : part[lid];  \
-    }                                                                                              \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                                  \
-    const float m = part[0];                                                                       \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                                  \
-    part[lid] = OCL_CAT2(ocl_softmax_sum, D)(x, xo, s.xstride, begin, end, m);                     \
-    for (int width = OCL_GROUP / 2; width > 0; width /= 2) {                                       \
-      barrier(CLK_LOCAL_MEM_FENCE);                                                                \
-      if (lid < width) part[lid] += part[lid + width];                                             \
-    }                                                                                              \
-    barrier(CLK_LOCAL_MEM_FENCE);                                                                  \
-    const float ls = log(part[0]);                                                                 \
-    OCL_CAT2(ocl_log_softmax_write, D)(y, yo, s.ystride, x, xo, s.xstride, begin, end, m, ls);     \
-  }
+  SOFTMAX_ROW_KERNELS(log_softmax, ocl_log_softmax_write, D)
 
 LOG_SOFTMAX_KERNELS(f32)
 LOG_SOFTMAX_KERNELS(f16)
