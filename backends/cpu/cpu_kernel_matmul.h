@@ -34,8 +34,9 @@ void cpu_sgemm_plain(int threads, int64_t m, int64_t n, int64_t k, const float *
                      const float *b, int64_t ldb, float *c, int64_t ldc);
 
 /* 1 when cpu_sgemm_plain(1, ...) may run on several kernel threads at once
- * at full speed (oneDNN, the portable loop); 0 with OpenBLAS, whose own
- * thread pool serialises concurrent callers: call it once with all threads. */
+ * (oneDNN, the portable loop); 0 with OpenBLAS, whose pthreads build is
+ * not meant to be entered from several OpenMP threads at once: call it from
+ * one thread with all threads. */
 int cpu_sgemm_concurrent(void);
 
 #endif
