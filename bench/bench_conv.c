@@ -2,7 +2,7 @@
  * primitive (dnnl C API, forward inference, plain nchw/oihw memory, the
  * primitive's preferred algorithm) on PaddleOCR-like layer shapes.
  *
- * Usage: bench_conv [--reps=9]
+ * Usage: bench_conv [--reps=9] [--layer=SUBSTRING]
  *
  * Threads: the CPU backend uses XHAL_CPU_THREADS (default: the cores);
  * oneDNN runs on OpenMP with the same count. Each row times the whole xhal
@@ -238,11 +238,14 @@ static int bench_layer(const bench_layer_t *l, int reps) {
 
 int main(int argc, char **argv) {
   int reps = 9;
+  const char *only = NULL; /* --layer: run the layers whose name contains it */
   for (int i = 1; i < argc; ++i) {
     if (strncmp(argv[i], "--reps=", 7) == 0) {
       reps = atoi(argv[i] + 7);
+    } else if (strncmp(argv[i], "--layer=", 8) == 0) {
+      only = argv[i] + 8;
     } else {
-      fprintf(stderr, "usage: %s [--reps=9]\n", argv[0]);
+      fprintf(stderr, "usage: %s [--reps=9] [--layer=SUBSTRING]\n", argv[0]);
       return 2;
     }
   }
@@ -254,6 +257,7 @@ int main(int argc, char **argv) {
   printf("%-24s %10s %10s %7s %10s\n", "layer", "xhal_ms", "onednn_ms", "ratio", "max_rel_diff");
   int rc = 0;
   for (size_t i = 0; i < sizeof bench_layers / sizeof *bench_layers; ++i)
-    if (bench_layer(&bench_layers[i], reps) != 0) rc = 1;
+    if ((!only || strstr(bench_layers[i].name, only)) && bench_layer(&bench_layers[i], reps) != 0)
+      rc = 1;
   return rc;
 }

@@ -199,6 +199,19 @@ static const cv_spec_t OPS_CONV_SPECS[] = {
      .p = {1, 1, 1, 1}, .has_pads = 1, .bias = 1},
     {.name = "2d_large_dw_32x40x40_k5", .n = 2, .x = {1, 32, 40, 40}, .m = 32, .k = {5, 5},
      .group = 32, .p = {2, 2, 2, 2}, .has_pads = 1, .bias = 1},
+    /* Big enough for the CPU backend's tiles to run on several threads: a
+     * pointwise batch, a pointwise small map (split by output channels), a
+     * grouped strided dilated batch, and one long 1-D output row cut into
+     * column tiles. */
+    {.name = "2d_large_k1_b2_64x16x16_48", .n = 2, .x = {2, 64, 16, 16}, .m = 48, .k = {1, 1},
+     .bias = 1, .variants = 1},
+    {.name = "2d_large_k1_96x12x12_80", .n = 2, .x = {1, 96, 12, 12}, .m = 80, .k = {1, 1},
+     .bias = 1, .variants = 1},
+    {.name = "2d_large_group2_b2_16x33x31_24", .n = 2, .x = {2, 16, 33, 31}, .m = 24,
+     .k = {3, 3}, .group = 2, .s = {2, 2}, .d = {1, 2}, .p = {1, 2, 1, 0}, .has_pads = 1,
+     .bias = 1, .variants = 1},
+    {.name = "1d_large_k5_32x700_16", .n = 1, .x = {1, 32, 700}, .m = 16, .k = {5},
+     .p = {2, 2}, .has_pads = 1, .bias = 1},
 };
 
 /* ---- ConvTranspose -------------------------------------------------------------------------- */

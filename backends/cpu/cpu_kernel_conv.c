@@ -10,11 +10,6 @@
 #include "cpu_error.h"
 #include "cpu_kernel_matmul.h"
 
-/* Most floats an im2col block holds (16 MiB): the block is re-read by the
- * GEMM for every output channel of the group, so it should stay in cache
- * levels as far as possible, but not so small that the GEMM gets thin. */
-#define CPU_CONV_COL_MAX (4 * 1024 * 1024)
-
 void cpu_conv_geom_init(cpu_conv_geom_t *q, const cpu_view_t *y, const cpu_view_t *x,
                         const cpu_view_t *w, const xop_conv_t *g) {
   memset(q, 0, sizeof *q);
@@ -73,11 +68,9 @@ static int32_t cpu_conv_alloc(int64_t count, float **out) {
   return XHAL_STATUS_OK;
 }
 
-/* W (d0, d1, k0, k1, k2) as a contiguous f32 array; B as f32 (or NULL). */
-static int32_t cpu_conv_pack_params(const cpu_conv_geom_t *q, const cpu_view_t *w,
-                                    const cpu_view_t *b, float **wf, float **bf) {
+/* W (d0, d1, k0, k1, k2) as a contiguous f32 array. */
+static int32_t cpu_conv_pack_weights(const cpu_conv_geom_t *q, const cpu_view_t *w, float **wf) {
   const int64_t d0 = w->dims[0], d1 = w->dims[1], kk = q->k[0] * q->k[1] * q->k[2];
-  *bf = NULL;
   CPU_RETURN_IF_ERROR(cpu_conv_alloc(d0 * d1 * kk, wf));
   float *dst = *wf;
   for (int64_t i = 0; i < d0; ++i)
@@ -88,10 +81,20 @@ static int32_t cpu_conv_pack_params(const cpu_conv_geom_t *q, const cpu_view_t *
             *dst++ = cpu_conv_load(w->data, w->dtype,
                                    i * q->ws[0] + j * q->ws[1] + t0 * q->ws[2] + t1 * q->ws[3] +
                                        t2 * q->ws[4]);
+  return XHAL_STATUS_OK;
+}
+
+/* W packed as above (w NULL: W is used in place, nothing packed) and B as
+ * f32 (or NULL). */
+static int32_t cpu_conv_pack_params(const cpu_conv_geom_t *q, const cpu_view_t *w,
+                                    const cpu_view_t *b, float **wf, float **bf) {
+  *wf = *bf = NULL;
+  if (w) CPU_RETURN_IF_ERROR(cpu_conv_pack_weights(q, w, wf));
   if (!b) return XHAL_STATUS_OK;
   int32_t status = cpu_conv_alloc(q->m, bf);
   if (status != XHAL_STATUS_OK) {
     free(*wf);
+    *wf = NULL;
     return status;
   }
   for (int64_t i = 0; i < q->m; ++i) (*bf)[i] = cpu_conv_load(b->data, b->dtype, i * b->strides[0]);
@@ -193,138 +196,205 @@ static int32_t cpu_conv_depthwise(const cpu_conv_geom_t *q, const cpu_view_t *y,
   return XHAL_STATUS_OK;
 }
 
-/* ---- Conv: im2col + sgemm ---------------------------------------------------------------- */
+/* ---- Conv: im2col + sgemm in per-thread tiles ------------------------------------------- */
 
-typedef struct cpu_im2col {
-  const cpu_conv_geom_t *q;
-  const cpu_view_t *x;
-  int64_t img, c0, kk, row0, rows;
-  float *col; /* (K, rows * out2) */
-} cpu_im2col_t;
-
-/* Item r * rows + i: K-row r (channel, tap) of outer output row row0 + i. */
-static void cpu_im2col_items(void *ctx, int thread, int64_t begin, int64_t end) {
-  (void)thread;
-  const cpu_im2col_t *a = ctx;
-  const cpu_conv_geom_t *q = a->q;
-  const int64_t out2 = q->out[2], ncols = a->rows * out2;
-  for (int64_t item = begin; item < end; ++item) {
-    const int64_t r = item / a->rows, orow = item % a->rows;
-    const int64_t c = r / a->kk, t = r % a->kk;
-    const int64_t t2 = t % q->k[2], t1 = (t / q->k[2]) % q->k[1], t0 = t / (q->k[1] * q->k[2]);
-    const int64_t outer = a->row0 + orow, o1 = outer % q->out[1], o0 = outer / q->out[1];
-    float *dst = a->col + r * ncols + orow * out2;
-    const int64_t i0 = o0 * q->s[0] - q->p[0] + t0 * q->d[0];
-    const int64_t i1 = o1 * q->s[1] - q->p[1] + t1 * q->d[1];
-    if (i0 < 0 || i0 >= q->in[0] || i1 < 0 || i1 >= q->in[1]) {
-      memset(dst, 0, (size_t)out2 * sizeof *dst);
-      continue;
-    }
-    const int64_t base =
-        a->img * q->xs[0] + (a->c0 + c) * q->xs[1] + i0 * q->xs[2] + i1 * q->xs[3];
-    const int64_t off = t2 * q->d[2] - q->p[2], s2 = q->s[2], xs4 = q->xs[4];
-    int64_t lo, hi;
-    cpu_conv_range(out2, s2, off, q->in[2], &lo, &hi);
-    for (int64_t j = 0; j < lo; ++j) dst[j] = 0.0f;
-    for (int64_t j = hi; j < out2; ++j) dst[j] = 0.0f;
-    if (a->x->dtype == XHAL_DTYPE_F32) {
-      const float *src = (const float *)(const void *)a->x->data + base;
-      if (s2 * xs4 == 1)
-        memcpy(dst + lo, src + off * xs4 + lo, (size_t)(hi - lo) * sizeof *dst);
-      else
-        for (int64_t j = lo; j < hi; ++j) dst[j] = src[(j * s2 + off) * xs4];
-    } else {
-      const uint16_t *src = (const uint16_t *)(const void *)a->x->data + base;
-      for (int64_t j = lo; j < hi; ++j) dst[j] = cpu_f16_to_f32(src[(j * s2 + off) * xs4]);
-    }
-  }
-}
-
-/* ybuf (mg, rows * out2) -> y channels m0.., outer rows row0.. of image img. */
-static void cpu_conv_store_block(const cpu_conv_geom_t *q, const cpu_view_t *y, const float *ybuf,
-                                 int64_t img, int64_t m0, int64_t mg, int64_t row0, int64_t rows) {
-  const int64_t out2 = q->out[2];
-  for (int64_t m = 0; m < mg; ++m) {
-    for (int64_t r = 0; r < rows; ++r) {
-      const int64_t outer = row0 + r, o1 = outer % q->out[1], o0 = outer / q->out[1];
-      const int64_t off = img * q->ys[0] + (m0 + m) * q->ys[1] + o0 * q->ys[2] + o1 * q->ys[3];
-      const float *src = ybuf + (m * rows + r) * out2;
-      if (y->dtype == XHAL_DTYPE_F32) {
-        float *dst = (float *)(void *)y->data + off;
-        for (int64_t j = 0; j < out2; ++j) dst[j * q->ys[4]] = src[j];
-      } else {
-        cpu_f16_store((uint16_t *)(void *)y->data + off, q->ys[4], src, out2);
-      }
-    }
-  }
-}
-
+/* The output of one image and group is the product Y_g (mg, P) = W_g (mg, K)
+ * * col (K, P), P the flattened output positions, K = cg * kk. It is cut
+ * into column tiles; each kernel thread takes whole tiles: it builds its
+ * tile's im2col rows in its own scratch (none for a pointwise conv, whose
+ * input already is the matrix), multiplies on its own thread
+ * (cpu_sgemm_plain(1, ...)) straight into y, and adds the bias while the
+ * tile is still in cache. One parallel region per launch, no team inside a
+ * team, no pass over y but the product's. */
 typedef struct cpu_conv_run {
   const cpu_conv_geom_t *q;
   const cpu_view_t *x, *y;
-  const float *wf, *bf;
+  const float *wf, *bf; /* (m, K) row-major; m or NULL */
   int64_t group, cg, mg, kk, k;
-  int pointwise;      /* 1x1, stride 1, no pads, f32 x with linear spatial dims */
-  int64_t x_ls;       /* pointwise: x's linear spatial stride */
-  int y_direct;       /* f32 y with linear spatial dims */
-  int64_t y_ls;
+  int64_t p;            /* output positions per image */
+  int64_t tile, tiles;  /* columns per tile, tiles per image and group */
+  int64_t mblock, mblocks; /* output channels per block, blocks per group */
+  int pointwise;        /* 1x1, stride 1, no pads, f32 x, linear unit-stride spatial dims */
+  int y_direct;         /* f32 y with linear unit-stride spatial dims */
+  int gemm_threads;     /* threads for each product: 1 inside the tile loop */
+  float *scratch;
+  int64_t scratch_per_thread;
 } cpu_conv_run_t;
 
-static int32_t cpu_conv_block(const cpu_conv_run_t *r, int64_t img, int64_t grp, int64_t row0,
-                              int64_t rows, float *col, float *ybuf) {
+/* Rows (channel c0 + c, tap t) of col (K, cols): the inputs under output
+ * positions [p0, p0 + cols) of image img, zero where the window is off the
+ * input. */
+static void cpu_im2col_tile(const cpu_conv_run_t *r, int64_t img, int64_t c0, int64_t p0,
+                            int64_t cols, float *col) {
   const cpu_conv_geom_t *q = r->q;
-  const int64_t ncols = rows * q->out[2];
-  const int64_t start = row0 * q->out[2]; /* first output column */
-  cpu_view_t bmat;
-  if (r->pointwise) {
-    const float *xd = (const float *)(const void *)r->x->data + img * q->xs[0] +
-                      grp * r->cg * q->xs[1] + start * r->x_ls;
-    bmat = cpu_conv_mat(xd, r->cg, ncols, q->xs[1], r->x_ls);
-  } else {
-    cpu_im2col_t a = {q, r->x, img, grp * r->cg, r->kk, row0, rows, col};
-    const int64_t items = r->k * rows;
-    cpu_parallel_run(cpu_parallel_threads(items, q->out[2]), items, cpu_im2col_items, &a);
-    bmat = cpu_conv_mat(col, r->k, ncols, ncols, 1);
+  const cpu_view_t *x = r->x;
+  const int64_t out2 = q->out[2], s2 = q->s[2], xs4 = q->xs[4];
+  for (int64_t row = 0; row < r->k; ++row) {
+    const int64_t c = row / r->kk, t = row % r->kk;
+    const int64_t t2 = t % q->k[2], t1 = (t / q->k[2]) % q->k[1], t0 = t / (q->k[1] * q->k[2]);
+    const int64_t off = t2 * q->d[2] - q->p[2];
+    int64_t lo, hi;
+    cpu_conv_range(out2, s2, off, q->in[2], &lo, &hi);
+    float *dst = col + row * cols - p0;
+    for (int64_t pos = p0; pos < p0 + cols;) {
+      const int64_t outer = pos / out2, j0 = pos % out2;
+      const int64_t j1 = out2 - j0 < p0 + cols - pos ? out2 : j0 + (p0 + cols - pos);
+      float *d = dst + pos - j0; /* d[j]: output column j of this outer row */
+      pos += j1 - j0;
+      const int64_t o1 = outer % q->out[1], o0 = outer / q->out[1];
+      const int64_t i0 = o0 * q->s[0] - q->p[0] + t0 * q->d[0];
+      const int64_t i1 = o1 * q->s[1] - q->p[1] + t1 * q->d[1];
+      if (i0 < 0 || i0 >= q->in[0] || i1 < 0 || i1 >= q->in[1]) {
+        memset(d + j0, 0, (size_t)(j1 - j0) * sizeof *d);
+        continue;
+      }
+      const int64_t a = lo > j0 ? (lo < j1 ? lo : j1) : j0;
+      const int64_t b = hi < j1 ? (hi > a ? hi : a) : j1;
+      for (int64_t j = j0; j < a; ++j) d[j] = 0.0f;
+      for (int64_t j = b; j < j1; ++j) d[j] = 0.0f;
+      const int64_t base = img * q->xs[0] + (c0 + c) * q->xs[1] + i0 * q->xs[2] + i1 * q->xs[3];
+      if (x->dtype == XHAL_DTYPE_F32) {
+        const float *src = (const float *)(const void *)x->data + base + off * xs4;
+        if (s2 * xs4 == 1)
+          memcpy(d + a, src + a, (size_t)(b - a) * sizeof *d);
+        else
+          for (int64_t j = a; j < b; ++j) d[j] = src[j * s2 * xs4];
+      } else {
+        const uint16_t *src = (const uint16_t *)(const void *)x->data + base;
+        for (int64_t j = a; j < b; ++j) d[j] = cpu_f16_to_f32(src[(j * s2 + off) * xs4]);
+      }
+    }
   }
-  const cpu_view_t amat = cpu_conv_mat(r->wf + grp * r->mg * r->k, r->mg, r->k, r->k, 1);
-  cpu_view_t ymat;
-  if (r->y_direct) {
-    const float *yd = (const float *)(const void *)r->y->data + img * q->ys[0] +
-                      grp * r->mg * q->ys[1] + start * r->y_ls;
-    ymat = cpu_conv_mat(yd, r->mg, ncols, q->ys[1], r->y_ls);
-  } else {
-    ymat = cpu_conv_mat(ybuf, r->mg, ncols, ncols, 1);
-  }
-  cpu_view_t cmat;
-  if (r->bf) cmat = cpu_conv_mat(r->bf + grp * r->mg, r->mg, ncols, 1, 0);
-  CPU_RETURN_IF_ERROR(cpu_kernel_gemm(&ymat, &amat, &bmat, r->bf ? &cmat : NULL, 1.0, 1.0));
-  if (!r->y_direct) cpu_conv_store_block(q, r->y, ybuf, img, grp * r->mg, r->mg, row0, rows);
-  return XHAL_STATUS_OK;
 }
+
+/* ybuf (mg, cols) -> y channels m0.., output positions [p0, p0 + cols). */
+static void cpu_conv_store_tile(const cpu_conv_geom_t *q, const cpu_view_t *y, const float *ybuf,
+                                int64_t img, int64_t m0, int64_t mg, int64_t p0, int64_t cols) {
+  const int64_t out2 = q->out[2];
+  for (int64_t m = 0; m < mg; ++m) {
+    for (int64_t pos = p0; pos < p0 + cols;) {
+      const int64_t outer = pos / out2, j0 = pos % out2;
+      const int64_t n = out2 - j0 < p0 + cols - pos ? out2 - j0 : p0 + cols - pos;
+      const int64_t o1 = outer % q->out[1], o0 = outer / q->out[1];
+      const int64_t off = img * q->ys[0] + (m0 + m) * q->ys[1] + o0 * q->ys[2] + o1 * q->ys[3] +
+                          j0 * q->ys[4];
+      const float *src = ybuf + m * cols + (pos - p0);
+      if (y->dtype == XHAL_DTYPE_F32) {
+        float *dst = (float *)(void *)y->data + off;
+        for (int64_t j = 0; j < n; ++j) dst[j * q->ys[4]] = src[j];
+      } else {
+        cpu_f16_store((uint16_t *)(void *)y->data + off, q->ys[4], src, n);
+      }
+      pos += n;
+    }
+  }
+}
+
+/* Item (img, grp, channel block, tile) -> one tile of the output. */
+static void cpu_conv_tiles(void *ctx, int thread, int64_t begin, int64_t end) {
+  const cpu_conv_run_t *r = ctx;
+  const cpu_conv_geom_t *q = r->q;
+  float *col = r->scratch ? r->scratch + thread * r->scratch_per_thread : NULL;
+  float *ybuf = r->pointwise || !col ? col : col + r->k * r->tile;
+  for (int64_t item = begin; item < end; ++item) {
+    const int64_t tile = item % r->tiles, mb = item / r->tiles % r->mblocks;
+    const int64_t ig = item / r->tiles / r->mblocks;
+    const int64_t grp = ig % r->group, img = ig / r->group;
+    const int64_t p0 = tile * r->tile, cols = r->p - p0 < r->tile ? r->p - p0 : r->tile;
+    const int64_t m0 = grp * r->mg + mb * r->mblock;
+    const int64_t rows = r->mg - mb * r->mblock < r->mblock ? r->mg - mb * r->mblock : r->mblock;
+    const float *bmat;
+    int64_t ldb;
+    if (r->pointwise) {
+      bmat = (const float *)(const void *)r->x->data + img * q->xs[0] + grp * r->cg * q->xs[1] + p0;
+      ldb = r->cg > 1 ? q->xs[1] : cols;
+    } else {
+      cpu_im2col_tile(r, img, grp * r->cg, p0, cols, col);
+      bmat = col;
+      ldb = cols;
+    }
+    float *cmat;
+    int64_t ldc;
+    if (r->y_direct) {
+      cmat = (float *)(void *)r->y->data + img * q->ys[0] + m0 * q->ys[1] + p0;
+      ldc = rows > 1 ? q->ys[1] : cols;
+    } else {
+      cmat = ybuf;
+      ldc = cols;
+    }
+    cpu_sgemm_plain(r->gemm_threads, rows, cols, r->k, r->wf + m0 * r->k, r->k, bmat, ldb, cmat,
+                    ldc);
+    /* After the product, while the tile is in cache (measured faster than
+     * pre-loading the bias and multiplying with beta = 1). */
+    if (r->bf) {
+      for (int64_t m = 0; m < rows; ++m) {
+        const float bias = r->bf[m0 + m];
+        float *row = cmat + m * ldc;
+        CPU_SIMD
+        for (int64_t j = 0; j < cols; ++j) row[j] += bias;
+      }
+    }
+    if (!r->y_direct) cpu_conv_store_tile(q, r->y, ybuf, img, m0, rows, p0, cols);
+  }
+}
+
+/* Tile width: the im2col tile (K, tile) or, for a pointwise conv, the output
+ * tile (mg, tile) at most this many floats, so that what the product reads
+ * or the bias pass touches is still in L2. */
+#define CPU_CONV_TILE_FLOATS (64 * 1024)
+/* With OpenBLAS the tiles run one after the other, each product on all
+ * threads: tiles as large as the old whole-layer blocks (16 MiB), so that
+ * each threaded product has enough columns to split. */
+#define CPU_CONV_TILE_SERIAL_FLOATS (4 * 1024 * 1024)
 
 static int32_t cpu_conv_gemm(cpu_conv_run_t *r) {
   const cpu_conv_geom_t *q = r->q;
-  const int64_t outer_rows = q->out[0] * q->out[1], out2 = q->out[2];
-  int64_t rows = outer_rows;
-  if (!r->pointwise) {
-    const int64_t per_row = (r->k > 0 ? r->k : 1) * out2;
-    rows = CPU_CONV_COL_MAX / per_row;
-    if (rows < 1) rows = 1;
-    if (rows > outer_rows) rows = outer_rows;
+  const int64_t ng = q->n * r->group;
+  const int concurrent = cpu_sgemm_concurrent();
+  const int threads = cpu_kernel_threads() > 1 ? cpu_kernel_threads() : 1;
+  const int64_t per_col = r->pointwise ? (r->mg > 0 ? r->mg : 1) : (r->k > 0 ? r->k : 1);
+  int64_t tile = (concurrent ? CPU_CONV_TILE_FLOATS : CPU_CONV_TILE_SERIAL_FLOATS) / per_col;
+  if (tile < 16) tile = 16;
+  if (tile > r->p) tile = r->p;
+  int64_t tiles = (r->p + tile - 1) / tile;
+  r->mblocks = 1, r->mblock = r->mg;
+  if (r->pointwise && concurrent && threads > 1 && ng < threads && tiles < 2 * threads) {
+    /* Few columns (a small feature map): threads split by columns would
+     * each get a thin product; split the output channels instead, each
+     * thread reading all of X's columns and its rows of W. */
+    r->mblocks = threads / ng;
+    r->mblock = (r->mg + r->mblocks - 1) / r->mblocks;
+    r->mblocks = (r->mg + r->mblock - 1) / r->mblock;
+    tile = r->p;
+    tiles = 1;
+  } else if (concurrent && threads > 1) {
+    /* Whole rounds of threads, so that no thread idles at the end. */
+    const int64_t rounds = (ng * tiles + threads - 1) / threads;
+    tiles = (rounds * threads + ng - 1) / ng;
+    if (tiles > r->p) tiles = r->p;
+    tile = (r->p + tiles - 1) / tiles;
+    tiles = (r->p + tile - 1) / tile;
   }
-  float *col = NULL, *ybuf = NULL;
-  int32_t status = XHAL_STATUS_OK;
-  if (!r->pointwise) status = cpu_conv_alloc(r->k * rows * out2, &col);
-  if (status == XHAL_STATUS_OK && !r->y_direct) status = cpu_conv_alloc(r->mg * rows * out2, &ybuf);
-  for (int64_t img = 0; status == XHAL_STATUS_OK && img < q->n; ++img)
-    for (int64_t grp = 0; status == XHAL_STATUS_OK && grp < r->group; ++grp)
-      for (int64_t row0 = 0; status == XHAL_STATUS_OK && row0 < outer_rows; row0 += rows) {
-        const int64_t n = outer_rows - row0 < rows ? outer_rows - row0 : rows;
-        status = cpu_conv_block(r, img, grp, row0, n, col, ybuf);
-      }
-  free(col);
-  free(ybuf);
-  return status;
+  r->tile = tile, r->tiles = tiles;
+  const int64_t items = ng * r->mblocks * tiles;
+  const int outer = concurrent ? cpu_parallel_threads(items, r->mblock * r->k * tile) : 1;
+  r->gemm_threads = concurrent ? 1 : threads;
+  r->scratch_per_thread = (r->pointwise ? 0 : r->k * tile) + (r->y_direct ? 0 : r->mblock * tile);
+  if (r->scratch_per_thread > 0)
+    CPU_RETURN_IF_ERROR(cpu_conv_alloc(outer * r->scratch_per_thread, &r->scratch));
+  cpu_parallel_run(outer, items, cpu_conv_tiles, r);
+  free(r->scratch);
+  return XHAL_STATUS_OK;
+}
+
+/* 1 if v's strides are those of a packed row-major array of its dims. */
+static int cpu_conv_packed(const cpu_view_t *v) {
+  int64_t span = 1;
+  for (int j = (int)v->rank - 1; j >= 0; --j) {
+    if (v->dims[j] > 1 && v->strides[j] != span) return 0;
+    span *= v->dims[j];
+  }
+  return 1;
 }
 
 int32_t cpu_kernel_conv(const cpu_view_t *y, const cpu_view_t *x, const cpu_view_t *w,
@@ -333,21 +403,28 @@ int32_t cpu_kernel_conv(const cpu_view_t *y, const cpu_view_t *x, const cpu_view
   cpu_conv_geom_t q;
   cpu_conv_geom_init(&q, y, x, w, g);
   float *wf = NULL, *bf = NULL;
-  CPU_RETURN_IF_ERROR(cpu_conv_pack_params(&q, w, b, &wf, &bf));
+  /* A packed f32 W is already the (m, K) matrix the product reads. */
+  const int w_in_place = w->dtype == XHAL_DTYPE_F32 && cpu_conv_packed(w);
+  CPU_RETURN_IF_ERROR(cpu_conv_pack_params(&q, w_in_place ? NULL : w, b, &wf, &bf));
   cpu_conv_run_t r;
   memset(&r, 0, sizeof r);
-  r.q = &q, r.x = x, r.y = y, r.wf = wf, r.bf = bf;
+  r.q = &q, r.x = x, r.y = y, r.bf = bf;
+  r.wf = w_in_place ? (const float *)(const void *)w->data : wf;
   r.group = g->group, r.cg = q.c / g->group, r.mg = q.m / g->group;
   r.kk = q.k[0] * q.k[1] * q.k[2];
   r.k = r.cg * r.kk;
+  r.p = q.out[0] * q.out[1] * q.out[2];
   int32_t status;
   if (r.cg == 1 && q.in[0] == 1 && q.out[0] == 1 && q.k[0] == 1) {
-    status = cpu_conv_depthwise(&q, y, x, wf, bf, r.mg);
+    status = cpu_conv_depthwise(&q, y, x, r.wf, bf, r.mg);
   } else {
     int plain = r.kk == 1 && x->dtype == XHAL_DTYPE_F32;
     for (int j = 0; j < 3; ++j) plain = plain && q.s[j] == 1 && q.p[j] == 0 && q.pe[j] == 0;
-    r.pointwise = plain && cpu_conv_linear(q.in, q.xs + 2, &r.x_ls);
-    r.y_direct = y->dtype == XHAL_DTYPE_F32 && cpu_conv_linear(q.out, q.ys + 2, &r.y_ls);
+    int64_t ls = 0;
+    r.pointwise = plain && cpu_conv_linear(q.in, q.xs + 2, &ls) && ls == 1 &&
+                  (r.cg == 1 || q.xs[1] >= r.p);
+    r.y_direct = y->dtype == XHAL_DTYPE_F32 && cpu_conv_linear(q.out, q.ys + 2, &ls) &&
+                 ls == 1 && (r.mg == 1 || q.ys[1] >= r.p);
     status = cpu_conv_gemm(&r);
   }
   free(wf);
@@ -440,7 +517,7 @@ int32_t cpu_kernel_conv_transpose(const cpu_view_t *y, const cpu_view_t *x, cons
       if (status != XHAL_STATUS_OK) break;
       cpu_col2im_t a = {&q, col, bf ? bf + grp * mg : NULL, acc, kk};
       cpu_parallel_run(cpu_parallel_threads(mg, osz + kk * isz), mg, cpu_col2im_channels, &a);
-      cpu_conv_store_block(&q, y, acc, img, grp * mg, mg, 0, q.out[0] * q.out[1]);
+      cpu_conv_store_tile(&q, y, acc, img, grp * mg, mg, 0, osz);
     }
   }
   free(wf);

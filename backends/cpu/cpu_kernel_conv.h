@@ -3,8 +3,10 @@
  * Conv: a depthwise-style group (one input channel per group, any channel
  * multiplier) runs a direct kernel; everything else is im2col (skipped for
  * a 1x1 stride-1 unpadded f32 conv whose input is already a matrix) and the
- * backend's sgemm (cpu_kernel_gemm: oneDNN or OpenBLAS), per image and
- * group, in column blocks that keep the im2col buffer bounded.
+ * backend's sgemm (cpu_sgemm_plain: oneDNN, OpenBLAS or a portable loop),
+ * per image, group and column tile: each kernel thread builds its tiles'
+ * im2col rows in its own scratch, multiplies them on its own thread straight
+ * into y (a packed f32 W is read in place) and adds the bias in cache.
  * ConvTranspose: sgemm W^T * X per image and group, then col2im.
  * f16 is converted to f32, computed, and rounded once. Padding is zero
  * padding: a padded tap adds 0 * w (NaN for an infinite weight), as the

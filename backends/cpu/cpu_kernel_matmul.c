@@ -228,6 +228,45 @@ static void cpu_sgemm_run(int blas, int trans_a, int trans_b, const cpu_sgemm_ar
   cpu_parallel_run(cpu_parallel_threads(g->m, g->n * g->k), g->m, cpu_sgemm_rows, (void *)g);
 }
 
+void cpu_sgemm_plain(int threads, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                     const float *b, int64_t ldb, float *c, int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  const cpu_sgemm_args_t g = {m, n, k, 1.0f, 0.0f, a, lda, b, ldb, c, ldc};
+  if (k == 0 || !cpu_sgemm_use_blas(m, n, k, 1.0f) || lda > INT_MAX || ldb > INT_MAX ||
+      ldc > INT_MAX) {
+    cpu_parallel_run(threads > 1 ? cpu_parallel_threads(m, n * k) : 1, m, cpu_sgemm_rows,
+                     (void *)&g);
+    return;
+  }
+#if defined(XHAL_CPU_HAVE_DNNL)
+  /* The OpenMP ICV belongs to the calling thread (a kernel thread inside
+   * Conv's parallel region, or a stream worker): set it for this call. */
+  const int previous = omp_get_max_threads();
+  omp_set_num_threads(threads > 1 ? threads : 1);
+  const dnnl_status_t status =
+      dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+  omp_set_num_threads(previous);
+  if (status == dnnl_success) return;
+  cpu_parallel_run(threads > 1 ? cpu_parallel_threads(m, n * k) : 1, m, cpu_sgemm_rows,
+                   (void *)&g);
+#elif defined(XHAL_CPU_HAVE_BLAS)
+  (void)g, (void)threads;
+  pthread_once(&cpu_blas_once, cpu_blas_init);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n, (blasint)k, 1.0f,
+              a, (blasint)lda, b, (blasint)ldb, 0.0f, c, (blasint)ldc);
+#else
+  (void)g, (void)threads;
+#endif
+}
+
+int cpu_sgemm_concurrent(void) {
+#if !defined(XHAL_CPU_HAVE_DNNL) && defined(XHAL_CPU_HAVE_BLAS)
+  return 0;
+#else
+  return 1;
+#endif
+}
+
 /* Points at m in place when the GEMM can read it, else packs it. */
 static int32_t cpu_sgemm_operand(const cpu_mat_t *m, int allow_trans, cpu_scratch_t *scr, int slot,
                                  const float **out, int *trans, int64_t *ld) {

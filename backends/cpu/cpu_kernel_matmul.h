@@ -24,4 +24,19 @@ int32_t cpu_kernel_matmul(const cpu_view_t *y, const cpu_view_t *a, const cpu_vi
 int32_t cpu_kernel_gemm(const cpu_view_t *y, const cpu_view_t *a, const cpu_view_t *b,
                         const cpu_view_t *c, double alpha, double beta);
 
+/* c (m, n) = a (m, k) * b (k, n) in f32, all three row-major with unit
+ * column strides and leading dims ld >= their column counts (a kernel's own
+ * packed tiles: no validation, no scratch). threads == 1 runs on the
+ * calling thread, which may be one of several kernel threads doing this at
+ * once when cpu_sgemm_concurrent() says so (Conv's tiles, cpu_kernel_conv.c);
+ * more threads let the library (or the portable loop) split the product. */
+void cpu_sgemm_plain(int threads, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                     const float *b, int64_t ldb, float *c, int64_t ldc);
+
+/* 1 when cpu_sgemm_plain(1, ...) may run on several kernel threads at once
+ * (oneDNN, the portable loop); 0 with OpenBLAS, whose pthreads build is
+ * not meant to be entered from several OpenMP threads at once: call it from
+ * one thread with all threads. */
+int cpu_sgemm_concurrent(void);
+
 #endif
