@@ -159,6 +159,7 @@ static int32_t ze_op_enqueue(xhal_plugin_stream_t *stream, const xop_launch_t *l
   }
   ze_op_kernel_t *k = NULL;
   ZE_RETURN_IF_ERROR(ze_op_kernel_get(stream->device, (ze_op_program_t)p, launch->slot, name, &k));
+  ZE_RETURN_IF_ERROR(ze__stream_begin(stream));
   uint32_t group[3], count[3];
   for (uint32_t d = 0; d < 3; ++d) {
     group[d] = (uint32_t)launch->local[d];
