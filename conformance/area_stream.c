@@ -1,10 +1,12 @@
 /* area_stream.c - stream.* and event.*: in-order execution within a stream,
  * ordering across streams and devices through events, host callbacks,
- * elapsed time, and concurrent use of several streams from several threads. */
+ * elapsed time, concurrent use of several streams from several threads, and
+ * progress without synchronize (stream.progress.*). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf_case.h"
 
@@ -304,6 +306,103 @@ static conf_result_t conf_stream_destroy_drains(conf_run_t *run, const void *par
   return CONF_PASS;
 }
 
+/* ---- progress without synchronize ------------------------------------------ */
+
+/* Work enqueued on a stream runs without a further call on it: an event
+ * recorded after it completes, a callback added after it runs, and another
+ * stream that waits on the event gets past the wait. A backend that
+ * batches submissions must submit at event_record and stream_add_callback.
+ * The work: steps fills of 4 bytes (more commands than a batch holds).
+ * Statuses only, no data: every backend's API path. */
+static xhal_status_t conf_progress_fills(xhal_stream_t *stream, xhal_buffer_t *buffer,
+                                         uint32_t steps) {
+  xhal_status_t status = XHAL_STATUS_OK;
+  for (uint32_t i = 0; !status && i < steps; ++i)
+    status = xhal_buffer_fill(stream, buffer, 4 * (i % 16), 4, i & 0xffu);
+  return status;
+}
+
+static conf_result_t conf_progress_event(conf_run_t *run, const void *params) {
+  const conf_stream_params_t *p = params;
+  xhal_device_t *device = run->env->devices[0];
+  xhal_stream_t *stream = NULL;
+  xhal_buffer_t *buffer = NULL;
+  xhal_event_t *event = NULL;
+  conf_result_t r = CONF_PASS;
+  xhal_status_t status = xhal_stream_create(device, &stream);
+  if (!status) status = xhal_buffer_create(device, 64, &buffer);
+  if (!status) status = xhal_event_create(device, &event);
+  if (!status) status = conf_progress_fills(stream, buffer, p->steps);
+  if (!status) status = xhal_event_record(event, stream);
+  if (status) r = conf_fail_status(run, "fills and event_record", status);
+  /* no stream_synchronize before these */
+  if (!r && (status = xhal_event_synchronize(event))) r = conf_fail_status(run, "event_synchronize without stream_synchronize", status);
+  if (!r && (status = xhal_event_query(event)) != XHAL_STATUS_OK) r = conf_fail(run, "query after event_synchronize: %s, expected OK", xhal_status_string(status));
+  if (!r && (status = xhal_stream_synchronize(stream))) r = conf_fail_status(run, "stream_synchronize", status);
+  xhal_event_destroy(event);
+  xhal_buffer_destroy(buffer);
+  xhal_stream_destroy(stream);
+  return r;
+}
+
+static void conf_progress_callback_fn(void *user_data, xhal_status_t status) {
+  atomic_int *ran = user_data;
+  atomic_store(ran, status == XHAL_STATUS_OK ? 1 : 2);
+}
+
+static conf_result_t conf_progress_callback(conf_run_t *run, const void *params) {
+  const conf_stream_params_t *p = params;
+  xhal_device_t *device = run->env->devices[0];
+  xhal_stream_t *stream = NULL;
+  xhal_buffer_t *buffer = NULL;
+  static atomic_int ran;
+  atomic_store(&ran, 0);
+  conf_result_t r = CONF_PASS;
+  xhal_status_t status = xhal_stream_create(device, &stream);
+  if (!status) status = xhal_buffer_create(device, 64, &buffer);
+  if (!status) status = conf_progress_fills(stream, buffer, p->steps);
+  if (!status) status = xhal_stream_add_callback(stream, conf_progress_callback_fn, &ran);
+  if (status) r = conf_fail_status(run, "fills and stream_add_callback", status);
+  /* Wait up to 60 s for the callback, without a call on the stream. */
+  for (int ms = 0; !r && !atomic_load(&ran) && ms < 60000; ++ms) {
+    const struct timespec pause = {0, 1000000};
+    nanosleep(&pause, NULL);
+  }
+  if (!r && !atomic_load(&ran)) r = conf_fail(run, "the callback did not run within 60 s of stream_add_callback without a stream_synchronize");
+  if (!r && atomic_load(&ran) != 1) r = conf_fail(run, "the callback saw an error status");
+  if (!r && (status = xhal_stream_synchronize(stream))) r = conf_fail_status(run, "stream_synchronize", status);
+  if (r && stream) xhal_stream_synchronize(stream); /* the callback must run before ran goes */
+  xhal_buffer_destroy(buffer);
+  xhal_stream_destroy(stream);
+  return r;
+}
+
+static conf_result_t conf_progress_cross_stream(conf_run_t *run, const void *params) {
+  const conf_stream_params_t *p = params;
+  xhal_device_t *device = run->env->devices[0];
+  xhal_stream_t *stream_a = NULL, *stream_b = NULL;
+  xhal_buffer_t *buffer = NULL;
+  xhal_event_t *event = NULL;
+  conf_result_t r = CONF_PASS;
+  xhal_status_t status = xhal_stream_create(device, &stream_a);
+  if (!status) status = xhal_stream_create(device, &stream_b);
+  if (!status) status = xhal_buffer_create(device, 128, &buffer);
+  if (!status) status = xhal_event_create(device, &event);
+  if (!status) status = conf_progress_fills(stream_a, buffer, p->steps);
+  if (!status) status = xhal_event_record(event, stream_a);
+  if (!status) status = xhal_stream_wait_event(stream_b, event);
+  if (!status) status = xhal_buffer_fill(stream_b, buffer, 64, 64, 1);
+  if (status) r = conf_fail_status(run, "enqueue on two streams", status);
+  /* stream A is not synchronized: B's wait must still end */
+  if (!r && (status = xhal_stream_synchronize(stream_b))) r = conf_fail_status(run, "stream_synchronize of the waiting stream", status);
+  if (!r && (status = xhal_stream_synchronize(stream_a))) r = conf_fail_status(run, "stream_synchronize", status);
+  xhal_event_destroy(event);
+  xhal_stream_destroy(stream_b);
+  xhal_stream_destroy(stream_a);
+  xhal_buffer_destroy(buffer);
+  return r;
+}
+
 void conf_area_stream_register(conf_registry_t *registry) {
   conf_stream_params_t p;
   p = (conf_stream_params_t){64, 1024};
@@ -322,4 +421,8 @@ void conf_area_stream_register(conf_registry_t *registry) {
   conf_register(registry, "event.order.cross_device", CONF_TIER_QUICK, conf_event_cross_stream, &p, sizeof p);
   conf_register(registry, "event.query.states", CONF_TIER_QUICK, conf_event_states, NULL, 0);
   conf_register(registry, "event.elapsed.copy", CONF_TIER_QUICK, conf_event_elapsed, NULL, 0);
+  p = (conf_stream_params_t){1000, 0};
+  conf_register(registry, "stream.progress.event_without_synchronize", CONF_TIER_QUICK, conf_progress_event, &p, sizeof p);
+  conf_register(registry, "stream.progress.callback_without_synchronize", CONF_TIER_QUICK, conf_progress_callback, &p, sizeof p);
+  conf_register(registry, "stream.progress.cross_stream_wait", CONF_TIER_QUICK, conf_progress_cross_stream, &p, sizeof p);
 }

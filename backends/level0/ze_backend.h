@@ -38,6 +38,7 @@ struct xhal_plugin_device {
   ze_device_handle_t handle;
   uint32_t index;
   int is_null_driver; /* the loader's null driver: results cannot be verified */
+  _Atomic int no_immediate_lists; /* zeCommandListCreateImmediate failed: batched streams */
   ze_device_properties_t props;
   ze_device_compute_properties_t compute;
   ze_device_module_properties_t module;
@@ -52,8 +53,16 @@ struct xhal_plugin_device {
   void *op_state;             /* ze_op.c, created on first use */
 };
 
+/* How streams submit work (XHAL_LEVEL0_STREAMS, read at instance_create). */
+typedef enum ze_stream_mode {
+  ZE_STREAMS_AUTO = 0,  /* immediate command lists; batched where the driver has none */
+  ZE_STREAMS_IMMEDIATE, /* immediate command lists only */
+  ZE_STREAMS_BATCHED    /* batched submissions only */
+} ze_stream_mode_t;
+
 struct xhal_plugin_instance {
   pthread_mutex_t mutex; /* guards objects */
+  ze_stream_mode_t stream_mode;
   ze_object_t objects;   /* list head */
   uint32_t driver_count;
   ze_driver_state_t *drivers;
@@ -80,13 +89,36 @@ typedef struct ze_callback {
   ze_event_handle_t gate;
 } ze_callback_t;
 
+/* One submission of a batched stream (ze_batch.c): a regular command list,
+ * the fence zeCommandQueueExecuteCommandLists signals when the queue has
+ * executed it, and `tail`, signalled by the list's last command, which the
+ * stream's next batch waits on first (so batches run in stream order). */
+typedef struct ze_batch {
+  struct ze_batch *next;
+  ze_command_list_handle_t list;
+  ze_fence_handle_t fence;
+  ze_event_pool_handle_t pool; /* one event: tail */
+  ze_event_handle_t tail;
+  uint32_t commands;           /* appended since the list was opened */
+} ze_batch_t;
+
 struct xhal_plugin_stream {
   ze_object_t object;
   xhal_plugin_device_t *device;
-  ze_command_list_handle_t list; /* immediate, in order */
+  /* Where commands are appended: the immediate command list, or the open
+   * batch's list of a batched stream (NULL while none is open: call
+   * ze__stream_begin before appending). */
+  ze_command_list_handle_t list;
   int explicit_order;            /* the driver refused IN_ORDER: barriers keep the order */
-  ze_event_pool_handle_t pool;   /* one event: sync */
+  ze_event_pool_handle_t pool;   /* one event: sync (immediate streams) */
   ze_event_handle_t sync;
+  /* Batched streams (ze_batch.c; queue NULL for an immediate stream): the
+   * open batch, the submitted ones (oldest first) and reset ones for
+   * reuse. */
+  ze_command_queue_handle_t queue;
+  ze_batch_t *open;
+  ze_batch_t *submitted_head, *submitted_tail;
+  ze_batch_t *spare;
   /* Callbacks: queued (worker runs them in order), then finished (freed at
    * the next synchronize, when the device no longer waits on their gates). */
   pthread_mutex_t mutex;
@@ -163,12 +195,35 @@ int32_t ze_stream_destroy(xhal_plugin_stream_t *stream);
 int32_t ze_stream_synchronize(xhal_plugin_stream_t *stream);
 int32_t ze_stream_add_callback(xhal_plugin_stream_t *stream, xhal_plugin_stream_callback_fn fn,
                                void *user_data);
+/* Before appending to stream->list: opens a batch on a batched stream
+ * (nothing to do on an immediate one). */
+int32_t ze__stream_begin(xhal_plugin_stream_t *stream);
 /* After appending a command: the barrier that orders the next command after
- * it when the list is not in order by itself. Returns status if not OK. */
+ * it when the list is not in order by itself, and on a batched stream the
+ * submission of a full batch. Returns status if not OK. */
 int32_t ze__stream_ordered(xhal_plugin_stream_t *stream, int32_t status);
 /* Records status as the stream's error if it has none and is not OK;
  * returns status. */
 int32_t ze__stream_fail(xhal_plugin_stream_t *stream, int32_t status);
+
+/* ze_batch.c: batched streams, for drivers without immediate command lists
+ * (or XHAL_LEVEL0_STREAMS=batched). The stream's mutex is not needed: a
+ * stream is used by one thread at a time. */
+/* Creates the stream's command queue; stream->explicit_order is set later,
+ * by the first batch's list. */
+int32_t ze__batch_stream_init(xhal_plugin_stream_t *stream);
+/* Opens a batch if none is open (ze__stream_begin). */
+int32_t ze__batch_begin(xhal_plugin_stream_t *stream);
+/* Counts a command appended to the open batch; submits it when full. */
+int32_t ze__batch_appended(xhal_plugin_stream_t *stream);
+/* Submits the open batch (if any) with its fence, so that what it holds
+ * runs without a further call: event records and callbacks flush. */
+int32_t ze__batch_flush(xhal_plugin_stream_t *stream);
+/* Flushes, then waits on the host for every submitted batch's fence and
+ * recycles the batches. */
+int32_t ze__batch_synchronize(xhal_plugin_stream_t *stream);
+/* Destroys the batches and the queue (after a synchronize). */
+void ze__batch_stream_deinit(xhal_plugin_stream_t *stream);
 
 /* ze_event.c */
 int32_t ze_event_create(xhal_plugin_device_t *device, xhal_plugin_event_t **out_event);

@@ -114,6 +114,7 @@ static int32_t ze_check_stream_buffer(const char *what, const xhal_plugin_stream
 
 static int32_t ze_append_copy(xhal_plugin_stream_t *stream, void *dst, const void *src,
                               uint64_t size, const char *what) {
+  ZE_RETURN_IF_ERROR(ze__stream_begin(stream));
   const ze_result_t r =
       zeCommandListAppendMemoryCopy(stream->list, dst, src, (size_t)size, NULL, 0, NULL);
   return ze__stream_ordered(stream, ze__check(r, "zeCommandListAppendMemoryCopy(%s, %llu bytes)",
@@ -174,6 +175,7 @@ int32_t ze_buffer_fill(xhal_plugin_stream_t *stream, xhal_plugin_buffer_t *buffe
   ZE_RETURN_IF_ERROR(ze_check_stream_buffer("fill", stream, buffer, offset, size));
   if (!size) return XHAL_STATUS_OK;
   const uint8_t pattern = (uint8_t)(value & 0xffu);
+  ZE_RETURN_IF_ERROR(ze__stream_begin(stream));
   const ze_result_t r = zeCommandListAppendMemoryFill(
       stream->list, (char *)buffer->ptr + offset, &pattern, 1, (size_t)size, NULL, 0, NULL);
   return ze__stream_ordered(

@@ -204,6 +204,18 @@ static void ze_instance_free(xhal_plugin_instance_t *instance) {
   free(instance);
 }
 
+/* XHAL_LEVEL0_STREAMS: unset or "auto", "immediate", "batched"
+ * (docs/level0-backend.md, "Streams"). */
+static ze_stream_mode_t ze_stream_mode_from_env(void) {
+  const char *text = getenv("XHAL_LEVEL0_STREAMS");
+  if (!text || !*text || strcmp(text, "auto") == 0) return ZE_STREAMS_AUTO;
+  if (strcmp(text, "immediate") == 0) return ZE_STREAMS_IMMEDIATE;
+  if (strcmp(text, "batched") == 0) return ZE_STREAMS_BATCHED;
+  ze__log(XHAL_LOG_WARNING,
+          "level0: XHAL_LEVEL0_STREAMS=%s is not auto, immediate or batched: using auto", text);
+  return ZE_STREAMS_AUTO;
+}
+
 int32_t ze_instance_create(const xhal_plugin_instance_info_t *info,
                            xhal_plugin_instance_t **out_instance) {
   if (!info || !out_instance) {
@@ -214,6 +226,7 @@ int32_t ze_instance_create(const xhal_plugin_instance_info_t *info,
   if (!instance) return ze__error(XHAL_STATUS_OUT_OF_MEMORY, "instance record");
   pthread_mutex_init(&instance->mutex, NULL);
   instance->objects.prev = instance->objects.next = &instance->objects;
+  instance->stream_mode = ze_stream_mode_from_env();
 
   pthread_once(&ze_init_once, ze_init_run);
   if (ze_init_result != ZE_RESULT_SUCCESS) {

@@ -104,6 +104,7 @@ int32_t ze_event_record(xhal_plugin_event_t *event, xhal_plugin_stream_t *stream
   }
   if (status == XHAL_STATUS_OK)
     status = ze__check(zeEventHostReset(event->handle), "zeEventHostReset");
+  if (status == XHAL_STATUS_OK) status = ze__stream_begin(stream);
   /* The barrier orders the timestamp after all prior work of the stream;
    * the timestamp write then signals the event. */
   if (status == XHAL_STATUS_OK) {
@@ -115,6 +116,9 @@ int32_t ze_event_record(xhal_plugin_event_t *event, xhal_plugin_stream_t *stream
                                                                event->handle, 0, NULL),
                        "zeCommandListAppendWriteGlobalTimestamp(event record)");
   }
+  /* A batched stream submits now: the event completes without a further
+   * call on the stream (another stream or the host may wait on it). */
+  if (status == XHAL_STATUS_OK && stream->queue) status = ze__batch_flush(stream);
   if (status == XHAL_STATUS_OK) {
     pthread_mutex_lock(&stream->mutex);
     event->error = stream->error;
@@ -140,8 +144,11 @@ int32_t ze_stream_wait_event(xhal_plugin_stream_t *stream, xhal_plugin_event_t *
   if (!event->recorded) {
     /* never recorded: complete */
   } else if (event->device->driver == stream->device->driver) {
-    status = ze__check(zeCommandListAppendWaitOnEvents(stream->list, 1, &event->handle),
-                       "zeCommandListAppendWaitOnEvents");
+    status = ze__stream_begin(stream);
+    if (status == XHAL_STATUS_OK) {
+      status = ze__check(zeCommandListAppendWaitOnEvents(stream->list, 1, &event->handle),
+                         "zeCommandListAppendWaitOnEvents");
+    }
   } else {
     /* Another driver's context: the host waits instead of the device. */
     status = ze__check(zeEventHostSynchronize(event->handle, UINT64_MAX),

@@ -240,6 +240,7 @@ int32_t ze_kernel_launch(xhal_plugin_stream_t *stream, xhal_plugin_function_t *f
                      (void *)stream, (void *)function, (const void *)launch);
   }
   ZE_RETURN_IF_ERROR(ze_launch_check(stream, function, launch));
+  ZE_RETURN_IF_ERROR(ze__stream_begin(stream));
   pthread_mutex_lock(&function->mutex);
   const int32_t status = ze_launch_locked(stream, function, launch);
   pthread_mutex_unlock(&function->mutex);

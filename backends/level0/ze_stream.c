@@ -1,5 +1,8 @@
-/* ze_stream.c - streams: one in-order immediate command list each, and a
- * worker thread for host callbacks (started on the first callback). */
+/* ze_stream.c - streams: one in-order immediate command list each (or, on
+ * a driver without immediate command lists, batched submissions to a
+ * command queue: ze_batch.c), and a worker thread for host callbacks
+ * (started on the first callback). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "ze_backend.h"
@@ -19,14 +22,9 @@ int32_t ze__stream_fail(xhal_plugin_stream_t *stream, int32_t status) {
   return status;
 }
 
-int32_t ze_stream_create(xhal_plugin_device_t *device, xhal_plugin_stream_t **out_stream) {
-  if (!device || !out_stream) {
-    return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "device %p, out_stream %p", (void *)device,
-                     (void *)out_stream);
-  }
-  xhal_plugin_stream_t *stream = calloc(1, sizeof *stream);
-  if (!stream) return ze__error(XHAL_STATUS_OUT_OF_MEMORY, "stream record");
-  stream->device = device;
+/* The stream's immediate command list, in order, and its sync event. */
+static int32_t ze_stream_immediate_create(xhal_plugin_stream_t *stream) {
+  xhal_plugin_device_t *device = stream->device;
   ze_command_queue_desc_t desc = {.stype = ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC,
                                   .ordinal = device->queue_ordinal,
                                   .index = 0,
@@ -43,12 +41,48 @@ int32_t ze_stream_create(xhal_plugin_device_t *device, xhal_plugin_stream_t **ou
     r = zeCommandListCreateImmediate(device->driver->context, device->handle, &desc,
                                      &stream->list);
   }
-  int32_t status = ze__check(r, "zeCommandListCreateImmediate(device %u, ordinal %u)",
-                             device->index, device->queue_ordinal);
-  if (status == XHAL_STATUS_OK)
-    status = ze__event_pool_create(device, 1, 0, &stream->pool, &stream->sync);
+  ZE_RETURN_IF_ERROR(ze__check(r, "zeCommandListCreateImmediate(device %u, ordinal %u)",
+                               device->index, device->queue_ordinal));
+  const int32_t status = ze__event_pool_create(device, 1, 0, &stream->pool, &stream->sync);
   if (status != XHAL_STATUS_OK) {
-    if (stream->list) zeCommandListDestroy(stream->list);
+    zeCommandListDestroy(stream->list);
+    stream->list = NULL;
+  }
+  return status;
+}
+
+/* Immediate command lists where the driver has them (or as
+ * XHAL_LEVEL0_STREAMS says), else batches on a command queue. */
+static int32_t ze_stream_submission_create(xhal_plugin_stream_t *stream) {
+  xhal_plugin_device_t *device = stream->device;
+  const ze_stream_mode_t mode = device->instance->stream_mode;
+  if (mode != ZE_STREAMS_BATCHED && !atomic_load(&device->no_immediate_lists)) {
+    const int32_t status = ze_stream_immediate_create(stream);
+    if (status == XHAL_STATUS_OK || mode == ZE_STREAMS_IMMEDIATE) return status;
+    /* Said once per device; its later streams go straight to batches. */
+    if (!atomic_exchange(&device->no_immediate_lists, 1)) {
+      char reason[512];
+      snprintf(reason, sizeof reason, "%s", ze__last_message());
+      ze__log(XHAL_LOG_INFO,
+              "level0: %s: no immediate command list (%s): its streams submit batches of "
+              "regular command lists to a command queue, with a fence each",
+              device->props.name, reason);
+    }
+    stream->explicit_order = 0;
+  }
+  return ze__batch_stream_init(stream);
+}
+
+int32_t ze_stream_create(xhal_plugin_device_t *device, xhal_plugin_stream_t **out_stream) {
+  if (!device || !out_stream) {
+    return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "device %p, out_stream %p", (void *)device,
+                     (void *)out_stream);
+  }
+  xhal_plugin_stream_t *stream = calloc(1, sizeof *stream);
+  if (!stream) return ze__error(XHAL_STATUS_OUT_OF_MEMORY, "stream record");
+  stream->device = device;
+  const int32_t status = ze_stream_submission_create(stream);
+  if (status != XHAL_STATUS_OK) {
     free(stream);
     return status;
   }
@@ -59,10 +93,17 @@ int32_t ze_stream_create(xhal_plugin_device_t *device, xhal_plugin_stream_t **ou
   return XHAL_STATUS_OK;
 }
 
+int32_t ze__stream_begin(xhal_plugin_stream_t *stream) {
+  return stream->queue ? ze__batch_begin(stream) : XHAL_STATUS_OK;
+}
+
 int32_t ze__stream_ordered(xhal_plugin_stream_t *stream, int32_t status) {
-  if (status != XHAL_STATUS_OK || !stream->explicit_order) return status;
-  return ze__check(zeCommandListAppendBarrier(stream->list, NULL, 0, NULL),
-                   "zeCommandListAppendBarrier(stream order)");
+  if (status == XHAL_STATUS_OK && stream->explicit_order) {
+    status = ze__check(zeCommandListAppendBarrier(stream->list, NULL, 0, NULL),
+                       "zeCommandListAppendBarrier(stream order)");
+  }
+  if (status == XHAL_STATUS_OK && stream->queue) status = ze__batch_appended(stream);
+  return status;
 }
 
 static void ze_callback_free(ze_callback_t *cb) {
@@ -86,17 +127,21 @@ static void ze_stream_free_finished(xhal_plugin_stream_t *stream) {
   }
 }
 
+/* Waits on the host until the device has done everything enqueued: a
+ * barrier signalling the sync event on an immediate list, the fences of a
+ * batched stream. */
+static int32_t ze_stream_wait_idle(xhal_plugin_stream_t *stream) {
+  if (stream->queue) return ze__batch_synchronize(stream);
+  ZE_RETURN_IF_ERROR(ze__check(zeEventHostReset(stream->sync), "zeEventHostReset(stream sync)"));
+  ZE_RETURN_IF_ERROR(ze__check(zeCommandListAppendBarrier(stream->list, stream->sync, 0, NULL),
+                               "zeCommandListAppendBarrier(stream synchronize)"));
+  return ze__check(zeEventHostSynchronize(stream->sync, UINT64_MAX),
+                   "zeEventHostSynchronize(stream synchronize)");
+}
+
 int32_t ze_stream_synchronize(xhal_plugin_stream_t *stream) {
   if (!stream) return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "stream is NULL");
-  int32_t status = ze__check(zeEventHostReset(stream->sync), "zeEventHostReset(stream sync)");
-  if (status == XHAL_STATUS_OK) {
-    status = ze__check(zeCommandListAppendBarrier(stream->list, stream->sync, 0, NULL),
-                       "zeCommandListAppendBarrier(stream synchronize)");
-  }
-  if (status == XHAL_STATUS_OK) {
-    status = ze__check(zeEventHostSynchronize(stream->sync, UINT64_MAX),
-                       "zeEventHostSynchronize(stream synchronize)");
-  }
+  const int32_t status = ze_stream_wait_idle(stream);
   /* Every callback's gate precedes the barrier, so the worker is done with
    * them; wait until it has filed them as finished. */
   pthread_mutex_lock(&stream->mutex);
@@ -125,9 +170,13 @@ int32_t ze_stream_destroy(xhal_plugin_stream_t *stream) {
   pthread_mutex_unlock(&stream->mutex);
   if (stream->worker_started) pthread_join(stream->worker, NULL);
   ze_stream_free_finished(stream);
-  zeCommandListDestroy(stream->list);
-  zeEventDestroy(stream->sync);
-  zeEventPoolDestroy(stream->pool);
+  if (stream->queue) {
+    ze__batch_stream_deinit(stream);
+  } else {
+    zeCommandListDestroy(stream->list);
+    zeEventDestroy(stream->sync);
+    zeEventPoolDestroy(stream->pool);
+  }
   pthread_cond_destroy(&stream->cond);
   pthread_mutex_destroy(&stream->mutex);
   free(stream);
@@ -193,8 +242,11 @@ int32_t ze_stream_add_callback(xhal_plugin_stream_t *stream, xhal_plugin_stream_
   }
   pthread_mutex_unlock(&stream->mutex);
 
-  status = ze__check(zeCommandListAppendBarrier(stream->list, cb->done, 0, NULL),
-                     "zeCommandListAppendBarrier(callback)");
+  status = ze__stream_begin(stream);
+  if (status == XHAL_STATUS_OK) {
+    status = ze__check(zeCommandListAppendBarrier(stream->list, cb->done, 0, NULL),
+                       "zeCommandListAppendBarrier(callback)");
+  }
   if (status != XHAL_STATUS_OK) {
     ze_callback_free(cb);
     return status;
@@ -204,6 +256,13 @@ int32_t ze_stream_add_callback(xhal_plugin_stream_t *stream, xhal_plugin_stream_
   if (status != XHAL_STATUS_OK) {
     /* done is already enqueued: let the callback run, and nothing waits. */
     ze__stream_fail(stream, status);
+  }
+  /* A batched stream submits now, so the callback runs without a further
+   * call; if the batch cannot be submitted, the device never signals done:
+   * the host does, and the callback sees the stream's error. */
+  if (stream->queue && ze__batch_flush(stream) != XHAL_STATUS_OK) {
+    zeEventHostSignal(cb->done);
+    zeEventHostSignal(cb->gate);
   }
   pthread_mutex_lock(&stream->mutex);
   if (stream->queued_tail)
