@@ -1,0 +1,13 @@
+/* cu_cl_programs.h - the OpenCL backend's kernel programs the CUDA backend
+ * compiles as CUDA C++ (kernels/cu_opencl_compat.cuh): X(program) for
+ * kernels/cu_cl_<program>.cu, built by nvcc into cu_cl_<program>.fatbin,
+ * embedded as cu_cl_<program>_fatbin and loaded as a module of its own on
+ * a device's first launch of one of its kernels. backends/cuda/meson.build
+ * lists the same names (a name missing there leaves the embedded symbol
+ * undefined, so the plugin does not link). Plain C. */
+#ifndef XHAL_CU_CL_PROGRAMS_H
+#define XHAL_CU_CL_PROGRAMS_H
+
+#define CU_CL_PROGRAM_LIST(X) X(shape) X(conv) X(unary) X(gather) X(resize) X(binary) X(norm)
+
+#endif
