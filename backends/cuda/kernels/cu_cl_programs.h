@@ -10,4 +10,12 @@
 
 #define CU_CL_PROGRAM_LIST(X) X(shape) X(conv) X(unary) X(gather) X(resize) X(binary) X(norm)
 
+/* The build options of every program (ocl_op.c's on a device with
+ * work-groups of 256 or more, as every CUDA GPU has): OCL_GROUP, the block
+ * size of the *_group_* kernels (the launcher passes it to the planner),
+ * OCL_TILE and OCL_REG (MatMul's; no program here uses them). */
+#define CU_CL_GROUP 64
+#define CU_CL_TILE 16
+#define CU_CL_REG 4
+
 #endif

@@ -42,6 +42,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cu_cl_programs.h"
 #include "cu_scalar.h"
 
 #if defined(__CUDACC__)
@@ -52,18 +53,10 @@
 #define OCL_BUILTIN static inline
 #endif
 
-/* The build options ocl_op.c passes on a device with work-groups of 256 or
- * more (every CUDA GPU): the launcher sizes its blocks from the same
- * values (OCL_GROUP threads for the *_group_* kernels). */
-#ifndef OCL_GROUP
-#define OCL_GROUP 64
-#endif
-#ifndef OCL_TILE
-#define OCL_TILE 16
-#endif
-#ifndef OCL_REG
-#define OCL_REG 4
-#endif
+/* The build options (cu_cl_programs.h). */
+#define OCL_GROUP CU_CL_GROUP
+#define OCL_TILE CU_CL_TILE
+#define OCL_REG CU_CL_REG
 
 /* ---- types ------------------------------------------------------------------------ */
 typedef unsigned char uchar;
