@@ -5,7 +5,9 @@
  * already expressed as strides; xop_layout_* simplify its iteration spaces,
  * and the kernels of kernels/<family>.cl (embedded at build time) walk them with
  * dims and strides passed by value in a launch struct (kernels/common.cl,
- * mirrored below). Every launch is one clEnqueueNDRangeKernel on the
+ * mirrored below and, for the kernels the Level Zero backend shares, in
+ * backends/common/xhal_op_launch.h, whose planner picks their kernel,
+ * arguments and work sizes). Every launch is one clEnqueueNDRangeKernel on the
  * stream's in-order queue, non-blocking; empty outputs enqueue nothing.
  *
  * Per device (device->op_state): the programs, built on first use
@@ -23,6 +25,7 @@
 
 #include "../common/xhal_op_check.h"
 #include "../common/xhal_op_check_shape.h"
+#include "../common/xhal_op_launch.h"
 #include "../common/xhal_op_layout.h"
 #include "ocl_buffer.h"
 #include "ocl_op_internal.h"
@@ -34,53 +37,6 @@
 /* ---- Launch structs (kernels/common.cl) -------------------------------------------------- */
 
 #define OCL_OP_MAX_RANK 8
-
-typedef struct ocl_nd {
-  cl_long dims[OCL_OP_MAX_RANK];
-  cl_long strides[3][OCL_OP_MAX_RANK];
-  cl_long offsets[3];
-  cl_long count;
-  cl_int rank;
-  cl_int pad;
-} ocl_nd_t;
-
-typedef struct ocl_reduce {
-  cl_long kdims[OCL_OP_MAX_RANK];
-  cl_long kstrides[2][OCL_OP_MAX_RANK];
-  cl_long rdims[OCL_OP_MAX_RANK];
-  cl_long rstrides[OCL_OP_MAX_RANK];
-  cl_long offsets[2];
-  cl_long nout;
-  cl_long len;
-  cl_int krank;
-  cl_int rrank;
-  cl_int mean;
-  cl_int pad;
-} ocl_reduce_t;
-
-typedef struct ocl_softmax {
-  cl_long odims[OCL_OP_MAX_RANK];
-  cl_long ostrides[2][OCL_OP_MAX_RANK];
-  cl_long offsets[2];
-  cl_long rows;
-  cl_long len;
-  cl_long ystride, xstride;
-  cl_int orank;
-  cl_int pad;
-} ocl_softmax_t;
-
-typedef struct ocl_matmul {
-  cl_long bdims[OCL_OP_MAX_RANK];
-  cl_long bstrides[3][OCL_OP_MAX_RANK];
-  cl_long offsets[4];
-  cl_long m, n, k;
-  cl_long ys0, ys1, as0, as1, bs0, bs1, cs0, cs1;
-  cl_long ialpha, ibeta;
-  cl_float alpha, beta;
-  cl_int brank;
-  cl_int has_c;
-} ocl_matmul_t;
-
 
 /* kernels/shape.cl */
 typedef struct ocl_linear {
@@ -129,10 +85,6 @@ typedef struct ocl_pool_indices {
 
 static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
 static_assert(sizeof(ocl_pool_indices_t) == 7 * 8, "ocl_pool_indices_t layout");
-static_assert(sizeof(ocl_nd_t) == 37 * 8, "ocl_nd_t layout");
-static_assert(sizeof(ocl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
-static_assert(sizeof(ocl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
-static_assert(sizeof(ocl_matmul_t) == 49 * 8 + 16, "ocl_matmul_t layout");
 static_assert(sizeof(ocl_conv_t) == 45 * 8 + 8, "ocl_conv_t layout");
 static_assert(sizeof(ocl_norm_t) == 104 * 8 + 16, "ocl_norm_t layout");
 
@@ -183,21 +135,25 @@ static const ocl_op_source_t ocl_op_program_includes[OCL_OP_PROGRAM_COUNT][2] = 
                      {"softmax.cl", ocl_kernel_softmax, sizeof ocl_kernel_softmax - 1}},
 };
 
-/* Kernel slots per program: the OCL_OP_SLOT_* ranges for eltwise.cl; the
- * dtype index (+ 4 for the work-group variants) for the others. */
+/* The programs of the planner's launches (xhal_op_launch.h). */
+static const ocl_op_program_t ocl_op_launch_programs[XOP_LAUNCH_PROGRAM_COUNT] = {
+    [XOP_LAUNCH_ELTWISE] = OCL_OP_ELTWISE, [XOP_LAUNCH_ELTWISE_DENSE] = OCL_OP_ELTWISE_DENSE,
+    [XOP_LAUNCH_REDUCE] = OCL_OP_REDUCE,   [XOP_LAUNCH_SOFTMAX] = OCL_OP_SOFTMAX,
+    [XOP_LAUNCH_MATMUL] = OCL_OP_MATMUL,   [XOP_LAUNCH_NORM] = OCL_OP_NORM,
+};
+
+/* Kernel slots per program: the planner's (XOP_LAUNCH_SLOT_*, the dtype
+ * index + 4 for the work-group variants) and this file's own. */
 #define OCL_OP_MAX_KERNELS 128
+static_assert(XOP_LAUNCH_MAX_SLOTS <= OCL_OP_MAX_KERNELS, "the planner's kernel slots");
 static_assert(OCL_OP_BINARY_SLOTS <= OCL_OP_MAX_KERNELS, "binary.cl kernel slots");
 
-/* Work-group size of the elementwise and one-item-per-output kernels (any
- * size works; a multiple of the SIMD width lets PoCL vectorise). The
- * OCL_GROUP and OCL_TILE build options come from the device's limit
- * (ocl_op_state_create). */
-#define OCL_OP_LOCAL 64
-
-/* Outputs per MatMul work-item: OCL_OP_MATMUL_REG x OCL_OP_MATMUL_REG
- * (OCL_REG in kernels/matmul.cl); 4 measured 5x faster than 1 on PoCL, 8
- * only 10% faster than 4 with blocks too large for small matrices. */
-#define OCL_OP_MATMUL_REG 4
+/* Work-group size of the elementwise and one-item-per-output kernels, and
+ * outputs per MatMul work-item on each side (OCL_REG), as the planner uses
+ * them. The OCL_GROUP and OCL_TILE build options come from the device's
+ * limit (ocl_op_launch_config). */
+#define OCL_OP_LOCAL XOP_LAUNCH_LOCAL
+#define OCL_OP_MATMUL_REG XOP_LAUNCH_MATMUL_REG
 
 /* Room for the argument values a kernel remembers (ocl_op_kernel_t). */
 #define OCL_OP_ARG_CACHE_BYTES 1024
@@ -218,14 +174,29 @@ typedef struct ocl_op_kernel {
 
 typedef struct ocl_op_state {
   pthread_mutex_t mutex; /* guards programs[] and creating kernels */
-  size_t group;          /* OCL_GROUP */
-  size_t tile;           /* OCL_TILE */
+  size_t group;          /* OCL_GROUP (ocl_op_launch_config) */
+  size_t tile;           /* OCL_TILE (ocl_op_launch_config) */
   cl_program programs[OCL_OP_PROGRAM_COUNT];
   ocl_op_kernel_t kernels[OCL_OP_PROGRAM_COUNT][OCL_OP_MAX_KERNELS];
 } ocl_op_state_t;
 
 /* Guards device->op_state of every device. */
 static pthread_mutex_t ocl_op_state_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+/* The work-group sizes the device allows (OCL_GROUP at most 64, OCL_TILE at
+ * most 16): a function of the device, so launches need no lock for them. */
+static void ocl_op_launch_config(const xhal_plugin_device_t *device,
+                                 xop_launch_config_t *config) {
+  const size_t limit = device->info.max_work_group_size;
+  uint32_t group = 64, tile = 16;
+  if (limit >= 256) { /* most devices: no loop on the launch path */
+    *config = (xop_launch_config_t){.group = group, .tile = tile, .dense = 1};
+    return;
+  }
+  while (group > 1 && group > limit) group /= 2;
+  while (tile > 1 && (size_t)tile * tile > limit) tile /= 2;
+  *config = (xop_launch_config_t){.group = group, .tile = tile, .dense = 1};
+}
 
 static ocl_op_state_t *ocl_op_state_create(const xhal_plugin_device_t *device) {
   ocl_op_state_t *state = calloc(1, sizeof *state);
@@ -234,11 +205,10 @@ static ocl_op_state_t *ocl_op_state_create(const xhal_plugin_device_t *device) {
   for (int p = 0; p < OCL_OP_PROGRAM_COUNT; ++p)
     for (int k = 0; k < OCL_OP_MAX_KERNELS; ++k)
       pthread_mutex_init(&state->kernels[p][k].mutex, NULL);
-  const size_t limit = device->info.max_work_group_size;
-  state->group = 64;
-  while (state->group > 1 && state->group > limit) state->group /= 2;
-  state->tile = 16;
-  while (state->tile > 1 && state->tile * state->tile > limit) state->tile /= 2;
+  xop_launch_config_t config;
+  ocl_op_launch_config(device, &config);
+  state->group = config.group;
+  state->tile = config.tile;
   return state;
 }
 
@@ -302,18 +272,12 @@ static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t
   return XHAL_STATUS_OK;
 }
 
-/* A kernel's name in parts, "<base><variant>_<suffix>" ("add" "_dense" "f32"),
- * joined only when the kernel is created: the launch path formats no
- * string. variant and suffix may be NULL. */
-typedef struct ocl_op_kernel_name {
-  const char *base;
-  const char *variant;
-  const char *suffix;
-} ocl_op_kernel_name_t;
+/* A kernel's name in parts (xop_launch_name_t), joined only when the kernel
+ * is created: the launch path formats no string. */
+typedef xop_launch_name_t ocl_op_kernel_name_t;
 
-#define OCL_OP_NAME_FORMAT "%s%s%s%s"
-#define OCL_OP_NAME_ARGS(n)                                                                        \
-  (n)->base, (n)->variant ? (n)->variant : "", (n)->suffix ? "_" : "", (n)->suffix ? (n)->suffix : ""
+#define OCL_OP_NAME_FORMAT XOP_LAUNCH_NAME_FORMAT
+#define OCL_OP_NAME_ARGS(n) XOP_LAUNCH_NAME_ARGS(n)
 
 /* The kernel in slot of program p (named name), built and created on first
  * use; *out_slot's mutex guards its arguments. */
@@ -399,7 +363,7 @@ static int32_t ocl_op_enqueue_kernel(xhal_plugin_stream_t *stream, ocl_op_progra
 static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, uint32_t slot,
                               const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
                               cl_uint dims, const size_t *global, const size_t *local) {
-  const ocl_op_kernel_name_t parts = {name, NULL, NULL};
+  const ocl_op_kernel_name_t parts = {name, NULL, NULL, NULL};
   return ocl_op_enqueue_kernel(stream, p, slot, &parts, args, arg_count, dims, global, local);
 }
 
@@ -411,145 +375,38 @@ int32_t ocl__op_enqueue(xhal_plugin_stream_t *stream, uint32_t program, uint32_t
                         global, local);
 }
 
-/* Element offset of a view (its byte offset is a multiple of the size). */
+/* The planner's helpers, under the names of this file's own launches. */
 static cl_long ocl_op_offset(const xop_view_t *view) {
-  return (cl_long)(view->byte_offset / xop_dtype_size(view->dtype));
+  return (cl_long)xop_launch_offset(view);
 }
 
-/* f32 0, f16 1, i32 2, i64 3: the kernels' dtype index. */
 static uint32_t ocl_op_dtype_index(uint32_t dtype) {
-  switch (dtype) {
-    case XHAL_DTYPE_F32:
-      return 0;
-    case XHAL_DTYPE_F16:
-      return 1;
-    case XHAL_DTYPE_I32:
-      return 2;
-    default:
-      return 3;
-  }
+  return xop_launch_dtype_index(dtype);
 }
 
-/* ---- Elementwise: binary, unary, Copy/Transpose, Cast ------------------------------------ */
+/* ---- The planner's launches (xhal_op_launch.h) ----------------------------------------- */
 
-static const char *const ocl_op_binary_names[4] = {"add", "sub", "mul", "div"};
-
-/* Unary kernels in slot order; i32/i64 have the first three. */
-static const uint32_t ocl_op_unary_ops[6] = {XHAL_OP_NEG, XHAL_OP_ABS,     XHAL_OP_RELU,
-                                             XHAL_OP_EXP, XHAL_OP_SIGMOID, XHAL_OP_TANH};
-static const char *const ocl_op_unary_names[6] = {"neg", "abs", "relu", "exp", "sigmoid", "tanh"};
-
-enum {
-  OCL_OP_SLOT_BINARY = 0, /* + 4 * op + dtype: 16 */
-  OCL_OP_SLOT_UNARY = 16, /* + 4 * op + dtype: 24 */
-  OCL_OP_SLOT_COPY = 40,  /* + log2(size): 4 */
-  OCL_OP_SLOT_CAST = 44,  /* + 4 * from + to: 16 */
-  OCL_OP_SLOT_END = 60 /* the same slots in OCL_OP_ELTWISE_DENSE */
-};
-static_assert(OCL_OP_SLOT_END <= OCL_OP_MAX_KERNELS, "eltwise kernel slots");
-
-/* Launch struct of an elementwise op over its simplified iteration space
- * d (xop_layout_eltwise). */
-static void ocl_op_nd_make(const xop_plan_t *plan, const xop_dims_t *d, ocl_nd_t *s) {
-  memset(s, 0, sizeof *s);
-  s->rank = d->rank ? (cl_int)d->rank : 1;
-  s->dims[0] = 1;
-  for (uint32_t k = 0; k < d->rank; ++k) {
-    s->dims[k] = d->dims[k];
-    for (uint32_t o = 0; o < d->sets; ++o) s->strides[o][k] = d->strides[o][k];
-  }
-  s->offsets[0] = ocl_op_offset(&plan->out);
-  for (uint32_t i = 0; i < plan->input_count; ++i) s->offsets[1 + i] = ocl_op_offset(&plan->in[i]);
-  s->count = xop_dims_count(d);
+/* Enqueues a launch of the planner: buffers as cl_mem, then the struct. */
+static int32_t ocl_op_enqueue_launch(xhal_plugin_stream_t *stream, const xop_launch_t *launch) {
+  ocl_op_arg_t args[XOP_LAUNCH_MAX_BUFFERS + 1];
+  cl_uint n = 0;
+  for (; n < launch->buffer_count; ++n) args[n] = (ocl_op_arg_t)OCL_OP_MEM(launch->buffers[n]);
+  if (launch->data_size) args[n++] = (ocl_op_arg_t){launch->data_size, &launch->data};
+  return ocl_op_enqueue_kernel(stream, ocl_op_launch_programs[launch->program], launch->slot,
+                               &launch->name, args, n, launch->dims, launch->global,
+                               launch->local);
 }
 
-/* 1 if d (xop_layout_eltwise) walks every operand of plan contiguously from
- * element 0 of its buffer: one dim of stride 1, or a single element. */
-static int ocl_op_is_dense(const xop_plan_t *plan, const xop_dims_t *d) {
-  if (ocl_op_offset(&plan->out)) return 0;
-  for (uint32_t i = 0; i < plan->input_count; ++i)
-    if (ocl_op_offset(&plan->in[i])) return 0;
-  if (d->rank == 0) return 1;
-  if (d->rank > 1) return 0;
-  for (uint32_t o = 0; o < d->sets; ++o)
-    if (d->strides[o][0] != 1) return 0;
-  return 1;
-}
-
-/* Work-group size of a dense launch of count items: the power of two that
- * holds them, at most OCL_OP_LOCAL. PoCL compiles a kernel once per
- * work-group size, so the sizes are few (7); the driver's own choice for
- * a NULL local size follows the global size (1 for a prime count: a
- * compile per size and one item per group). */
-static size_t ocl_op_dense_local(int64_t count) {
-  size_t local = 1;
-  while (local < OCL_OP_LOCAL && (int64_t)local < count) local *= 2;
-  return local;
-}
-
-/* Enqueues kernel <base>_<suffix> (slot) of eltwise.cl or, when every
- * operand is dense from element 0 and work-groups of ocl_op_dense_local
- * cover the elements exactly (a multiple of 64, or a power of two), its
- * dense variant <base>_dense_<suffix> (the same slot of the dense
- * program): the buffers and nothing else, like a hand-written kernel,
- * where the N-d kernel takes a 296-byte launch struct (PoCL copies it per
- * enqueue), divides the index per dim and pads a small op to 64 items.
- * bench_opencl_dispatch measures what this saves on small ops. */
-static int32_t ocl_op_run_eltwise(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
-                                  uint32_t slot, const char *base, const char *suffix) {
-  xop_dims_t d;
-  xop_layout_eltwise(plan, &d);
-  ocl_op_arg_t args[4] = {OCL_OP_MEM(&plan->out)};
-  cl_uint n = 1;
-  for (uint32_t i = 0; i < plan->input_count; ++i)
-    args[n++] = (ocl_op_arg_t)OCL_OP_MEM(&plan->in[i]);
-  const int64_t count = xop_dims_count(&d);
-  const size_t dense_local = ocl_op_dense_local(count);
-  if (ocl_op_is_dense(plan, &d) && count % (int64_t)dense_local == 0) {
-    const size_t global = (size_t)count;
-    const ocl_op_kernel_name_t name = {base, "_dense", suffix};
-    return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE_DENSE, slot, &name, args, n, 1, &global,
-                                 &dense_local);
-  }
-  ocl_nd_t s;
-  ocl_op_nd_make(plan, &d, &s);
-  args[n++] = (ocl_op_arg_t){sizeof s, &s};
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  const ocl_op_kernel_name_t name = {base, NULL, suffix};
-  return ocl_op_enqueue_kernel(stream, OCL_OP_ELTWISE, slot, &name, args, n, 1, &global, &local);
-}
-
-static int32_t ocl_op_run_copy(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const uint64_t size = xop_dtype_size(plan->out.dtype);
-  const uint32_t log2 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
-  static const char *const sizes[4] = {"1", "2", "4", "8"};
-  xop_plan_t copy = *plan;
-  copy.input_count = 1;
-  return ocl_op_run_eltwise(stream, &copy, OCL_OP_SLOT_COPY + log2, "copy", sizes[log2]);
-}
-
-static int32_t ocl_op_run_binary(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const uint32_t op = plan->op - XHAL_OP_ADD, d = ocl_op_dtype_index(plan->out.dtype);
-  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_BINARY + 4 * op + d,
-                            ocl_op_binary_names[op], xop_dtype_name(plan->out.dtype));
-}
-
-static int32_t ocl_op_run_unary(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  uint32_t op = 0;
-  while (op < 5 && ocl_op_unary_ops[op] != plan->op) ++op;
-  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
-  return ocl_op_run_eltwise(stream, plan, OCL_OP_SLOT_UNARY + 4 * op + d, ocl_op_unary_names[op],
-                            xop_dtype_name(plan->out.dtype));
-}
-
-static int32_t ocl_op_run_cast(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const uint32_t from = plan->in[0].dtype, to = plan->out.dtype;
-  if (from == to) return ocl_op_run_copy(stream, plan);
-  char types[16];
-  snprintf(types, sizeof types, "%s_%s", xop_dtype_name(from), xop_dtype_name(to));
-  return ocl_op_run_eltwise(
-      stream, plan, OCL_OP_SLOT_CAST + 4 * ocl_op_dtype_index(from) + ocl_op_dtype_index(to),
-      "cast", types);
+/* The ops of the planner: Copy/Transpose, Cast, Add..Div, the unary ops of
+ * eltwise.cl, MatMul/Gemm, Softmax/LogSoftmax, the reductions and
+ * ArgMax/ArgMin. */
+static int32_t ocl_op_run_planned(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  xop_launch_config_t config;
+  ocl_op_launch_config(stream->device, &config);
+  xop_launch_t launch;
+  if (!xop_launch_plan(plan, &config, &launch))
+    return ocl_error(XHAL_STATUS_INTERNAL, "no OpenCL kernel runs %s", plan->name);
+  return ocl_op_enqueue_launch(stream, &launch);
 }
 
 /* ---- Unary math and activations (kernels/unary.cl) -------------------------------------- */
@@ -587,8 +444,8 @@ static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_pla
                                      int index) {
   xop_dims_t d;
   xop_layout_eltwise(plan, &d);
-  ocl_nd_t s;
-  ocl_op_nd_make(plan, &d, &s);
+  xop_launch_nd_t s;
+  xop_launch_nd_make(plan, &d, &s);
   ocl_unary_t p;
   memset(&p, 0, sizeof p);
   p.ilo = plan->clip_imin, p.ihi = plan->clip_imax;
@@ -606,150 +463,7 @@ static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_pla
   return ocl_op_enqueue(stream, OCL_OP_UNARY, slot, name, args, 4, 1, &global, &local);
 }
 
-/* ---- Reductions -------------------------------------------------------------------------- */
-
-/* Kernel slots of norm.cl: + 8 * kind (Max, Min, Prod) + 4 * group + dtype;
- * + 4 * (ArgMin, select_last) + dtype; + 4 * group + dtype. */
-enum {
-  OCL_OP_SLOT_NORM_REDUCE = 0,       /* 24 */
-  OCL_OP_SLOT_NORM_ARG = 24,         /* 16 */
-  OCL_OP_SLOT_NORM_LOG_SOFTMAX = 40, /* 8 */
-  OCL_OP_SLOT_NORM_NORM = 48,        /* 8 */
-  OCL_OP_SLOT_NORM_END = 56
-};
-static_assert(OCL_OP_SLOT_NORM_END <= OCL_OP_MAX_KERNELS, "norm.cl kernel slots");
-/* u8 (norm.cl's end): Max/Min + 8 * kind + 4 * group; Arg + 2 * ArgMin + select_last. */
-enum { OCL_OP_SLOT_NORM_U8_REDUCE = 104, OCL_OP_SLOT_NORM_U8_ARG = 120, OCL_OP_SLOT_NORM_U8_END = 124 };
-static_assert((int)OCL_OP_SLOT_NORM_U8_REDUCE >= (int)OCL_OP_SLOT_NORM_END &&
-                  OCL_OP_SLOT_NORM_U8_END <= OCL_OP_MAX_KERNELS,
-              "norm.cl u8 kernel slots");
-
-/* Above this many terms per output, and with few outputs, one work-group
- * shares each output instead of one work-item doing it alone. */
-#define OCL_OP_GROUP_MIN_LEN 256
-#define OCL_OP_GROUP_MAX_OUTPUTS 4096
-
-static int ocl_op_use_group(int64_t outputs, int64_t len) {
-  return len > OCL_OP_GROUP_MIN_LEN && outputs <= OCL_OP_GROUP_MAX_OUTPUTS;
-}
-
-static int32_t ocl_op_run_reduce(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  if (!plan->axes) return ocl_op_run_copy(stream, plan); /* noop_with_empty_axes, rank 0 */
-  xop_dims_t kept, reduced;
-  xop_layout_reduce(plan, &kept, &reduced);
-  ocl_reduce_t s;
-  memset(&s, 0, sizeof s);
-  s.krank = kept.rank ? (cl_int)kept.rank : 1;
-  s.kdims[0] = 1;
-  for (uint32_t k = 0; k < kept.rank; ++k) {
-    s.kdims[k] = kept.dims[k];
-    s.kstrides[0][k] = kept.strides[0][k];
-    s.kstrides[1][k] = kept.strides[1][k];
-  }
-  s.rrank = reduced.rank ? (cl_int)reduced.rank : 1;
-  s.rdims[0] = 1;
-  for (uint32_t k = 0; k < reduced.rank; ++k) {
-    s.rdims[k] = reduced.dims[k];
-    s.rstrides[k] = reduced.strides[0][k];
-  }
-  s.offsets[0] = ocl_op_offset(&plan->out);
-  s.offsets[1] = ocl_op_offset(&plan->in[0]);
-  s.nout = xop_dims_count(&kept);
-  s.len = xop_dims_count(&reduced);
-  s.mean = plan->op == XHAL_OP_REDUCE_MEAN;
-
-  /* Sum and Mean in reduce.cl; Max, Min, Prod in norm.cl (slots 8 * kind). */
-  ocl_op_program_t p = OCL_OP_REDUCE;
-  uint32_t base = 0;
-  const char *prefix = "reduce";
-  if (plan->op == XHAL_OP_REDUCE_MAX || plan->op == XHAL_OP_REDUCE_MIN ||
-      plan->op == XHAL_OP_REDUCE_PROD) {
-    static const char *const kinds[3] = {"reduce_maximum", "reduce_minimum",
-                                         "reduce_product"};
-    const uint32_t kind = plan->op - XHAL_OP_REDUCE_MAX;
-    p = OCL_OP_NORM, base = OCL_OP_SLOT_NORM_REDUCE + 8 * kind, prefix = kinds[kind];
-  }
-  const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
-  uint32_t d = ocl_op_dtype_index(plan->out.dtype);
-  if (plan->out.dtype == XHAL_DTYPE_U8) /* Max, Min */
-    base = OCL_OP_SLOT_NORM_U8_REDUCE + 8 * (plan->op - XHAL_OP_REDUCE_MAX), d = 0;
-  const char *dtype = xop_dtype_name(plan->out.dtype);
-  char name[32];
-  if (ocl_op_use_group(s.nout, s.len)) {
-    ocl_op_state_t *state = NULL;
-    OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
-    const size_t local = state->group, global = (size_t)s.nout * local;
-    snprintf(name, sizeof name, "%s_group_%s", prefix, dtype);
-    return ocl_op_enqueue(stream, p, base + 4 + d, name, args, 3, 1, &global, &local);
-  }
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.nout, local);
-  snprintf(name, sizeof name, "%s_%s", prefix, dtype);
-  return ocl_op_enqueue(stream, p, base + d, name, args, 3, 1, &global, &local);
-}
-
-/* Launch struct of the rows along plan->axis (Softmax, LogSoftmax, ArgMax). */
-static void ocl_op_softmax_make(const xop_plan_t *plan, ocl_softmax_t *out) {
-  const xop_view_t *x = &plan->in[0], *y = &plan->out;
-  xop_dims_t outer;
-  xop_layout_softmax(plan, &outer);
-  ocl_softmax_t s;
-  memset(&s, 0, sizeof s);
-  s.orank = outer.rank ? (cl_int)outer.rank : 1;
-  s.odims[0] = 1;
-  for (uint32_t k = 0; k < outer.rank; ++k) {
-    s.odims[k] = outer.dims[k];
-    s.ostrides[0][k] = outer.strides[0][k];
-    s.ostrides[1][k] = outer.strides[1][k];
-  }
-  s.offsets[0] = ocl_op_offset(y);
-  s.offsets[1] = ocl_op_offset(x);
-  s.rows = xop_dims_count(&outer);
-  s.len = x->dims[plan->axis];
-  s.ystride = y->strides[plan->axis];
-  s.xstride = x->strides[plan->axis];
-  *out = s;
-}
-
-static int32_t ocl_op_run_softmax(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const xop_view_t *x = &plan->in[0], *y = &plan->out;
-  ocl_softmax_t s;
-  ocl_op_softmax_make(plan, &s);
-  const int log_softmax = plan->op == XHAL_OP_LOG_SOFTMAX;
-  const ocl_op_program_t p = log_softmax ? OCL_OP_NORM : OCL_OP_SOFTMAX;
-  const uint32_t base = log_softmax ? OCL_OP_SLOT_NORM_LOG_SOFTMAX : 0;
-  const char *prefix = log_softmax ? "log_softmax" : "softmax";
-  const ocl_op_arg_t args[3] = {OCL_OP_MEM(y), OCL_OP_MEM(x), {sizeof s, &s}};
-  const uint32_t d = ocl_op_dtype_index(y->dtype);
-  const char *dtype = xop_dtype_name(y->dtype);
-  char name[32];
-  if (ocl_op_use_group(s.rows, s.len)) {
-    ocl_op_state_t *state = NULL;
-    OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
-    const size_t local = state->group, global = (size_t)s.rows * local;
-    snprintf(name, sizeof name, "%s_group_%s", prefix, dtype);
-    return ocl_op_enqueue(stream, p, base + 4 + d, name, args, 3, 1, &global, &local);
-  }
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
-  snprintf(name, sizeof name, "%s_%s", prefix, dtype);
-  return ocl_op_enqueue(stream, p, base + d, name, args, 3, 1, &global, &local);
-}
-
-/* ArgMax/ArgMin: one work-item per row (norm.cl). */
-static int32_t ocl_op_run_arg(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  ocl_softmax_t s;
-  ocl_op_softmax_make(plan, &s);
-  const uint32_t variant = 2 * (plan->op == XHAL_OP_ARG_MIN) + (uint32_t)plan->select_last_index;
-  static const char *const names[4] = {"argmax_first", "argmax_last", "argmin_first",
-                                       "argmin_last"};
-  const uint32_t d = ocl_op_dtype_index(plan->in[0].dtype);
-  const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
-  char name[32];
-  snprintf(name, sizeof name, "%s_%s", names[variant], xop_dtype_name(plan->in[0].dtype));
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
-  const uint32_t slot = plan->in[0].dtype == XHAL_DTYPE_U8 ? OCL_OP_SLOT_NORM_U8_ARG + variant
-                                                            : OCL_OP_SLOT_NORM_ARG + 4 * variant + d;
-  return ocl_op_enqueue(stream, OCL_OP_NORM, slot, name, args, 3, 1, &global, &local);
-}
+/* ---- Normalizations (norm.cl) ---------------------------------------------------------- */
 
 /* BatchNormalization, LayerNormalization, InstanceNormalization: rows over
  * the dims outside plan->norm_axes (norm.cl). */
@@ -794,68 +508,18 @@ static int32_t ocl_op_run_norm(xhal_plugin_stream_t *stream, const xop_plan_t *p
   const uint32_t d = ocl_op_dtype_index(y->dtype);
   const char *dtype = xop_dtype_name(y->dtype);
   char name[32];
-  if (ocl_op_use_group(s.rows, s.len)) {
+  if (xop_launch_use_group(s.rows, s.len)) {
     ocl_op_state_t *state = NULL;
     OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
     const size_t local = state->group, global = (size_t)s.rows * local;
     snprintf(name, sizeof name, "norm_group_%s", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + 4 + d, name, args, 9, 1,
-                          &global, &local);
+    return ocl_op_enqueue(stream, OCL_OP_NORM, XOP_LAUNCH_SLOT_NORM_NORM + 4 + d, name, args, 9,
+                          1, &global, &local);
   }
   const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
   snprintf(name, sizeof name, "norm_%s", dtype);
-  return ocl_op_enqueue(stream, OCL_OP_NORM, OCL_OP_SLOT_NORM_NORM + d, name, args, 9, 1, &global,
-                        &local);
-}
-
-/* ---- MatMul and Gemm --------------------------------------------------------------------- */
-
-static int32_t ocl_op_run_matmul(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const xop_view_t *a = &plan->in[0], *b = &plan->in[1], *y = &plan->out;
-  const xop_view_t *c = plan->input_count == 3 ? &plan->in[2] : NULL;
-  const uint32_t r = plan->batch_rank;
-  xop_dims_t batch;
-  xop_layout_batch(plan, &batch);
-  ocl_matmul_t s;
-  memset(&s, 0, sizeof s);
-  s.brank = (cl_int)batch.rank;
-  for (uint32_t k = 0; k < batch.rank; ++k) {
-    s.bdims[k] = batch.dims[k];
-    for (uint32_t o = 0; o < 3; ++o) s.bstrides[o][k] = batch.strides[o][k];
-  }
-  s.offsets[0] = ocl_op_offset(y);
-  s.offsets[1] = ocl_op_offset(a);
-  s.offsets[2] = ocl_op_offset(b);
-  s.m = plan->m, s.n = plan->n, s.k = plan->k;
-  s.ys0 = y->strides[r], s.ys1 = y->strides[r + 1];
-  s.as0 = a->strides[r], s.as1 = a->strides[r + 1];
-  s.bs0 = b->strides[r], s.bs1 = b->strides[r + 1];
-  const int is_gemm = plan->op == XHAL_OP_GEMM;
-  const double alpha = is_gemm ? plan->alpha : 1.0, beta = is_gemm ? plan->beta : 0.0;
-  /* ONNX ignores C when beta is 0 (so a NaN in C does not survive). */
-  s.has_c = c && beta != 0.0;
-  if (s.has_c) {
-    s.offsets[3] = ocl_op_offset(c);
-    s.cs0 = c->strides[0], s.cs1 = c->strides[1];
-  }
-  s.alpha = (cl_float)alpha, s.beta = (cl_float)beta;
-  s.ialpha = (cl_long)alpha, s.ibeta = (cl_long)beta; /* integral for integer dtypes */
-
-  ocl_op_state_t *state = NULL;
-  OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
-  /* A work-group of tile x tile work-items computes a block of
-   * OCL_OP_MATMUL_REG * tile outputs on each side (kernels/matmul.cl). */
-  const size_t tile = state->tile, block = OCL_OP_MATMUL_REG * tile;
-  const size_t local[3] = {tile, tile, 1};
-  const size_t global[3] = {ocl_op_round_up((size_t)s.n, block) / OCL_OP_MATMUL_REG,
-                            ocl_op_round_up((size_t)s.m, block) / OCL_OP_MATMUL_REG,
-                            (size_t)xop_dims_count(&batch)};
-  const ocl_op_arg_t args[5] = {
-      OCL_OP_MEM(y), OCL_OP_MEM(a), OCL_OP_MEM(b), OCL_OP_MEM(s.has_c ? c : a), {sizeof s, &s}};
-  char name[32];
-  snprintf(name, sizeof name, "matmul_%s", xop_dtype_name(y->dtype));
-  return ocl_op_enqueue(stream, OCL_OP_MATMUL, ocl_op_dtype_index(y->dtype), name, args, 5, 3,
-                        global, local);
+  return ocl_op_enqueue(stream, OCL_OP_NORM, XOP_LAUNCH_SLOT_NORM_NORM + d, name, args, 9, 1,
+                        &global, &local);
 }
 
 /* ---- Data-movement ops: the plan's copies ------------------------------------------------ */
@@ -896,7 +560,7 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
     copy.input_count = 1;
     copy.in[0] = plan->copy_in[i];
     copy.out = plan->copy_out[i];
-    OCL_RETURN_IF_ERROR(ocl_op_run_copy(stream, &copy));
+    OCL_RETURN_IF_ERROR(ocl_op_run_planned(stream, &copy));
   }
   return XHAL_STATUS_OK;
 }
@@ -1027,33 +691,27 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
   switch (plan.op) {
     case XHAL_OP_COPY:
     case XHAL_OP_TRANSPOSE:
-      return ocl_op_run_copy(stream, &plan);
     case XHAL_OP_CAST:
-      return ocl_op_run_cast(stream, &plan);
     case XHAL_OP_ADD:
     case XHAL_OP_SUB:
     case XHAL_OP_MUL:
     case XHAL_OP_DIV:
-      return ocl_op_run_binary(stream, &plan);
     case XHAL_OP_MATMUL:
     case XHAL_OP_GEMM:
-      return ocl_op_run_matmul(stream, &plan);
     case XHAL_OP_SOFTMAX:
     case XHAL_OP_LOG_SOFTMAX:
-      return ocl_op_run_softmax(stream, &plan);
     case XHAL_OP_REDUCE_SUM:
     case XHAL_OP_REDUCE_MEAN:
     case XHAL_OP_REDUCE_MAX:
     case XHAL_OP_REDUCE_MIN:
     case XHAL_OP_REDUCE_PROD:
-      return ocl_op_run_reduce(stream, &plan);
+    case XHAL_OP_ARG_MAX:
+    case XHAL_OP_ARG_MIN:
+      return ocl_op_run_planned(stream, &plan);
     XOP_CASE_CONV_OPS:
       return ocl_op_run_conv(stream, &plan);
     XOP_CASE_GATHER_OPS:
       return ocl__op_run_gather_group(stream, &plan, OCL_OP_GATHER, OCL_OP_RESIZE);
-    case XHAL_OP_ARG_MAX:
-    case XHAL_OP_ARG_MIN:
-      return ocl_op_run_arg(stream, &plan);
     case XHAL_OP_BATCH_NORMALIZATION:
     case XHAL_OP_LAYER_NORMALIZATION:
     case XHAL_OP_INSTANCE_NORMALIZATION:
@@ -1061,6 +719,6 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
     default:
       if (ocl_op_um_index(plan.op) >= 0)
         return ocl_op_run_unary_math(stream, &plan, ocl_op_um_index(plan.op));
-      return ocl_op_run_unary(stream, &plan);
+      return ocl_op_run_planned(stream, &plan); /* the unary ops of eltwise.cl */
   }
 }
