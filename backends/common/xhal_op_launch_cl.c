@@ -1,7 +1,7 @@
 /* xhal_op_launch_cl.c - the launch planner of the model operators' OpenCL C
  * kernel programs (xhal_op_launch_cl.h). Structs, kernel names, slots and
  * work sizes are the OpenCL backend's (ocl_op.c, ocl_op_binary.c,
- * ocl_op_gather.c). */
+ * ocl_op_gather.c); the helpers are xhal_op_launch.h's. */
 #include "xhal_op_launch_cl.h"
 
 #include <stdio.h>
@@ -14,25 +14,8 @@
 
 static_assert(XOP_MAX_SETS == 9 && XOP_MAX_INPUTS == 8, "ocl_ndx_t holds 1 + 8 operands");
 
-static int64_t xop_cl_offset(const xop_view_t *view) {
-  return (int64_t)(view->byte_offset / xop_dtype_size(view->dtype));
-}
-
-static size_t xop_cl_round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
-
-/* f32 0, f16 1, i32 2, i64 (and any other) 3. */
-static uint32_t xop_cl_dtype_index(uint32_t dtype) {
-  switch (dtype) {
-    case XHAL_DTYPE_F32:
-      return 0;
-    case XHAL_DTYPE_F16:
-      return 1;
-    case XHAL_DTYPE_I32:
-      return 2;
-    default:
-      return 3;
-  }
-}
+#define xop_cl_offset xop_launch_offset
+#define xop_cl_dtype_index xop_launch_dtype_index
 
 static uint32_t xop_cl_log2(uint64_t size) {
   return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
@@ -44,7 +27,7 @@ static void xop_cl_kernel(xop_cl_launch_t *l, xop_cl_program_t program, uint32_t
                           const char *base, const char *suffix, const char *suffix2) {
   l->program = program;
   l->slot = slot;
-  l->name = (xop_cl_name_t){base, suffix, suffix2};
+  l->name = (xop_launch_name_t){base, NULL, suffix, suffix2};
 }
 
 static void xop_cl_buffer(xop_cl_launch_t *l, const xop_view_t *view) {
@@ -55,38 +38,20 @@ static void xop_cl_value(xop_cl_launch_t *l, const void *value, size_t size) {
   l->args[l->arg_count++] = (xop_cl_arg_t){XOP_CL_ARG_VALUE, (uint32_t)size, NULL, value};
 }
 
-/* One work-item per item, groups of XOP_CL_LOCAL. */
+/* One work-item per item, groups of XOP_LAUNCH_LOCAL. */
 static void xop_cl_items(xop_cl_launch_t *l, int64_t items) {
-  l->local = XOP_CL_LOCAL;
-  l->global = xop_cl_round_up((size_t)items, XOP_CL_LOCAL);
+  l->local = XOP_LAUNCH_LOCAL;
+  l->global = xop_launch_round_up((size_t)items, XOP_LAUNCH_LOCAL);
 }
 
-/* Above this many terms per output, and with few outputs, one work-group
- * shares each output instead of one work-item doing it alone. */
-#define XOP_CL_GROUP_MIN_LEN 256
-#define XOP_CL_GROUP_MAX_OUTPUTS 4096
-
-static int xop_cl_use_group(int64_t outputs, int64_t len) {
-  return len > XOP_CL_GROUP_MIN_LEN && outputs <= XOP_CL_GROUP_MAX_OUTPUTS;
-}
-
-/* The plan's output and its first `inputs` inputs walked together
+/* The plan's output and its first `inputs` (<= 2) inputs walked together
  * (xop_layout_eltwise), as an ocl_nd_t. */
-static void xop_cl_nd_make(const xop_plan_t *plan, uint32_t inputs, xop_cl_nd_t *s) {
+static void xop_cl_nd_make(const xop_plan_t *plan, uint32_t inputs, xop_launch_nd_t *s) {
   xop_plan_t p = *plan;
   p.input_count = inputs;
   xop_dims_t d;
   xop_layout_eltwise(&p, &d);
-  memset(s, 0, sizeof *s);
-  s->rank = d.rank ? (int32_t)d.rank : 1;
-  s->dims[0] = 1;
-  for (uint32_t k = 0; k < d.rank; ++k) {
-    s->dims[k] = d.dims[k];
-    for (uint32_t o = 0; o < d.sets && o < 3; ++o) s->strides[o][k] = d.strides[o][k];
-  }
-  s->offsets[0] = xop_cl_offset(&plan->out);
-  for (uint32_t i = 0; i < inputs; ++i) s->offsets[1 + i] = xop_cl_offset(&plan->in[i]);
-  s->count = xop_dims_count(&d);
+  xop_launch_nd_make(&p, &d, s);
 }
 
 /* ---- unary.cl ------------------------------------------------------------------------------ */
@@ -128,123 +93,7 @@ static void xop_cl_unary_math(const xop_plan_t *plan, int index, xop_cl_launch_t
   xop_cl_items(l, l->data.nd.count);
 }
 
-/* ---- norm.cl: reductions, ArgMax/ArgMin, LogSoftmax, normalisations ------------------------ */
-
-/* Slots: + 8 * kind (Max, Min, Prod) + 4 * group + dtype; + 4 * (ArgMin,
- * select_last) + dtype; + 4 * group + dtype. u8 (after them): Max/Min + 8 *
- * kind + 4 * group; Arg + 2 * ArgMin + select_last. */
-enum {
-  XOP_CL_SLOT_NORM_REDUCE = 0,
-  XOP_CL_SLOT_NORM_ARG = 24,
-  XOP_CL_SLOT_NORM_LOG_SOFTMAX = 40,
-  XOP_CL_SLOT_NORM_NORM = 48,
-  XOP_CL_SLOT_NORM_U8_REDUCE = 104,
-  XOP_CL_SLOT_NORM_U8_ARG = 120,
-  XOP_CL_SLOT_NORM_U8_END = 124
-};
-static_assert(XOP_CL_SLOT_NORM_U8_END <= XOP_CL_MAX_SLOTS, "norm.cl kernel slots");
-
-/* One output (row) per work-item, or with group set one work-group each. */
-static void xop_cl_rows(xop_cl_launch_t *l, int64_t rows, int group_variant, uint32_t group) {
-  if (group_variant) {
-    l->local = group;
-    l->global = (size_t)rows * group;
-  } else {
-    xop_cl_items(l, rows);
-  }
-}
-
-static void xop_cl_reduce(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t *l) {
-  xop_dims_t kept, reduced;
-  xop_layout_reduce(plan, &kept, &reduced);
-  xop_cl_reduce_t *s = &l->data.reduce;
-  memset(s, 0, sizeof *s);
-  s->krank = kept.rank ? (int32_t)kept.rank : 1;
-  s->kdims[0] = 1;
-  for (uint32_t k = 0; k < kept.rank; ++k) {
-    s->kdims[k] = kept.dims[k];
-    s->kstrides[0][k] = kept.strides[0][k];
-    s->kstrides[1][k] = kept.strides[1][k];
-  }
-  s->rrank = reduced.rank ? (int32_t)reduced.rank : 1;
-  s->rdims[0] = 1;
-  for (uint32_t k = 0; k < reduced.rank; ++k) {
-    s->rdims[k] = reduced.dims[k];
-    s->rstrides[k] = reduced.strides[0][k];
-  }
-  s->offsets[0] = xop_cl_offset(&plan->out);
-  s->offsets[1] = xop_cl_offset(&plan->in[0]);
-  s->nout = xop_dims_count(&kept);
-  s->len = xop_dims_count(&reduced);
-  static const char *const kinds[3] = {"reduce_maximum", "reduce_minimum", "reduce_product"};
-  static const char *const group_kinds[3] = {"reduce_maximum_group", "reduce_minimum_group",
-                                             "reduce_product_group"};
-  const uint32_t kind = plan->op - XHAL_OP_REDUCE_MAX;
-  uint32_t base = XOP_CL_SLOT_NORM_REDUCE + 8 * kind, d = xop_cl_dtype_index(plan->out.dtype);
-  if (plan->out.dtype == XHAL_DTYPE_U8) base = XOP_CL_SLOT_NORM_U8_REDUCE + 8 * kind, d = 0;
-  const int use_group = xop_cl_use_group(s->nout, s->len);
-  xop_cl_buffer(l, &plan->out);
-  xop_cl_buffer(l, &plan->in[0]);
-  xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_NORM, base + (use_group ? 4 : 0) + d,
-                use_group ? group_kinds[kind] : kinds[kind], xop_dtype_name(plan->out.dtype),
-                NULL);
-  xop_cl_rows(l, s->nout, use_group, group);
-}
-
-/* The rows along plan->axis (LogSoftmax, ArgMax/ArgMin). */
-static void xop_cl_softmax_make(const xop_plan_t *plan, xop_cl_softmax_t *s) {
-  const xop_view_t *x = &plan->in[0], *y = &plan->out;
-  xop_dims_t outer;
-  xop_layout_softmax(plan, &outer);
-  memset(s, 0, sizeof *s);
-  s->orank = outer.rank ? (int32_t)outer.rank : 1;
-  s->odims[0] = 1;
-  for (uint32_t k = 0; k < outer.rank; ++k) {
-    s->odims[k] = outer.dims[k];
-    s->ostrides[0][k] = outer.strides[0][k];
-    s->ostrides[1][k] = outer.strides[1][k];
-  }
-  s->offsets[0] = xop_cl_offset(y);
-  s->offsets[1] = xop_cl_offset(x);
-  s->rows = xop_dims_count(&outer);
-  s->len = x->dims[plan->axis];
-  s->ystride = y->strides[plan->axis];
-  s->xstride = x->strides[plan->axis];
-}
-
-static void xop_cl_log_softmax(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t *l) {
-  xop_cl_softmax_t *s = &l->data.softmax;
-  xop_cl_softmax_make(plan, s);
-  const int use_group = xop_cl_use_group(s->rows, s->len);
-  xop_cl_buffer(l, &plan->out);
-  xop_cl_buffer(l, &plan->in[0]);
-  xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_NORM,
-                XOP_CL_SLOT_NORM_LOG_SOFTMAX + (use_group ? 4 : 0) +
-                    xop_cl_dtype_index(plan->out.dtype),
-                use_group ? "log_softmax_group" : "log_softmax", xop_dtype_name(plan->out.dtype),
-                NULL);
-  xop_cl_rows(l, s->rows, use_group, group);
-}
-
-static void xop_cl_arg(const xop_plan_t *plan, xop_cl_launch_t *l) {
-  xop_cl_softmax_t *s = &l->data.softmax;
-  xop_cl_softmax_make(plan, s);
-  const uint32_t variant = 2 * (plan->op == XHAL_OP_ARG_MIN) + (uint32_t)plan->select_last_index;
-  static const char *const names[4] = {"argmax_first", "argmax_last", "argmin_first",
-                                       "argmin_last"};
-  const uint32_t dtype = plan->in[0].dtype;
-  xop_cl_buffer(l, &plan->out);
-  xop_cl_buffer(l, &plan->in[0]);
-  xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_NORM,
-                dtype == XHAL_DTYPE_U8 ? XOP_CL_SLOT_NORM_U8_ARG + variant
-                                       : XOP_CL_SLOT_NORM_ARG + 4 * variant +
-                                             xop_cl_dtype_index(dtype),
-                names[variant], xop_dtype_name(dtype), NULL);
-  xop_cl_items(l, s->rows);
-}
+/* ---- norm.cl: normalisations -------------------------------------------------------------- */
 
 /* BatchNormalization, LayerNormalization, InstanceNormalization: rows over
  * the dims outside plan->norm_axes. */
@@ -287,11 +136,16 @@ static void xop_cl_norm(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t 
   xop_cl_buffer(l, mean_out);
   xop_cl_buffer(l, inv_out);
   xop_cl_value(l, s, sizeof *s);
-  const int use_group = xop_cl_use_group(s->rows, s->len);
+  const int use_group = xop_launch_use_group(s->rows, s->len);
   xop_cl_kernel(l, XOP_CL_NORM,
-                XOP_CL_SLOT_NORM_NORM + (use_group ? 4 : 0) + xop_cl_dtype_index(y->dtype),
+                XOP_LAUNCH_SLOT_NORM_NORM + (use_group ? 4 : 0) + xop_cl_dtype_index(y->dtype),
                 use_group ? "norm_group" : "norm", xop_dtype_name(y->dtype), NULL);
-  xop_cl_rows(l, s->rows, use_group, group);
+  if (use_group) {
+    l->local = group;
+    l->global = (size_t)s->rows * group;
+  } else {
+    xop_cl_items(l, s->rows);
+  }
 }
 
 /* ---- conv.cl ------------------------------------------------------------------------------- */
@@ -521,7 +375,7 @@ static int xop_cl_binary(const xop_plan_t *plan, xop_cl_launch_t *l) {
       xop_cl_buffer(l, &plan->in[i < plan->input_count ? i : 0]);
     xop_cl_value(l, s, sizeof *s);
   } else {
-    xop_cl_nd_t *s = &l->data.nd;
+    xop_launch_nd_t *s = &l->data.nd;
     memset(s, 0, sizeof *s);
     count = xop_cl_bin_layout(plan, &s->rank, s->dims, s->strides, s->offsets);
     s->count = count;
@@ -678,12 +532,6 @@ int xop_cl_launch_owns(const xop_plan_t *plan) {
   switch (plan->op) {
     XOP_CASE_CONV_OPS:
     XOP_CASE_GATHER_OPS:
-    case XHAL_OP_REDUCE_MAX:
-    case XHAL_OP_REDUCE_MIN:
-    case XHAL_OP_REDUCE_PROD:
-    case XHAL_OP_ARG_MAX:
-    case XHAL_OP_ARG_MIN:
-    case XHAL_OP_LOG_SOFTMAX:
     case XHAL_OP_BATCH_NORMALIZATION:
     case XHAL_OP_LAYER_NORMALIZATION:
     case XHAL_OP_INSTANCE_NORMALIZATION:
@@ -730,18 +578,6 @@ int32_t xop_cl_launch_plan(const xop_plan_t *plan, uint32_t group, xop_cl_launch
       return XHAL_STATUS_OK;
     case XHAL_OP_RANGE:
       xop_cl_range(plan, l);
-      return XHAL_STATUS_OK;
-    case XHAL_OP_REDUCE_MAX:
-    case XHAL_OP_REDUCE_MIN:
-    case XHAL_OP_REDUCE_PROD:
-      xop_cl_reduce(plan, group, l);
-      return XHAL_STATUS_OK;
-    case XHAL_OP_ARG_MAX:
-    case XHAL_OP_ARG_MIN:
-      xop_cl_arg(plan, l);
-      return XHAL_STATUS_OK;
-    case XHAL_OP_LOG_SOFTMAX:
-      xop_cl_log_softmax(plan, group, l);
       return XHAL_STATUS_OK;
     case XHAL_OP_BATCH_NORMALIZATION:
     case XHAL_OP_LAYER_NORMALIZATION:

@@ -1,7 +1,11 @@
 /* xhal_op_launch_cl.h - the launch planner of the model operators' OpenCL C
  * kernel programs (backends/opencl/kernels: shape.cl conv.cl unary.cl
- * gather.cl resize.cl binary.cl norm.cl), for a backend that runs those
- * sources: the CUDA backend compiles them as CUDA C++
+ * gather.cl resize.cl binary.cl, and norm.cl's normalisations), the part
+ * of the shared planner (xhal_op_launch.h, whose launch structs, kernel
+ * names, helpers and norm.cl slots it uses; xop_launch_plan plans norm.cl's
+ * row ops) that xop_launch_t cannot carry yet: up to 9 buffers, two
+ * by-value arguments, host tables. Used by the CUDA backend, which
+ * compiles these sources as CUDA C++
  * (backends/cuda/kernels/cu_opencl_compat.cuh).
  *
  * xop_cl_launch_plan turns a validated plan (xop_check) into one kernel
@@ -21,8 +25,9 @@
 #include <stdint.h>
 
 #include "xhal_op_check.h"
+#include "xhal_op_launch.h"
 
-#define XOP_CL_MAX_RANK 8
+#define XOP_CL_MAX_RANK XOP_LAUNCH_MAX_RANK
 
 /* The programs, each common.cl followed by its file(s). */
 #define XOP_CL_PROGRAM_LIST(X) X(SHAPE) X(CONV) X(UNARY) X(GATHER) X(RESIZE) X(BINARY) X(NORM)
@@ -34,21 +39,10 @@ typedef enum xop_cl_program {
 } xop_cl_program_t;
 
 /* Kernel slots a program uses at most. */
-#define XOP_CL_MAX_SLOTS 128
-/* Work-group size of the one-item-per-output kernels. */
-#define XOP_CL_LOCAL 64
+#define XOP_CL_MAX_SLOTS XOP_LAUNCH_MAX_SLOTS
 
 /* ---- Launch structs (kernels/common.cl and the family files; long =
  * int64_t, int = int32_t, float = float) ----------------------------------------------- */
-
-typedef struct xop_cl_nd { /* ocl_nd_t */
-  int64_t dims[XOP_CL_MAX_RANK];
-  int64_t strides[3][XOP_CL_MAX_RANK];
-  int64_t offsets[3];
-  int64_t count;
-  int32_t rank;
-  int32_t pad;
-} xop_cl_nd_t;
 
 typedef struct xop_cl_ndx { /* ocl_ndx_t (binary.cl) */
   int64_t dims[XOP_CL_MAX_RANK];
@@ -58,31 +52,6 @@ typedef struct xop_cl_ndx { /* ocl_ndx_t (binary.cl) */
   int32_t rank;
   int32_t nin;
 } xop_cl_ndx_t;
-
-typedef struct xop_cl_reduce { /* ocl_reduce_t */
-  int64_t kdims[XOP_CL_MAX_RANK];
-  int64_t kstrides[2][XOP_CL_MAX_RANK];
-  int64_t rdims[XOP_CL_MAX_RANK];
-  int64_t rstrides[XOP_CL_MAX_RANK];
-  int64_t offsets[2];
-  int64_t nout;
-  int64_t len;
-  int32_t krank;
-  int32_t rrank;
-  int32_t mean;
-  int32_t pad;
-} xop_cl_reduce_t;
-
-typedef struct xop_cl_softmax { /* ocl_softmax_t */
-  int64_t odims[XOP_CL_MAX_RANK];
-  int64_t ostrides[2][XOP_CL_MAX_RANK];
-  int64_t offsets[2];
-  int64_t rows;
-  int64_t len;
-  int64_t ystride, xstride;
-  int32_t orank;
-  int32_t pad;
-} xop_cl_softmax_t;
 
 typedef struct xop_cl_conv { /* ocl_conv_t */
   int64_t ys[5], xs[5], ws[5];
@@ -137,7 +106,7 @@ typedef struct xop_cl_linear { /* ocl_linear_t (shape.cl) */
 } xop_cl_linear_t;
 
 typedef struct xop_cl_gather { /* ocl_gather_t (gather.cl) */
-  xop_cl_nd_t nd;
+  xop_launch_nd_t nd;
   int64_t extent, stride;
 } xop_cl_gather_t;
 
@@ -176,11 +145,7 @@ typedef struct xop_cl_resize { /* ocl_resize_t (resize.cl) */
   float extrapolation;
 } xop_cl_resize_t;
 
-static_assert(XHAL_MAX_RANK == XOP_CL_MAX_RANK, "kernels index at most 8 dims");
-static_assert(sizeof(xop_cl_nd_t) == 37 * 8, "ocl_nd_t layout");
 static_assert(sizeof(xop_cl_ndx_t) == 90 * 8 + 8, "ocl_ndx_t layout");
-static_assert(sizeof(xop_cl_reduce_t) == 44 * 8 + 16, "ocl_reduce_t layout");
-static_assert(sizeof(xop_cl_softmax_t) == 30 * 8 + 8, "ocl_softmax_t layout");
 static_assert(sizeof(xop_cl_conv_t) == 45 * 8 + 8, "ocl_conv_t layout");
 static_assert(sizeof(xop_cl_pool_indices_t) == 7 * 8, "ocl_pool_indices_t layout");
 static_assert(sizeof(xop_cl_norm_t) == 104 * 8 + 16, "ocl_norm_t layout");
@@ -208,33 +173,19 @@ typedef struct xop_cl_arg {
   const void *value;      /* VALUE, TABLE */
 } xop_cl_arg_t;
 
-/* A kernel's name: "<base>_<suffix>[_<suffix2>]", static strings. */
-typedef struct xop_cl_name {
-  const char *base;
-  const char *suffix;
-  const char *suffix2;
-} xop_cl_name_t;
-
-#define XOP_CL_NAME_FORMAT "%s%s%s%s%s"
-#define XOP_CL_NAME_ARGS(n)                                                                        \
-  (n)->base, (n)->suffix ? "_" : "", (n)->suffix ? (n)->suffix : "", (n)->suffix2 ? "_" : "",      \
-      (n)->suffix2 ? (n)->suffix2 : ""
-
 #define XOP_CL_MAX_ARGS 12
 
 typedef struct xop_cl_launch {
   xop_cl_program_t program;
   uint32_t slot; /* < XOP_CL_MAX_SLOTS */
-  xop_cl_name_t name;
+  xop_launch_name_t name; /* static strings (variant NULL) */
   uint32_t arg_count;
   xop_cl_arg_t args[XOP_CL_MAX_ARGS];
   size_t global, local; /* 1-D; global is a multiple of local */
   /* Storage of the VALUE arguments. */
   union {
-    xop_cl_nd_t nd;
+    xop_launch_nd_t nd;
     xop_cl_ndx_t ndx;
-    xop_cl_reduce_t reduce;
-    xop_cl_softmax_t softmax;
     xop_cl_conv_t conv;
     xop_cl_norm_t norm;
     xop_cl_linear_t linear;
@@ -253,12 +204,13 @@ typedef struct xop_cl_launch {
 } xop_cl_launch_t;
 
 /* 1 if xop_cl_launch_plan launches the validated plan, i.e. its op (and
- * dtypes) run on one of these programs: ReduceMax/Min/Prod, ArgMax/Min,
- * LogSoftmax, the normalisations (norm.cl), Conv, ConvTranspose and the
- * pools (conv.cl), unary math (unary.cl), Gather, Pad, Resize, Shape,
- * ConstantOfShape, Range (gather.cl, resize.cl), the binary group and
- * Add/Sub/Mul/Div/Abs/Cast with u8 or bool (binary.cl). The data-movement
- * ops are lists of copies (xop_cl_launch_linear for the linear ones). */
+ * dtypes) run on one of these programs: the normalisations (norm.cl),
+ * Conv, ConvTranspose and the pools (conv.cl), unary math (unary.cl),
+ * Gather, Pad, Resize, Shape, ConstantOfShape, Range (gather.cl,
+ * resize.cl), the binary group and Add/Sub/Mul/Div/Abs/Cast with u8 or
+ * bool (binary.cl). norm.cl's row ops are xop_launch_plan's; the
+ * data-movement ops are lists of copies (xop_cl_launch_linear for the
+ * linear ones). */
 int xop_cl_launch_owns(const xop_plan_t *plan);
 
 /* Plans the launch of an owned plan whose output is not empty; group is

@@ -119,12 +119,13 @@ int32_t cu_kernels_launch(xhal_plugin_device_t *device, CUstream stream, cu_kern
 
 /* ---- the OpenCL C programs ---------------------------------------------------------------- */
 
-/* The function of launch's slot, loading the program's module and
+/* The function of a program's slot, loading the program's module and
  * resolving the name on first use. */
 static int32_t cu_kernels_cl_function(xhal_plugin_device_t *device, cu_kernels_t *kernels,
-                                      const xop_cl_launch_t *launch, CUfunction *out) {
-  const int p = (int)launch->program;
-  _Atomic(CUfunction) *slot = &kernels->cl_functions[p][launch->slot];
+                                      xop_cl_program_t program, uint32_t index,
+                                      const xop_launch_name_t *name, CUfunction *out) {
+  const int p = (int)program;
+  _Atomic(CUfunction) *slot = &kernels->cl_functions[p][index];
   CUfunction f = atomic_load_explicit(slot, memory_order_acquire);
   if (f) {
     *out = f;
@@ -147,10 +148,10 @@ static int32_t cu_kernels_cl_function(xhal_plugin_device_t *device, cu_kernels_t
   }
   f = atomic_load_explicit(slot, memory_order_relaxed);
   if (status == XHAL_STATUS_OK && !f) {
-    char name[64];
-    snprintf(name, sizeof name, XOP_CL_NAME_FORMAT, XOP_CL_NAME_ARGS(&launch->name));
-    status = cu_check(cu->cuModuleGetFunction(&f, kernels->cl_modules[p], name),
-                      "cuModuleGetFunction('%s') in %s", name, image->name);
+    char text[64];
+    snprintf(text, sizeof text, XOP_LAUNCH_NAME_FORMAT, XOP_LAUNCH_NAME_ARGS(name));
+    status = cu_check(cu->cuModuleGetFunction(&f, kernels->cl_modules[p], text),
+                      "cuModuleGetFunction('%s') in %s", text, image->name);
     if (status == XHAL_STATUS_OK) atomic_store_explicit(slot, f, memory_order_release);
   }
   pthread_mutex_unlock(&kernels->mutex);
@@ -159,12 +160,12 @@ static int32_t cu_kernels_cl_function(xhal_plugin_device_t *device, cu_kernels_t
 }
 
 int32_t cu_kernels_cl_launch(xhal_plugin_device_t *device, CUstream stream,
-                             const xop_cl_launch_t *launch, uint32_t grid, uint32_t block,
+                             xop_cl_program_t program, uint32_t slot,
+                             const xop_launch_name_t *name, uint32_t grid, uint32_t block,
                              void **params) {
   CUfunction f = NULL;
-  CU_RETURN_IF_ERROR(cu_kernels_cl_function(device, device->kernels, launch, &f));
+  CU_RETURN_IF_ERROR(cu_kernels_cl_function(device, device->kernels, program, slot, name, &f));
   return cu_check(cu_api()->cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, stream, params, NULL),
-                  "cuLaunchKernel('" XOP_CL_NAME_FORMAT "' of %s, grid %u, block %u)",
-                  XOP_CL_NAME_ARGS(&launch->name), cu_cl_images[launch->program].name, grid,
-                  block);
+                  "cuLaunchKernel('" XOP_LAUNCH_NAME_FORMAT "' of %s, grid %u, block %u)",
+                  XOP_LAUNCH_NAME_ARGS(name), cu_cl_images[program].name, grid, block);
 }

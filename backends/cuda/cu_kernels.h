@@ -26,13 +26,14 @@ void cu_kernels_destroy(xhal_plugin_device_t *device, cu_kernels_t *kernels);
 int32_t cu_kernels_launch(xhal_plugin_device_t *device, CUstream stream, cu_kernel_id_t id,
                           const uint32_t grid[3], void *args);
 
-/* Launches the kernel of an OpenCL C program that launch names (its
- * program, slot and name; the function is resolved on first use and kept
- * per device and slot) over grid blocks of block threads (1-D), with
- * params (cuLaunchKernel's kernelParams, one per kernel parameter). The
- * caller has made device's context current. Thread-safe. */
+/* Launches kernel name (slot of program: the function is resolved on
+ * first use and kept per device and slot) of an OpenCL C program over grid
+ * blocks of block threads (1-D), with params (cuLaunchKernel's
+ * kernelParams, one per kernel parameter). The caller has made device's
+ * context current. Thread-safe. */
 int32_t cu_kernels_cl_launch(xhal_plugin_device_t *device, CUstream stream,
-                             const xop_cl_launch_t *launch, uint32_t grid, uint32_t block,
+                             xop_cl_program_t program, uint32_t slot,
+                             const xop_launch_name_t *name, uint32_t grid, uint32_t block,
                              void **params);
 
 #endif

@@ -256,15 +256,25 @@ static int32_t cu_op_copies(const cu_op_launcher_t *l, const xop_plan_t *plan) {
 
 static int32_t cu_op_enqueue(const cu_op_launcher_t *l, const xop_plan_t *plan) {
   if (xop_is_shape_op(plan->op)) return cu_op_copies(l, plan);
+  switch (plan->op) {
+    case XHAL_OP_REDUCE_SUM:
+    case XHAL_OP_REDUCE_MEAN:
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+      /* No axes (noop_with_empty_axes, or rank 0): a copy. */
+      if (!plan->axes) return cu_op_eltwise(l, plan, cu_op_copy_kernel(plan->in[0].dtype));
+      break;
+    default:
+      break;
+  }
   if (cu_op_model_owns(plan)) return cu_op_model_enqueue(l->device, l->stream, plan);
   switch (plan->op) {
     case XHAL_OP_MATMUL:
     case XHAL_OP_GEMM: return cu_op_matmul(l, plan);
     case XHAL_OP_SOFTMAX: return cu_op_softmax(l, plan);
     case XHAL_OP_REDUCE_SUM:
-    case XHAL_OP_REDUCE_MEAN:
-      if (plan->axes) return cu_op_reduce(l, plan);
-      return cu_op_eltwise(l, plan, cu_op_copy_kernel(plan->in[0].dtype));
+    case XHAL_OP_REDUCE_MEAN: return cu_op_reduce(l, plan);
     default: return cu_op_eltwise(l, plan, cu_op_eltwise_kernel(plan));
   }
 }
