@@ -492,15 +492,16 @@ static int32_t xop_cl_resize(const xop_plan_t *plan, xop_cl_launch_t *l, char *m
   s->extrapolation = (float)plan->gather.extrapolation;
   size_t room = 1;
   for (uint32_t k = 0; k < y->rank; ++k) room += 4 * (size_t)y->dims[k];
-  /* index[room], weight[room], then scratch for one dim's indices */
-  char *tables = malloc(room * (sizeof(int64_t) + sizeof(float) + sizeof(int64_t)));
+  /* index[room], scratch[room] for one dim's indices, then weight[room]
+   * (the int64 arrays first, so each is aligned) */
+  char *tables = malloc(room * (2 * sizeof(int64_t) + sizeof(float)));
   if (!tables) {
     snprintf(message, message_size, "Resize: tap tables of %zu entries", room);
     return XHAL_STATUS_OUT_OF_MEMORY;
   }
   int64_t *index = (int64_t *)tables;
-  float *weight = (float *)(tables + room * sizeof(int64_t));
-  int64_t *scratch = (int64_t *)(tables + room * (sizeof(int64_t) + sizeof(float)));
+  int64_t *scratch = (int64_t *)(tables + room * sizeof(int64_t));
+  float *weight = (float *)(tables + 2 * room * sizeof(int64_t));
   size_t used = 0;
   for (uint32_t k = 0; k < y->rank; ++k) {
     s->dims[k] = y->dims[k], s->ystrides[k] = y->strides[k], s->xstrides[k] = x->strides[k];
