@@ -1,5 +1,5 @@
 #!/bin/sh
-# check_cuda_ptx.sh PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80
+# check_cuda_ptx.sh PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80 [CL_FATBIN...]
 #
 # The CUDA backend's kernels must assemble for every architecture the plugin
 # carries code for (docs/cuda-backend.md):
@@ -9,12 +9,16 @@
 #     needed), assembles with `PTXAS -arch=sm_90` (what a newer GPU's driver
 #     JIT-compiles it from);
 #   - PTX_COMPUTE_80 (the build's PTX for compute_80, the source of the sm_80
-#     SASS) assembles with `PTXAS -arch=sm_80`.
+#     SASS) assembles with `PTXAS -arch=sm_80`;
+#   - each CL_FATBIN (an OpenCL C program compiled as CUDA C++, one fatbin
+#     per program) holds the same three images, and its compute_90 PTX
+#     assembles with `PTXAS -arch=sm_90` (its sm_80 SASS is ptxas's output
+#     for compute_80 already, made when nvcc built the fatbin).
 # Exit 0 if all hold, 1 otherwise, 2 on usage errors.
 set -u
 
-if [ "$#" -ne 5 ]; then
-  echo "usage: $0 PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80" >&2
+if [ "$#" -lt 5 ]; then
+  echo "usage: $0 PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80 [CL_FATBIN...]" >&2
   exit 2
 fi
 ptxas=$1
@@ -22,25 +26,11 @@ python=$2
 inspect=$3
 fatbin=$4
 ptx80=$5
+shift 5
 
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 failed=0
-
-if ! "$python" "$inspect" list "$fatbin" >"$tmp/images" 2>&1; then
-  echo "FAIL $fatbin: cannot list its images:"
-  sed 's/^/    /' "$tmp/images"
-  exit 1
-fi
-for image in 'sm_80 cubin' 'sm_90 cubin' 'compute_90 PTX'; do
-  if grep -q "^$image " "$tmp/images"; then
-    echo "ok   fatbin holds $(grep "^$image " "$tmp/images")"
-  else
-    echo "FAIL fatbin has no $image image; it holds:"
-    sed 's/^/    /' "$tmp/images"
-    failed=1
-  fi
-done
 
 # assemble NAME PTX ARCH
 assemble() {
@@ -53,11 +43,37 @@ assemble() {
   fi
 }
 
-if "$python" "$inspect" ptx "$fatbin" 90 "$tmp/compute_90.ptx" 2>"$tmp/log"; then
-  assemble "the fatbin's compute_90 PTX" "$tmp/compute_90.ptx" sm_90
-else
-  echo "FAIL cannot extract the compute_90 PTX: $(cat "$tmp/log")"
-  failed=1
-fi
+# check_fatbin FATBIN: its three images, and its compute_90 PTX through
+# ptxas -arch=sm_90.
+check_fatbin() {
+  f=$1
+  base=$(basename "$f")
+  if ! "$python" "$inspect" list "$f" >"$tmp/images" 2>&1; then
+    echo "FAIL $f: cannot list its images:"
+    sed 's/^/    /' "$tmp/images"
+    failed=1
+    return
+  fi
+  for image in 'sm_80 cubin' 'sm_90 cubin' 'compute_90 PTX'; do
+    if grep -q "^$image " "$tmp/images"; then
+      echo "ok   $base holds $(grep "^$image " "$tmp/images")"
+    else
+      echo "FAIL $base has no $image image; it holds:"
+      sed 's/^/    /' "$tmp/images"
+      failed=1
+    fi
+  done
+  if "$python" "$inspect" ptx "$f" 90 "$tmp/compute_90.ptx" 2>"$tmp/log"; then
+    assemble "the compute_90 PTX of $base" "$tmp/compute_90.ptx" sm_90
+  else
+    echo "FAIL cannot extract the compute_90 PTX of $base: $(cat "$tmp/log")"
+    failed=1
+  fi
+}
+
+check_fatbin "$fatbin"
 assemble "$ptx80" "$ptx80" sm_80
+for cl in "$@"; do
+  check_fatbin "$cl"
+done
 exit $failed

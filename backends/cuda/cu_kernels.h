@@ -1,13 +1,18 @@
 /* cu_kernels.h - the operator kernels of the CUDA backend.
  *
- * nvcc compiles kernels/cu_kernels.cu at build time into one fatbin (SASS
- * for sm_80 and sm_90, PTX for compute_90, which later GPUs JIT-compile);
- * tools/embed_binary.py turns it into a C array linked into the plugin.
- * Each device loads it with cuModuleLoadData on the first operator launch
- * and keeps the module and its functions until the instance goes. */
+ * nvcc compiles kernels/cu_kernels.cu (the hand-written kernels) at build
+ * time into one fatbin (SASS for sm_80 and sm_90, PTX for compute_90,
+ * which later GPUs JIT-compile), and each OpenCL C program of the OpenCL
+ * backend (kernels/cu_cl_<program>.cu, through cu_opencl_compat.cuh) into
+ * a fatbin of its own; tools/embed_binary.py turns them into C arrays
+ * linked into the plugin. Each device loads the hand-written module on its
+ * first operator launch, a program's module on its first launch of one of
+ * the program's kernels, and keeps modules and functions until the
+ * instance goes. */
 #ifndef XHAL_CU_KERNELS_H
 #define XHAL_CU_KERNELS_H
 
+#include "../common/xhal_op_launch_cl.h"
 #include "cu_device.h"
 #include "cu_kernel_names.h"
 
@@ -20,5 +25,15 @@ void cu_kernels_destroy(xhal_plugin_device_t *device, cu_kernels_t *kernels);
  * parameter. The caller has made device's context current. Thread-safe. */
 int32_t cu_kernels_launch(xhal_plugin_device_t *device, CUstream stream, cu_kernel_id_t id,
                           const uint32_t grid[3], void *args);
+
+/* Launches kernel name (slot of program: the function is resolved on
+ * first use and kept per device and slot) of an OpenCL C program over grid
+ * blocks of block threads (1-D), with params (cuLaunchKernel's
+ * kernelParams, one per kernel parameter). The caller has made device's
+ * context current. Thread-safe. */
+int32_t cu_kernels_cl_launch(xhal_plugin_device_t *device, CUstream stream,
+                             xop_cl_program_t program, uint32_t slot,
+                             const xop_launch_name_t *name, uint32_t grid, uint32_t block,
+                             void **params);
 
 #endif

@@ -1,12 +1,15 @@
 /* cu_op.c - from validated operator plans to kernel launches. */
 #include "cu_op.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "../common/xhal_op_check.h"
+#include "../common/xhal_op_check_shape.h"
 #include "../common/xhal_op_layout.h"
 #include "cu_buffer.h"
 #include "cu_kernels.h"
+#include "cu_op_model.h"
 #include "cu_stream.h"
 
 /* The dispatch below indexes the kernel lists by dtype slot (f32, f16, i32,
@@ -41,7 +44,7 @@ static int32_t cu_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t cu_op_backend = {
     .name = "CUDA",
-    .op_dtypes = xop_standard_op_dtypes,
+    .op_dtypes = xop_model_op_dtypes,
     .buffer_device = cu_op_buffer_device,
     .buffer_size = cu_op_buffer_size,
     .report = cu_op_report,
@@ -120,6 +123,8 @@ static cu_kernel_id_t cu_op_eltwise_kernel(const xop_plan_t *plan) {
     case XHAL_OP_SIGMOID: return (cu_kernel_id_t)(CU_KERNEL_sigmoid_f32 + slot);
     case XHAL_OP_TANH: return (cu_kernel_id_t)(CU_KERNEL_tanh_f32 + slot);
     case XHAL_OP_CAST:
+      /* To the same dtype (u8, bool too): a copy. */
+      if (plan->in[0].dtype == plan->out.dtype) return cu_op_copy_kernel(plan->in[0].dtype);
       return (cu_kernel_id_t)(CU_KERNEL_cast_f32_to_f32 + 4 * slot +
                               cu_dtype_slot(plan->out.dtype));
     default: /* Copy, Transpose (a strided copy), ReduceSum/Mean without axes */
@@ -223,17 +228,53 @@ static int32_t cu_op_reduce(const cu_op_launcher_t *l, const xop_plan_t *plan) {
                    cu_op_blocks(a.outputs, CU_K_BLOCK / a.group), 1, 1, &a);
 }
 
+/* ---- data-movement ops: the plan's copies --------------------------------------------------- */
+
+/* Each copy is one kernel on the stream, so a copy that reads what an
+ * earlier one wrote (Tile) sees it; a linear one (a reshape between
+ * layouts with no common dims) is shape.cl's linear_<size>. */
+static int32_t cu_op_copies(const cu_op_launcher_t *l, const xop_plan_t *plan) {
+  for (uint32_t i = 0; i < plan->copy_count; ++i) {
+    if (xop_view_count(&plan->copy_out[i]) == 0) continue;
+    if (plan->copy_linear[i]) {
+      CU_RETURN_IF_ERROR(
+          cu_op_model_linear(l->device, l->stream, &plan->copy_out[i], &plan->copy_in[i]));
+      continue;
+    }
+    xop_plan_t copy;
+    memset(&copy, 0, offsetof(xop_plan_t, in)); /* the arrays are valid up to their counts */
+    copy.op = XHAL_OP_COPY;
+    copy.input_count = 1;
+    copy.in[0] = plan->copy_in[i];
+    copy.out = plan->copy_out[i];
+    CU_RETURN_IF_ERROR(cu_op_eltwise(l, &copy, cu_op_copy_kernel(copy.out.dtype)));
+  }
+  return XHAL_STATUS_OK;
+}
+
 /* ---- entry points ------------------------------------------------------------------------ */
 
 static int32_t cu_op_enqueue(const cu_op_launcher_t *l, const xop_plan_t *plan) {
+  if (xop_is_shape_op(plan->op)) return cu_op_copies(l, plan);
+  switch (plan->op) {
+    case XHAL_OP_REDUCE_SUM:
+    case XHAL_OP_REDUCE_MEAN:
+    case XHAL_OP_REDUCE_MAX:
+    case XHAL_OP_REDUCE_MIN:
+    case XHAL_OP_REDUCE_PROD:
+      /* No axes (noop_with_empty_axes, or rank 0): a copy. */
+      if (!plan->axes) return cu_op_eltwise(l, plan, cu_op_copy_kernel(plan->in[0].dtype));
+      break;
+    default:
+      break;
+  }
+  if (cu_op_model_owns(plan)) return cu_op_model_enqueue(l->device, l->stream, plan);
   switch (plan->op) {
     case XHAL_OP_MATMUL:
     case XHAL_OP_GEMM: return cu_op_matmul(l, plan);
     case XHAL_OP_SOFTMAX: return cu_op_softmax(l, plan);
     case XHAL_OP_REDUCE_SUM:
-    case XHAL_OP_REDUCE_MEAN:
-      if (plan->axes) return cu_op_reduce(l, plan);
-      return cu_op_eltwise(l, plan, cu_op_copy_kernel(plan->in[0].dtype));
+    case XHAL_OP_REDUCE_MEAN: return cu_op_reduce(l, plan);
     default: return cu_op_eltwise(l, plan, cu_op_eltwise_kernel(plan));
   }
 }
@@ -246,7 +287,8 @@ int32_t cu_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc_
 int32_t cu_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t *desc) {
   xop_plan_t plan;
   CU_RETURN_IF_ERROR(xop_check(&cu_op_backend, stream->device, desc, 1, &plan));
-  if (xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK; /* nothing to write */
+  /* Nothing to write (Split's other outputs may not be empty). */
+  if (!xop_is_shape_op(plan.op) && xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK;
   const cu_op_launcher_t launcher = {stream->device, stream->stream};
   CU_RETURN_IF_ERROR(cu_context_enter(stream->device));
   const int32_t status = cu_op_enqueue(&launcher, &plan);

@@ -1,9 +1,11 @@
 /* cu_op.h - operators of the CUDA backend.
  *
  * Validation is backends/common/xhal_op_check.c (every ONNX rule, shared by
- * all backends); this file says which ops and dtypes the kernels run, turns
- * a validated plan into the by-value argument struct of one kernel
- * (kernels/cu_kernel_abi.h) and launches it on the stream. */
+ * all backends); every op and dtype of xop_model_op_dtypes runs. The first
+ * 18 ops turn a validated plan into the by-value argument struct of one
+ * hand-written kernel (kernels/cu_kernel_abi.h) launched on the stream; the
+ * data-movement ops into their list of copies; the others go to
+ * cu_op_model.h (the OpenCL backend's kernel programs compiled as CUDA). */
 #ifndef XHAL_CU_OP_H
 #define XHAL_CU_OP_H
 

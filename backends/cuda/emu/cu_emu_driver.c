@@ -628,9 +628,11 @@ struct CUfunc_st {
 };
 
 struct CUmod_st {
-  int builtin; /* the backend's fatbin: every operator kernel */
+  int builtin; /* one of the backend's fatbins: its kernels run from the emulator's tables */
   struct CUfunc_st *functions;
-  char *entries; /* user PTX: ".entry" names, NUL-separated, empty-terminated */
+  /* ".entry" names, NUL-separated, empty-terminated: user PTX's, or those
+   * of a fatbin's (uncompressed) PTX image; NULL for a fatbin without one */
+  char *entries;
 };
 
 static int emu_is_fatbin(const void *image) {
@@ -639,21 +641,34 @@ static int emu_is_fatbin(const void *image) {
   return magic == 0xBA55ED50u;
 }
 
-/* Names of the .entry directives of PTX text. */
-static char *emu_ptx_entries(const char *ptx) {
-  size_t length = strlen(ptx);
+/* Names of the .entry directives in length bytes of PTX text (which may
+ * hold NULs: a fatbin's images), NUL-separated, empty-terminated. */
+static char *emu_ptx_entries(const char *ptx, size_t length) {
   char *names = calloc(length + 2, 1);
   if (!names) return NULL;
   char *out = names;
-  for (const char *p = strstr(ptx, ".entry"); p; p = strstr(p + 6, ".entry")) {
+  const char *end = ptx + length;
+  for (const char *p = memmem(ptx, length, ".entry", 6); p;
+       p = memmem(p + 6, (size_t)(end - p - 6), ".entry", 6)) {
     const char *q = p + 6;
-    while (*q == ' ' || *q == '\t') ++q;
-    while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
-           *q == '_' || *q == '$')
+    if (q >= end || (*q != ' ' && *q != '\t')) continue;
+    while (q < end && (*q == ' ' || *q == '\t')) ++q;
+    while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                       (*q >= '0' && *q <= '9') || *q == '_' || *q == '$'))
       *out++ = *q++;
     *out++ = '\0';
   }
   return names;
+}
+
+/* A fatbin's bytes: the container header {u32 magic, u16 version, u16
+ * header size, u64 payload size} and its payload. */
+static size_t emu_fatbin_size(const void *image) {
+  uint16_t header;
+  uint64_t payload;
+  memcpy(&header, (const char *)image + 6, sizeof header);
+  memcpy(&payload, (const char *)image + 8, sizeof payload);
+  return header + (size_t)payload;
 }
 
 EMU_API CUresult cuModuleLoadDataEx(CUmodule *out, const void *image, unsigned int count,
@@ -663,7 +678,14 @@ EMU_API CUresult cuModuleLoadDataEx(CUmodule *out, const void *image, unsigned i
   CUmodule module = calloc(1, sizeof *module);
   if (!module) return CUDA_ERROR_OUT_OF_MEMORY;
   if (emu_is_fatbin(image)) {
+    /* The kernels the module has are its PTX's; with none readable, any
+     * of the emulator's. */
     module->builtin = 1;
+    module->entries = emu_ptx_entries(image, emu_fatbin_size(image));
+    if (module->entries && !module->entries[0]) {
+      free(module->entries);
+      module->entries = NULL;
+    }
     *out = module;
     return CUDA_SUCCESS;
   }
@@ -683,7 +705,7 @@ EMU_API CUresult cuModuleLoadDataEx(CUmodule *out, const void *image, unsigned i
                ? CUDA_ERROR_INVALID_IMAGE
                : CUDA_ERROR_INVALID_PTX;
   }
-  module->entries = emu_ptx_entries(text);
+  module->entries = emu_ptx_entries(text, strlen(text));
   if (!module->entries) {
     free(module);
     return CUDA_ERROR_OUT_OF_MEMORY;
@@ -713,12 +735,12 @@ EMU_API CUresult cuModuleGetFunction(CUfunction *out, CUmodule module, const cha
   EMU_REQUIRE_CONTEXT();
   if (!out || !module || !name) return CUDA_ERROR_INVALID_VALUE;
   int kernel = -1, found = 0;
-  if (module->builtin) {
+  found = !module->entries;
+  for (const char *e = module->entries; e && *e && !found; e += strlen(e) + 1)
+    found = !strcmp(e, name);
+  if (module->builtin && found) {
     kernel = cu_emu_kernel_find(name);
     found = kernel >= 0;
-  } else {
-    for (const char *e = module->entries; *e && !found; e += strlen(e) + 1)
-      found = !strcmp(e, name);
   }
   if (!found || strlen(name) >= sizeof module->functions->name) return CUDA_ERROR_NOT_FOUND;
   struct CUfunc_st *f = calloc(1, sizeof *f);
@@ -746,20 +768,24 @@ EMU_API CUresult cuLaunchKernel(CUfunction f, unsigned int gx, unsigned int gy, 
   if (gy > 65535 || gz > 65535 || (unsigned long long)bx * by * bz > 1024 || shared > 49152)
     return CUDA_ERROR_INVALID_VALUE;
   if (f->kernel < 0) return CUDA_ERROR_NOT_SUPPORTED; /* user PTX is not emulated */
-  if (bx * by * bz != 256) return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
-  if (!params || !params[0]) return CUDA_ERROR_INVALID_VALUE;
+  const unsigned block[3] = {bx, by, bz};
+  if (!cu_emu_kernel_block_ok(f->kernel, block)) return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
   emu_task_t *task = emu_task(emu_run_launch);
   const size_t size = cu_emu_kernel_args_size(f->kernel);
-  void *args = malloc(size);
+  void *args = malloc(size ? size : 1);
   if (!task || !args) {
     free(task);
     free(args);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  memcpy(args, params[0], size);
+  if (cu_emu_kernel_pack(f->kernel, params, args) != 0) {
+    free(task);
+    free(args);
+    return CUDA_ERROR_INVALID_VALUE;
+  }
   task->u.launch.kernel = f->kernel;
   task->u.launch.args = args;
-  const unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
+  const unsigned grid[3] = {gx, gy, gz};
   memcpy(task->u.launch.grid, grid, sizeof grid);
   memcpy(task->u.launch.block, block, sizeof block);
   return emu_enqueue(stream, task);

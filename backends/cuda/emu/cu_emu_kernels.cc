@@ -6,7 +6,9 @@
 // Blocks run in order; a kernel without barriers runs its threads as plain
 // calls, one with barriers as ucontext coroutines, round-robin from barrier
 // to barrier, which is a correct schedule for any kernel whose threads all
-// reach the same barriers.
+// reach the same barriers. The OpenCL C programs (emu/cu_emu_cl.cc.in, one
+// translation unit each) have tables of their own; their kernels find out
+// per block whether they have barriers (cu_emu_barriers in cu_emu_device.h).
 #include "cu_emu_kernels.h"
 
 #include <math.h>
@@ -15,12 +17,9 @@
 #include <string.h>
 #include <ucontext.h>
 
-struct cu_emu_dim3 {
-  unsigned x, y, z;
-};
+#include "cu_emu_device.h"
 
-static thread_local cu_emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
-static void __syncthreads();
+thread_local cu_emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 #define __global__
 #define __device__
@@ -34,32 +33,43 @@ static void __syncthreads();
 
 namespace {
 
-struct cu_emu_kernel {
-  const char *name;
-  void (*run)(const void *args);
-  size_t args_size;
-  bool barriers;
-};
+#define CU_EMU_ENTRY(kernel, barriers) cu_emu_entry<&kernel>(#kernel, barriers, CU_K_BLOCK),
+#define CU_EMU_ELTWISE(op, dt) CU_EMU_ENTRY(xhal_cu_##op##_##dt, CU_EMU_NO_BARRIERS)
+#define CU_EMU_CAST(from, to) CU_EMU_ENTRY(xhal_cu_cast_##from##_to_##to, CU_EMU_NO_BARRIERS)
+#define CU_EMU_GROUP(op, dt) CU_EMU_ENTRY(xhal_cu_##op##_##dt, CU_EMU_BARRIERS)
 
-#define CU_EMU_ENTRY(kernel, type, barriers)                                                       \
-  {#kernel, [](const void *a) { kernel(*static_cast<const type *>(a)); }, sizeof(type), barriers},
-#define CU_EMU_ELTWISE(op, dt) CU_EMU_ENTRY(xhal_cu_##op##_##dt, cu_k_eltwise_args_t, false)
-#define CU_EMU_CAST(from, to) \
-  CU_EMU_ENTRY(xhal_cu_cast_##from##_to_##to, cu_k_eltwise_args_t, false)
-#define CU_EMU_MATMUL(op, dt) CU_EMU_ENTRY(xhal_cu_##op##_##dt, cu_k_matmul_args_t, true)
-#define CU_EMU_SOFTMAX(op, dt) CU_EMU_ENTRY(xhal_cu_##op##_##dt, cu_k_softmax_args_t, true)
-#define CU_EMU_REDUCE(op, dt) CU_EMU_ENTRY(xhal_cu_##op##_##dt, cu_k_reduce_args_t, true)
-
+// The hand-written kernels (kernels/cu_kernels.cu).
 const cu_emu_kernel cu_emu_kernels[] = {
     CU_K_COPY_LIST(CU_EMU_ELTWISE)
     CU_K_BINARY_LIST(CU_EMU_ELTWISE)
     CU_K_UNARY_LIST(CU_EMU_ELTWISE)
     CU_K_CAST_LIST(CU_EMU_CAST)
-    CU_K_MATMUL_LIST(CU_EMU_MATMUL)
-    CU_K_SOFTMAX_LIST(CU_EMU_SOFTMAX)
-    CU_K_REDUCE_LIST(CU_EMU_REDUCE)
+    CU_K_MATMUL_LIST(CU_EMU_GROUP)
+    CU_K_SOFTMAX_LIST(CU_EMU_GROUP)
+    CU_K_REDUCE_LIST(CU_EMU_GROUP)
 };
-const int cu_emu_kernel_count = sizeof cu_emu_kernels / sizeof cu_emu_kernels[0];
+
+struct cu_emu_table {
+  const cu_emu_kernel *kernels;
+  const int *count;
+};
+
+#define CU_EMU_CL_TABLE(program) {cu_emu_cl_##program##_kernels, &cu_emu_cl_##program##_count},
+const int cu_emu_hand_count = sizeof cu_emu_kernels / sizeof cu_emu_kernels[0];
+// Every kernel has an index: the hand-written ones first, then each
+// program's in CU_CL_PROGRAM_LIST order.
+const cu_emu_table cu_emu_tables[] = {
+    {cu_emu_kernels, &cu_emu_hand_count},
+    CU_CL_PROGRAM_LIST(CU_EMU_CL_TABLE)
+};
+
+const cu_emu_kernel *cu_emu_kernel_at(int index) {
+  for (const cu_emu_table &t : cu_emu_tables) {
+    if (index < *t.count) return &t.kernels[index];
+    index -= *t.count;
+  }
+  return nullptr;
+}
 
 // ---- coroutines ----------------------------------------------------------
 const size_t cu_emu_stack_size = 64 * 1024;
@@ -72,6 +82,7 @@ struct cu_emu_block {
   ucontext_t *contexts;
   bool *done;
   unsigned current;
+  unsigned first;  // the first round of the schedule starts here
   bool alive;
 };
 
@@ -100,49 +111,103 @@ __attribute__((noinline)) void cu_emu_make_coroutine(cu_emu_block *b, unsigned t
   b->done[t] = false;
 }
 
-void cu_emu_run_block_coroutines(cu_emu_block *b, char *stacks) {
-  for (unsigned t = 0; t < b->threads; ++t)
-    cu_emu_make_coroutine(b, t, stacks + t * cu_emu_stack_size);
+// Runs the block's coroutines round-robin from barrier to barrier until
+// all are done; the first round starts at b->first (the threads before it
+// already wait at their first barrier).
+void cu_emu_schedule(cu_emu_block *b) {
   // The loop state lives in *b, not in locals that swapcontext could clobber.
   for (b->alive = true; b->alive;) {
     b->alive = false;
-    for (b->current = 0; b->current < b->threads; ++b->current) {
+    for (b->current = b->first; b->current < b->threads; ++b->current) {
       if (b->done[b->current]) continue;
       cu_emu_set_thread(b->current);
       swapcontext(&b->scheduler, &b->contexts[b->current]);
       if (!b->done[b->current]) b->alive = true;
     }
+    if (b->first) b->alive = true, b->first = 0;
   }
+}
+
+void cu_emu_run_block_coroutines(cu_emu_block *b, char *stacks, unsigned from) {
+  for (unsigned t = from; t < b->threads; ++t)
+    cu_emu_make_coroutine(b, t, stacks + t * cu_emu_stack_size);
+  b->first = from;
+  cu_emu_schedule(b);
+}
+
+// CU_EMU_BARRIERS_PER_BLOCK: thread 0 runs as a coroutine first. If it
+// finishes without reaching a barrier, no thread of the block reaches one
+// (a barrier is reached by all or none), so the others run as plain calls;
+// otherwise they become coroutines and the schedule goes on from thread 1.
+void cu_emu_run_block_per_block(cu_emu_block *b, char *stacks) {
+  cu_emu_make_coroutine(b, 0, stacks);
+  b->current = 0;
+  cu_emu_set_thread(0);
+  swapcontext(&b->scheduler, &b->contexts[0]);
+  if (!b->done[0]) {
+    cu_emu_run_block_coroutines(b, stacks, 1);
+    return;
+  }
+  cu_emu_active = nullptr;
+  for (unsigned t = 1; t < b->threads; ++t) {
+    cu_emu_set_thread(t);
+    b->kernel->run(b->args);
+  }
+  cu_emu_active = b;
 }
 
 }  // namespace
 
-static void __syncthreads() {
+void __syncthreads() {
   cu_emu_block *b = cu_emu_active;
   if (b) swapcontext(&b->contexts[b->current], &b->scheduler);
 }
 
 extern "C" int cu_emu_kernel_find(const char *name) {
-  for (int i = 0; i < cu_emu_kernel_count; ++i)
-    if (strcmp(cu_emu_kernels[i].name, name) == 0) return i;
-  return -1;
+  for (int i = 0;; ++i) {
+    const cu_emu_kernel *k = cu_emu_kernel_at(i);
+    if (!k) return -1;
+    if (strcmp(k->name, name) == 0) return i;
+  }
 }
 
-extern "C" size_t cu_emu_kernel_args_size(int kernel) { return cu_emu_kernels[kernel].args_size; }
+extern "C" size_t cu_emu_kernel_args_size(int kernel) {
+  const cu_emu_kernel *k = cu_emu_kernel_at(kernel);
+  size_t size = 0;
+  for (unsigned i = 0; i < k->params; ++i) size += cu_emu_slot(k->sizes[i]);
+  return size;
+}
+
+extern "C" int cu_emu_kernel_pack(int kernel, void **params, void *out) {
+  const cu_emu_kernel *k = cu_emu_kernel_at(kernel);
+  char *p = static_cast<char *>(out);
+  for (unsigned i = 0; i < k->params; ++i) {
+    if (!params || !params[i]) return -1;
+    memcpy(p, params[i], k->sizes[i]);
+    p += cu_emu_slot(k->sizes[i]);
+  }
+  return 0;
+}
+
+extern "C" int cu_emu_kernel_block_ok(int kernel, const unsigned block[3]) {
+  const cu_emu_kernel *k = cu_emu_kernel_at(kernel);
+  const unsigned threads = block[0] * block[1] * block[2];
+  return !k->block || threads == k->block;
+}
 
 extern "C" int cu_emu_kernel_run(int kernel, const unsigned grid[3], const unsigned block[3],
                                  const void *args) {
-  const cu_emu_kernel *k = &cu_emu_kernels[kernel];
+  const cu_emu_kernel *k = cu_emu_kernel_at(kernel);
+  if (!cu_emu_kernel_block_ok(kernel, block)) return -1;
   const unsigned threads = block[0] * block[1] * block[2];
-  if (threads != CU_K_BLOCK) return -1;  // every operator kernel assumes CU_K_BLOCK threads
   gridDim = {grid[0], grid[1], grid[2]};
   blockDim = {block[0], block[1], block[2]};
   cu_emu_block b = {};
+  b.kernel = k;
+  b.args = args;
+  b.threads = threads;
   char *stacks = nullptr;
-  if (k->barriers) {
-    b.kernel = k;
-    b.args = args;
-    b.threads = threads;
+  if (k->barriers != CU_EMU_NO_BARRIERS) {
     b.contexts = static_cast<ucontext_t *>(calloc(threads, sizeof(ucontext_t)));
     b.done = static_cast<bool *>(calloc(threads, sizeof(bool)));
     stacks = static_cast<char *>(malloc(threads * cu_emu_stack_size));
@@ -157,16 +222,19 @@ extern "C" int cu_emu_kernel_run(int kernel, const unsigned grid[3], const unsig
     for (unsigned y = 0; y < grid[1]; ++y) {
       for (unsigned x = 0; x < grid[0]; ++x) {
         blockIdx = {x, y, z};
-        if (k->barriers) {
-          cu_emu_active = &b;
-          cu_emu_run_block_coroutines(&b, stacks);
-          cu_emu_active = nullptr;
-        } else {
+        if (k->barriers == CU_EMU_NO_BARRIERS) {
           for (unsigned t = 0; t < threads; ++t) {
             cu_emu_set_thread(t);
             k->run(args);
           }
+          continue;
         }
+        cu_emu_active = &b;
+        if (k->barriers == CU_EMU_BARRIERS)
+          cu_emu_run_block_coroutines(&b, stacks, 0);
+        else
+          cu_emu_run_block_per_block(&b, stacks);
+        cu_emu_active = nullptr;
       }
     }
   }

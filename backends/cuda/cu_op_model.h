@@ -1,0 +1,32 @@
+/* cu_op_model.h - the model operators on the CUDA backend: ReduceMax/Min/
+ * Prod, ArgMax/Min, LogSoftmax, the normalisations, Conv, ConvTranspose
+ * and the pools, unary math, the gather group, the binary group (and
+ * Add..Div, Abs and Cast with u8 or bool), and the linear copies of the
+ * data-movement ops.
+ *
+ * Their kernels are the OpenCL backend's OpenCL C programs compiled as
+ * CUDA C++ (kernels/cu_opencl_compat.cuh, one fatbin per program); the
+ * launches are planned by the shared planner of those programs
+ * (backends/common/xhal_op_launch_cl.h: the same launch structs, kernel
+ * names and work sizes as on OpenCL). A work-group is a block, the global
+ * range a 1-D grid. */
+#ifndef XHAL_CU_OP_MODEL_H
+#define XHAL_CU_OP_MODEL_H
+
+#include "../common/xhal_op_check.h"
+#include "cu_device.h"
+
+/* 1 if cu_op_model_enqueue runs the validated plan. */
+int cu_op_model_owns(const xop_plan_t *plan);
+
+/* Enqueues an owned plan whose output is not empty on stream; device's
+ * context is current. */
+int32_t cu_op_model_enqueue(xhal_plugin_device_t *device, CUstream stream,
+                            const xop_plan_t *plan);
+
+/* Enqueues a linear copy of y's elements from x's (row-major order, any
+ * dims): shape.cl's linear_<size>. */
+int32_t cu_op_model_linear(xhal_plugin_device_t *device, CUstream stream, const xop_view_t *y,
+                           const xop_view_t *x);
+
+#endif
