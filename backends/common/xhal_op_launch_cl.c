@@ -183,7 +183,7 @@ static void xop_cl_conv_make(const xop_plan_t *plan, xop_cl_conv_t *s) {
 }
 
 /* Slots: 3 * dtype index + (0 conv, 1 transpose, 2 pool); MaxPool with
- * Indices 6 + dtype index. */
+ * Indices 6 + dtype index; MaxPool on u8 8, with Indices 9 (ocl_op.c's). */
 static void xop_cl_conv(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_conv_t *s = &l->data.conv;
   xop_cl_conv_make(plan, s);
@@ -215,11 +215,13 @@ static void xop_cl_conv(const xop_plan_t *plan, xop_cl_launch_t *l) {
     xop_cl_buffer(l, iv);
     xop_cl_value(l, s, sizeof *s);
     xop_cl_value(l, q, sizeof *q);
-    xop_cl_kernel(l, XOP_CL_CONV, 6 + d, "max_pool_indices", dtype, NULL);
+    xop_cl_kernel(l, XOP_CL_CONV, plan->out.dtype == XHAL_DTYPE_U8 ? 9 : 6 + d,
+                  "max_pool_indices", dtype, NULL);
     return;
   }
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_CONV, 3 * d + 2, "pool", dtype, NULL);
+  xop_cl_kernel(l, XOP_CL_CONV, plan->out.dtype == XHAL_DTYPE_U8 ? 8 : 3 * d + 2, "pool", dtype,
+                NULL);
 }
 
 /* ---- binary.cl ----------------------------------------------------------------------------- */
@@ -246,6 +248,10 @@ static const char *const xop_cl_bin_kernels[][3] = {
     {"pow", "f32", "i64"},        {"pow", "f16", "f32"},       {"pow", "f16", "f16"},
     {"pow", "f16", "i32"},        {"pow", "f16", "i64"},       {"pow", "i32", "i32"},
     {"pow", "i32", "i64"},        {"pow", "i64", "i32"},       {"pow", "i64", "i64"},
+    {"pow", "f32", "u8"},         {"pow", "f16", "u8"},        {"pow", "i32", "u8"},
+    {"pow", "i64", "u8"},
+    {"pow", "i32", "f32"},        {"pow", "i32", "f16"},       {"pow", "i64", "f32"},
+    {"pow", "i64", "f16"}, /* binary_fp64.cl: xop_cl_binary_fp64 */
     {"cast", "f32", "bool"},      {"cast", "f16", "bool"},     {"cast", "i32", "bool"},
     {"cast", "i64", "bool"},      {"cast", "u8", "bool"},      {"cast", "f32", "u8"},
     {"cast", "f16", "u8"},        {"cast", "i32", "u8"},       {"cast", "i64", "u8"},
@@ -282,6 +288,13 @@ static int xop_cl_binary_owns(const xop_plan_t *plan) {
     default:
       return 0;
   }
+}
+
+/* Pow with an integer base and a float exponent: binary_fp64.cl. */
+static int xop_cl_binary_fp64(const xop_plan_t *plan) {
+  const uint32_t base = plan->in[0].dtype, exponent = plan->in[1].dtype;
+  return plan->op == XHAL_OP_POW && (base == XHAL_DTYPE_I32 || base == XHAL_DTYPE_I64) &&
+         (exponent == XHAL_DTYPE_F32 || exponent == XHAL_DTYPE_F16);
 }
 
 /* The kernel's name parts for the plan. */
@@ -360,7 +373,8 @@ static int xop_cl_binary(const xop_plan_t *plan, xop_cl_launch_t *l) {
            xop_cl_same(xop_cl_bin_kernels[slot][2], suffix2)))
     ++slot;
   if (slot == XOP_CL_BIN_KERNELS) return 0;
-  xop_cl_kernel(l, XOP_CL_BINARY, slot, base, suffix, suffix2);
+  xop_cl_kernel(l, xop_cl_binary_fp64(plan) ? XOP_CL_BINARY_FP64 : XOP_CL_BINARY, slot, base,
+                suffix, suffix2);
   xop_cl_buffer(l, &plan->out);
   const int wide = plan->op == XHAL_OP_WHERE || plan->op == XHAL_OP_MIN || plan->op == XHAL_OP_MAX;
   int64_t count;
@@ -513,15 +527,30 @@ static int32_t xop_cl_resize(const xop_plan_t *plan, xop_cl_launch_t *l, char *m
   }
   if (!used) index[0] = 0, weight[0] = 0.0f, used = 1;
   l->tables = tables;
-  const int f16 = y->dtype == XHAL_DTYPE_F16;
+  s->bits = (int64_t)xop_resize_extrapolation_bits(y->dtype, plan->gather.extrapolation);
   xop_cl_buffer(l, y);
   xop_cl_buffer(l, x);
   l->args[l->arg_count++] =
       (xop_cl_arg_t){XOP_CL_ARG_TABLE, (uint32_t)(used * sizeof *index), NULL, index};
-  l->args[l->arg_count++] =
-      (xop_cl_arg_t){XOP_CL_ARG_TABLE, (uint32_t)(used * sizeof *weight), NULL, weight};
-  xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_RESIZE, (uint32_t)f16, "resize", f16 ? "f16" : "f32", NULL);
+  if (plan->gather.resize_mode == XOP_RESIZE_NEAREST) {
+    /* Slots 5 + log2(element size): resize_nearest_<bytes> copies elements. */
+    const uint64_t size = xop_dtype_size(y->dtype);
+    xop_cl_value(l, s, sizeof *s);
+    xop_cl_kernel(l, XOP_CL_RESIZE, 5 + xop_cl_log2(size), "resize_nearest",
+                  xop_cl_sizes[xop_cl_log2(size)], NULL);
+  } else {
+    /* Slots 0..4: resize_<f32|f16|i32|i64|u8> interpolate. */
+    l->args[l->arg_count++] =
+        (xop_cl_arg_t){XOP_CL_ARG_TABLE, (uint32_t)(used * sizeof *weight), NULL, weight};
+    xop_cl_value(l, s, sizeof *s);
+    const uint32_t dtype = y->dtype;
+    const uint32_t slot = dtype == XHAL_DTYPE_F16   ? 1
+                          : dtype == XHAL_DTYPE_I32 ? 2
+                          : dtype == XHAL_DTYPE_I64 ? 3
+                          : dtype == XHAL_DTYPE_U8  ? 4
+                                                    : 0;
+    xop_cl_kernel(l, XOP_CL_RESIZE, slot, "resize", xop_dtype_name(dtype), NULL);
+  }
   xop_cl_items(l, s->count);
   return XHAL_STATUS_OK;
 }

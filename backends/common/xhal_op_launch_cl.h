@@ -30,7 +30,10 @@
 #define XOP_CL_MAX_RANK XOP_LAUNCH_MAX_RANK
 
 /* The programs, each common.cl followed by its file(s). */
-#define XOP_CL_PROGRAM_LIST(X) X(SHAPE) X(CONV) X(UNARY) X(GATHER) X(RESIZE) X(BINARY) X(NORM)
+/* BINARY_FP64: binary_fp64.cl (Pow with an integer base and a float
+ * exponent, in double; on OpenCL only where cl_khr_fp64 is). */
+#define XOP_CL_PROGRAM_LIST(X) \
+  X(SHAPE) X(CONV) X(UNARY) X(GATHER) X(RESIZE) X(BINARY) X(NORM) X(BINARY_FP64)
 typedef enum xop_cl_program {
 #define XOP_CL_PROGRAM_ID(name) XOP_CL_##name,
   XOP_CL_PROGRAM_LIST(XOP_CL_PROGRAM_ID)
@@ -141,6 +144,7 @@ typedef struct xop_cl_resize { /* ocl_resize_t (resize.cl) */
   int64_t taps[XOP_CL_MAX_RANK];
   int64_t offsets[2];
   int64_t count;
+  int64_t bits; /* extrapolation_value as element bits (xop_resize_extrapolation_bits) */
   int32_t rank;
   float extrapolation;
 } xop_cl_resize_t;
@@ -155,7 +159,7 @@ static_assert(sizeof(xop_cl_gather_t) == 39 * 8, "ocl_gather_t layout");
 static_assert(sizeof(xop_cl_pad_t) == 44 * 8 + 8, "ocl_pad_t layout");
 static_assert(sizeof(xop_cl_shape_t) == 11 * 8, "ocl_shape_t layout");
 static_assert(sizeof(xop_cl_range_t) == 5 * 8, "ocl_range_t layout");
-static_assert(sizeof(xop_cl_resize_t) == 43 * 8 + 8, "ocl_resize_t layout");
+static_assert(sizeof(xop_cl_resize_t) == 44 * 8 + 8, "ocl_resize_t layout");
 
 /* ---- One launch -------------------------------------------------------------------------- */
 

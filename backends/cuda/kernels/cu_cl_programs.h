@@ -8,7 +8,8 @@
 #ifndef XHAL_CU_CL_PROGRAMS_H
 #define XHAL_CU_CL_PROGRAMS_H
 
-#define CU_CL_PROGRAM_LIST(X) X(shape) X(conv) X(unary) X(gather) X(resize) X(binary) X(norm)
+#define CU_CL_PROGRAM_LIST(X) \
+  X(shape) X(conv) X(unary) X(gather) X(resize) X(binary) X(norm) X(binary_fp64)
 
 /* The build options of every program (ocl_op.c's on a device with
  * work-groups of 256 or more, as every CUDA GPU has): OCL_GROUP, the block

@@ -23,7 +23,8 @@
  *  - uchar ushort uint ulong, half (16-bit storage only, as OpenCL 1.2
  *    without cl_khr_fp16), vload_half and vstore_half_rte through
  *    cu_scalar.h's exact conversions (round to nearest even, subnormals);
- *  - convert_float_rte, as_<type> bit casts, pown, and min/max for the
+ *  - convert_float_rte, convert_<int|long|uchar>_sat_rte, as_<type> bit
+ *    casts, pown, and min/max for the
  *    emulator (CUDA has integer min/max overloads; the float math built-ins
  *    exp log sqrt erf expm1 log1p rint floor ceil tanh pow fma fabs isnan
  *    signbit come from CUDA's and C++'s float overloads).
@@ -74,6 +75,10 @@ static_assert(sizeof(half) == 2, "half is 16 bits");
 /* ---- address spaces, kernels ------------------------------------------------------- */
 #define __global
 #define __private
+/* common.cl's address space of pointers to __local arrays passed to helper
+ * functions: none in C++ (CUDA's generic pointers reach shared memory). */
+#define OCL_LOCAL_PARAM
+
 #if defined(__CUDACC__)
 #define __kernel extern "C" __global__
 #define __local __shared__
@@ -123,6 +128,27 @@ OCL_BUILTIN void vstore_half_rte(float v, size_t i, half *p) { p[i].bits = cu_f3
 template <typename T>
 OCL_BUILTIN float convert_float_rte(T x) {
   return (float)x;
+}
+
+/* convert_<int|long|uchar>_sat_rte of a float: round to nearest even, NaN
+ * -> 0, out-of-range values clamp to the type's range (OpenCL C 6.2.3.3). */
+template <typename To>
+OCL_BUILTIN To ocl_convert_sat_rte(float v, double lowest, double past_max, To max) {
+  if (v != v) return (To)0;
+  const double r = rint((double)v);
+  if (r < lowest) return (To)lowest;
+  if (r >= past_max) return max;
+  return (To)r;
+}
+OCL_BUILTIN int convert_int_sat_rte(float v) {
+  return ocl_convert_sat_rte<int>(v, -2147483648.0, 2147483648.0, 2147483647);
+}
+OCL_BUILTIN long convert_long_sat_rte(float v) {
+  return ocl_convert_sat_rte<long>(v, -9223372036854775808.0, 9223372036854775808.0,
+                                   9223372036854775807L);
+}
+OCL_BUILTIN unsigned char convert_uchar_sat_rte(float v) {
+  return ocl_convert_sat_rte<unsigned char>(v, 0.0, 256.0, 255);
 }
 
 template <typename To, typename From>

@@ -13,8 +13,12 @@
  * either end of the range saturate, the others truncate); eltwise.cl is
  * also compiled for Level Zero and stays as it is, so the rule is
  * repeated here, with the same thresholds. The CPU backend uses the same
- * steps (cpu_kernel_binary.c). */
+ * steps (cpu_kernel_binary.c). The CUDA backend compiles this file as
+ * CUDA C++ too (every CUDA GPU has double), where the pragma is not
+ * OpenCL's to see. */
+#ifdef __OPENCL_VERSION__
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
 
 inline double bin64_pow(long x, double y) {
   const double xd = (double)x;

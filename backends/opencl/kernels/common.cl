@@ -178,3 +178,10 @@ typedef struct ocl_pool_indices {
   int order;
   int unused;
 } ocl_pool_indices_t;
+
+/* The address space of a helper function's pointer to a __local array.
+ * The CUDA backend, which compiles these files as CUDA C++, defines it
+ * empty first (a pointer to __shared__ memory is a plain pointer there). */
+#ifndef OCL_LOCAL_PARAM
+#define OCL_LOCAL_PARAM __local
+#endif

@@ -55,7 +55,8 @@ inline long ocl_softmax_row(const ocl_softmax_t *s, long i, long *xo) {
   }                                                                                                \
   inline float OCL_CAT2(ocl_softmax_group_max_sum, D)(__global const OCL_CAT2(ST, D) * x, long xo, \
                                                      long xs, long begin, long end,                \
-                                                     __local float *part, int lid, float *sum) {   \
+                                                     OCL_LOCAL_PARAM float *part, int lid,         \
+                                                     float *sum) {                                 \
     part[lid] = OCL_CAT2(ocl_softmax_max, D)(x, xo, xs, begin, end);                               \
     for (int width = OCL_GROUP / 2; width > 0; width /= 2) {                                       \
       barrier(CLK_LOCAL_MEM_FENCE);                                                                \
