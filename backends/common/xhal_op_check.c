@@ -370,6 +370,23 @@ int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t ra
   return XHAL_STATUS_OK;
 }
 
+/* Normalises an axes attribute's entries, each once. */
+int32_t xop_axes_parse(const xop_ctx_t *c, const xhal_attr_t *axes, uint32_t rank, uint32_t *mask,
+                       uint32_t *axis) {
+  *mask = 0;
+  for (uint32_t i = 0; axes && i < axes->count; ++i) {
+    uint32_t k = 0;
+    XOP_RETURN_IF_ERROR(xop_axis(c, "axes entry", axes->ints[i], rank, &k));
+    if (*mask & (1u << k)) {
+      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: axes entry %lld repeats dim %u", c->op,
+                      (long long)axes->ints[i], k);
+    }
+    *mask |= 1u << k;
+    if (axis) axis[i] = k;
+  }
+  return XHAL_STATUS_OK;
+}
+
 /* ---- dtype rules ------------------------------------------------------------------------- */
 
 int xop_is_float(uint32_t dtype) {
@@ -459,14 +476,32 @@ static int32_t xop_dtypes_agree(const xop_ctx_t *c, const xop_plan_t *plan) {
 
 /* ---- Shapes ------------------------------------------------------------------------------ */
 
+static int xop_dims_equal(const xop_view_t *v, uint32_t rank, const int64_t *dims) {
+  int same = v->rank == rank;
+  for (uint32_t k = 0; same && k < rank; ++k) same = v->dims[k] == dims[k];
+  return same;
+}
+
+/* INVALID_ARGUMENT: tensor's dims (out's) are not the inferred rank, dims. */
+static int32_t xop_dims_differ(const xop_ctx_t *c, const char *tensor, const xop_view_t *out,
+                               uint32_t rank, const int64_t *dims) {
+  char got[XOP_DIMS_TEXT_SIZE], want[XOP_DIMS_TEXT_SIZE];
+  return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: %s dims %s differ from the inferred %s",
+                  c->op, tensor, XOP_DIMS(got, out), xop_dims_text(want, sizeof want, rank, dims));
+}
+
 int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
                            const int64_t *dims) {
-  int same = out->rank == rank;
-  for (uint32_t k = 0; same && k < rank; ++k) same = out->dims[k] == dims[k];
-  if (same) return XHAL_STATUS_OK;
-  char got[XOP_DIMS_TEXT_SIZE], want[XOP_DIMS_TEXT_SIZE];
-  return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: output dims %s differ from the inferred %s",
-                  c->op, XOP_DIMS(got, out), xop_dims_text(want, sizeof want, rank, dims));
+  if (xop_dims_equal(out, rank, dims)) return XHAL_STATUS_OK;
+  return xop_dims_differ(c, "output", out, rank, dims);
+}
+
+int32_t xop_out_index_dims_check(const xop_ctx_t *c, uint32_t index, const xop_view_t *out,
+                                 uint32_t rank, const int64_t *dims) {
+  if (xop_dims_equal(out, rank, dims)) return XHAL_STATUS_OK;
+  char tensor[32];
+  snprintf(tensor, sizeof tensor, "output %u", index);
+  return xop_dims_differ(c, tensor, out, rank, dims);
 }
 
 /* numpy broadcasting of a and b into dims[*rank]. */
@@ -745,7 +780,7 @@ static int32_t xop_check_op(const xop_ctx_t *c, const xhal_plugin_op_desc_t *des
     case XHAL_OP_CAST:
       return xop_check_cast(c, desc, plan);
     XOP_CASE_SHAPE_OPS:
-      return xop_check_shape(c->backend, desc, plan);
+      return xop_check_shape(c, desc, plan);
     XOP_CASE_CONV_OPS:
       return xop__check_conv(c, desc, plan);
     case XHAL_OP_LEAKY_RELU:

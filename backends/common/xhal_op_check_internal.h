@@ -61,6 +61,11 @@ int32_t xop_attr_enum(const xop_ctx_t *c, const xhal_attr_t *a, const char *cons
 /* Normalises axis into [0, rank). */
 int32_t xop_axis(const xop_ctx_t *c, const char *what, int64_t axis, uint32_t rank,
                  uint32_t *out);
+/* An `axes` INTS attribute (NULL: none): its entries normalised into
+ * [0, rank), each at most once, as bit k of *mask; axis[i] (when not NULL,
+ * room for axes->count) is entry i normalised. */
+int32_t xop_axes_parse(const xop_ctx_t *c, const xhal_attr_t *axes, uint32_t rank, uint32_t *mask,
+                       uint32_t *axis);
 int xop_is_float(uint32_t dtype);
 /* UNSUPPORTED (listing the dtypes the backend has for op) unless the
  * backend declares dtype for op; what names the tensor ("dtype", "target
@@ -69,6 +74,9 @@ int32_t xop_dtype_supported(const xop_ctx_t *c, uint32_t op, uint32_t dtype, con
 /* out must have rank and dims. */
 int32_t xop_out_dims_check(const xop_ctx_t *c, const xop_view_t *out, uint32_t rank,
                            const int64_t *dims);
+/* The same for output index of several (Split): messages name "output <index>". */
+int32_t xop_out_index_dims_check(const xop_ctx_t *c, uint32_t index, const xop_view_t *out,
+                                 uint32_t rank, const int64_t *dims);
 int32_t xop_same_dims(const xop_ctx_t *c, const xop_view_t *in, const xop_view_t *out);
 /* numpy broadcasting of a's and b's dims into dims[*rank]; INVALID_ARGUMENT
  * (naming both) when they do not broadcast. */
@@ -106,5 +114,11 @@ int32_t xop_check_gelu(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xo
  * to plan (views already made, buffers checked), plan->gather filled.
  * Returns OK, INVALID_ARGUMENT or UNSUPPORTED. */
 int32_t xop_gather_check(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
+
+/* Reshape, Flatten, Squeeze, Unsqueeze, Expand, Tile, Concat, Split and
+ * Slice (xhal_op_check_shape.c, see xhal_op_check_shape.h): their attribute
+ * and shape rules applied to plan (views and dtypes already checked), the
+ * launch turned into plan's strided copies. Returns OK or INVALID_ARGUMENT. */
+int32_t xop_check_shape(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan);
 
 #endif

@@ -12,21 +12,6 @@ int32_t xop_check_softmax(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
   return xop_same_dims(c, &plan->in[0], &plan->out);
 }
 
-static int32_t xop_reduce_axes(const xop_ctx_t *c, const xhal_attr_t *axes, uint32_t rank,
-                               uint32_t *mask) {
-  *mask = 0;
-  for (uint32_t i = 0; axes && i < axes->count; ++i) {
-    uint32_t k = 0;
-    XOP_RETURN_IF_ERROR(xop_axis(c, "axes entry", axes->ints[i], rank, &k));
-    if (*mask & (1u << k)) {
-      return XOP_FAIL(c, XHAL_STATUS_INVALID_ARGUMENT, "%s: axes entry %lld repeats dim %u", c->op,
-                      (long long)axes->ints[i], k);
-    }
-    *mask |= 1u << k;
-  }
-  return XHAL_STATUS_OK;
-}
-
 int32_t xop_check_reduce(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan) {
   static const xop_attr_spec_t specs[] = {{"axes", XHAL_ATTR_INTS},
                                           {"keepdims", XHAL_ATTR_INT},
@@ -37,7 +22,7 @@ int32_t xop_check_reduce(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, 
   XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 3, found));
   XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[1], 1, &plan->keepdims));
   XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[2], 0, &noop));
-  XOP_RETURN_IF_ERROR(xop_reduce_axes(c, found[0], x->rank, &plan->axes));
+  XOP_RETURN_IF_ERROR(xop_axes_parse(c, found[0], x->rank, &plan->axes, NULL));
   if (!plan->axes) {
     if (noop) return xop_same_dims(c, x, &plan->out);
     plan->axes = x->rank ? (uint32_t)((1ull << x->rank) - 1) : 0;

@@ -2,31 +2,11 @@
  * (see xhal_op_check_shape.h). */
 #include "xhal_op_check_shape.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-typedef struct xop_shape_ctx {
-  const xop_backend_t *backend;
-  const char *op; /* ONNX name, for messages */
-} xop_shape_ctx_t;
+#include "xhal_op_check_internal.h"
 
-__attribute__((format(printf, 2, 3))) static int32_t xop_shape_fail(const xop_shape_ctx_t *c,
-                                                                   const char *format, ...) {
-  char message[1024];
-  int used = snprintf(message, sizeof message, "%s: ", c->op);
-  va_list args;
-  va_start(args, format);
-  vsnprintf(message + used, sizeof message - (size_t)used, format, args);
-  va_end(args);
-  return c->backend->report(XHAL_STATUS_INVALID_ARGUMENT, message);
-}
-
-#define XOP_SHAPE_TRY(expr)                                                                        \
-  do {                                                                                             \
-    int32_t xop__status = (expr);                                                                  \
-    if (xop__status != XHAL_STATUS_OK) return xop__status;                                         \
-  } while (0)
+#define XS_INVALID XHAL_STATUS_INVALID_ARGUMENT
 
 int xop_is_shape_op(uint32_t op) {
   switch (op) {
@@ -37,80 +17,7 @@ int xop_is_shape_op(uint32_t op) {
   }
 }
 
-/* "(2,3,4)"; "()" for a scalar. */
-static const char *xop_shape_text(char *buf, size_t size, uint32_t rank, const int64_t *v) {
-  size_t used = (size_t)snprintf(buf, size, "(");
-  for (uint32_t k = 0; k < rank && used < size; ++k)
-    used += (size_t)snprintf(buf + used, size - used, "%s%lld", k ? "," : "", (long long)v[k]);
-  if (used < size) snprintf(buf + used, size - used, ")");
-  return buf;
-}
-
-#define XOP_SHAPE_TEXT 200
-
-/* ---- Attributes -------------------------------------------------------------------------- */
-
-typedef struct xop_shape_attr {
-  const char *name;
-  uint32_t type;
-} xop_shape_attr_t;
-
-/* found[i] is the attribute named specs[i].name, or NULL; any other name,
- * a repeated name or a wrong type is an error. */
-static int32_t xop_shape_attrs(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
-                               const xop_shape_attr_t *specs, int count,
-                               const xhal_attr_t **found) {
-  for (int s = 0; s < count; ++s) found[s] = NULL;
-  if (desc->attr_count && !desc->attrs)
-    return xop_shape_fail(c, "attr_count is %u but attrs is NULL", desc->attr_count);
-  for (uint32_t i = 0; i < desc->attr_count; ++i) {
-    const xhal_attr_t *a = &desc->attrs[i];
-    if (!a->name) return xop_shape_fail(c, "attribute %u has no name", i);
-    int s = 0;
-    while (s < count && strcmp(specs[s].name, a->name) != 0) ++s;
-    if (s == count) return xop_shape_fail(c, "unknown attribute '%s'", a->name);
-    if (found[s]) return xop_shape_fail(c, "attribute '%s' given twice", a->name);
-    if (a->type != specs[s].type) {
-      return xop_shape_fail(c, "attribute '%s' has type %u, expected %s", a->name, a->type,
-                            specs[s].type == XHAL_ATTR_INT ? "INT" : "INTS");
-    }
-    if (a->type == XHAL_ATTR_INTS && a->count && !a->ints)
-      return xop_shape_fail(c, "attribute '%s' has count %u but ints is NULL", a->name, a->count);
-    found[s] = a;
-  }
-  return XHAL_STATUS_OK;
-}
-
-/* Axis list entries normalised into [0, rank), each once: bit k of *mask. */
-static int32_t xop_shape_axes(const xop_shape_ctx_t *c, const char *what, const xhal_attr_t *a,
-                              uint32_t rank, uint32_t *mask) {
-  *mask = 0;
-  for (uint32_t i = 0; i < a->count; ++i) {
-    const int64_t v = a->ints[i];
-    if (v < -(int64_t)rank || v >= (int64_t)rank) {
-      return xop_shape_fail(c, "%s entry %lld is out of range [%d, %d] for rank %u", what,
-                            (long long)v, -(int)rank, (int)rank - 1, rank);
-    }
-    const uint32_t k = (uint32_t)(v < 0 ? v + rank : v);
-    if (*mask & (1u << k))
-      return xop_shape_fail(c, "%s entry %lld repeats dim %u", what, (long long)v, k);
-    *mask |= 1u << k;
-  }
-  return XHAL_STATUS_OK;
-}
-
 /* ---- Views and copies -------------------------------------------------------------------- */
-
-static int32_t xop_shape_out_dims(const xop_shape_ctx_t *c, uint32_t index, const xop_view_t *out,
-                                  uint32_t rank, const int64_t *dims) {
-  int same = out->rank == rank;
-  for (uint32_t k = 0; same && k < rank; ++k) same = out->dims[k] == dims[k];
-  if (same) return XHAL_STATUS_OK;
-  char got[XOP_SHAPE_TEXT], want[XOP_SHAPE_TEXT];
-  return xop_shape_fail(c, "output %u dims %s differ from the inferred %s", index,
-                        xop_shape_text(got, sizeof got, out->rank, out->dims),
-                        xop_shape_text(want, sizeof want, rank, dims));
-}
 
 static void xop_shape_add_copy(xop_plan_t *plan, const xop_view_t *out, const xop_view_t *in,
                                int linear) {
@@ -195,114 +102,118 @@ static void xop_shape_add_reshape(xop_plan_t *plan, const xop_view_t *out, const
 
 /* Reshape's `shape` with ONNX's rules: 0 copies the input dim (allowzero
  * 0) or is 0 (allowzero 1), one -1 takes what is left. */
-static int32_t xop_reshape_target(const xop_shape_ctx_t *c, const xop_view_t *x,
+static int32_t xop_reshape_target(const xop_ctx_t *c, const xop_view_t *x,
                                   const xhal_attr_t *shape, int allowzero, int64_t *dims) {
-  if (shape->count > XHAL_MAX_RANK)
-    return xop_shape_fail(c, "shape has %u entries, more than %d", shape->count, XHAL_MAX_RANK);
+  if (shape->count > XHAL_MAX_RANK) {
+    return XOP_FAIL(c, XS_INVALID, "%s: shape has %u entries, more than %d", c->op, shape->count,
+                    XHAL_MAX_RANK);
+  }
   int infer = -1, has_zero = 0;
   int64_t known = 1;
   for (uint32_t k = 0; k < shape->count; ++k) {
     int64_t d = shape->ints[k];
-    if (d < -1) return xop_shape_fail(c, "shape entry %u is %lld", k, (long long)d);
+    if (d < -1)
+      return XOP_FAIL(c, XS_INVALID, "%s: shape entry %u is %lld", c->op, k, (long long)d);
     if (d == -1) {
-      if (infer >= 0) return xop_shape_fail(c, "shape has more than one -1 (entries %d, %u)",
-                                            infer, k);
+      if (infer >= 0) {
+        return XOP_FAIL(c, XS_INVALID, "%s: shape has more than one -1 (entries %d, %u)", c->op,
+                        infer, k);
+      }
       infer = (int)k;
       continue;
     }
     if (d == 0 && !allowzero) {
       if (k >= x->rank) {
-        return xop_shape_fail(c, "shape entry %u is 0 (copy the input dim) but the input has "
-                                 "rank %u", k, x->rank);
+        return XOP_FAIL(c, XS_INVALID,
+                        "%s: shape entry %u is 0 (copy the input dim) but the input has rank %u",
+                        c->op, k, x->rank);
       }
       d = x->dims[k];
     }
     if (d == 0) has_zero = 1;
     dims[k] = d;
     if (__builtin_mul_overflow(known, d, &known))
-      return xop_shape_fail(c, "shape element count overflows");
+      return XOP_FAIL(c, XS_INVALID, "%s: shape element count overflows", c->op);
   }
   const int64_t count = xop_view_count(x);
+  char ts[XOP_DIMS_TEXT_SIZE], tx[XOP_DIMS_TEXT_SIZE];
   if (infer >= 0) {
     if (allowzero && has_zero)
-      return xop_shape_fail(c, "shape has both 0 and -1 with allowzero = 1");
+      return XOP_FAIL(c, XS_INVALID, "%s: shape has both 0 and -1 with allowzero = 1", c->op);
     if (known == 0 || count % known) {
-      char ts[XOP_SHAPE_TEXT];
-      return xop_shape_fail(c, "shape %s: -1 cannot make %lld elements",
-                            xop_shape_text(ts, sizeof ts, shape->count, shape->ints),
-                            (long long)count);
+      return XOP_FAIL(c, XS_INVALID, "%s: shape %s: -1 cannot make %lld elements", c->op,
+                      xop_dims_text(ts, sizeof ts, shape->count, shape->ints), (long long)count);
     }
     dims[infer] = count / known;
     known = count;
   }
   if (known != count) {
-    char ts[XOP_SHAPE_TEXT], tx[XOP_SHAPE_TEXT];
-    return xop_shape_fail(c, "shape %s has %lld elements, input dims %s have %lld",
-                          xop_shape_text(ts, sizeof ts, shape->count, shape->ints),
-                          (long long)known, xop_shape_text(tx, sizeof tx, x->rank, x->dims),
-                          (long long)count);
+    return XOP_FAIL(c, XS_INVALID, "%s: shape %s has %lld elements, input dims %s have %lld",
+                    c->op, xop_dims_text(ts, sizeof ts, shape->count, shape->ints),
+                    (long long)known, XOP_DIMS(tx, x), (long long)count);
   }
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_check_reshape(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_reshape(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                  xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"shape", XHAL_ATTR_INTS},
-                                           {"allowzero", XHAL_ATTR_INT}};
+  static const xop_attr_spec_t specs[] = {{"shape", XHAL_ATTR_INTS},
+                                          {"allowzero", XHAL_ATTR_INT}};
   const xhal_attr_t *found[2];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 2, found));
-  const int64_t allowzero = found[1] ? found[1]->i : 0;
-  if (allowzero != 0 && allowzero != 1)
-    return xop_shape_fail(c, "attribute 'allowzero' is %lld, expected 0 or 1", (long long)allowzero);
+  int allowzero = 0;
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 2, found));
+  XOP_RETURN_IF_ERROR(xop_attr_flag(c, found[1], 0, &allowzero));
   const xop_view_t *x = &plan->in[0], *y = &plan->out;
   if (found[0]) {
     int64_t dims[XHAL_MAX_RANK];
-    XOP_SHAPE_TRY(xop_reshape_target(c, x, found[0], (int)allowzero, dims));
-    XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, y, found[0]->count, dims));
+    XOP_RETURN_IF_ERROR(xop_reshape_target(c, x, found[0], allowzero, dims));
+    XOP_RETURN_IF_ERROR(xop_out_dims_check(c, y, found[0]->count, dims));
   } else if (xop_view_count(x) != xop_view_count(y)) {
-    char tx[XOP_SHAPE_TEXT], ty[XOP_SHAPE_TEXT];
-    return xop_shape_fail(c, "input dims %s (%lld elements) and output dims %s (%lld) differ in "
-                             "element count",
-                          xop_shape_text(tx, sizeof tx, x->rank, x->dims),
-                          (long long)xop_view_count(x),
-                          xop_shape_text(ty, sizeof ty, y->rank, y->dims),
-                          (long long)xop_view_count(y));
+    char tx[XOP_DIMS_TEXT_SIZE], ty[XOP_DIMS_TEXT_SIZE];
+    return XOP_FAIL(c, XS_INVALID,
+                    "%s: input dims %s (%lld elements) and output dims %s (%lld) differ in "
+                    "element count",
+                    c->op, XOP_DIMS(tx, x), (long long)xop_view_count(x), XOP_DIMS(ty, y),
+                    (long long)xop_view_count(y));
   }
   xop_shape_add_reshape(plan, y, x);
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_check_flatten(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_flatten(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                  xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"axis", XHAL_ATTR_INT}};
+  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
   const xhal_attr_t *found[1];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
   const xop_view_t *x = &plan->in[0];
+  /* axis may be rank (xop_axis stops at rank - 1). */
   const int64_t r = x->rank, axis = found[0] ? found[0]->i : 1;
-  if (axis < -r || axis > r)
-    return xop_shape_fail(c, "axis %lld is out of range [%lld, %lld]", (long long)axis,
-                          (long long)-r, (long long)r);
+  if (axis < -r || axis > r) {
+    return XOP_FAIL(c, XS_INVALID, "%s: axis %lld is out of range [%lld, %lld]", c->op,
+                    (long long)axis, (long long)-r, (long long)r);
+  }
   const uint32_t a = (uint32_t)(axis < 0 ? axis + r : axis);
   int64_t dims[2] = {1, 1};
   for (uint32_t k = 0; k < x->rank; ++k) dims[k < a ? 0 : 1] *= x->dims[k];
-  XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, &plan->out, 2, dims));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, 2, dims));
   xop_shape_add_reshape(plan, &plan->out, x);
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_check_squeeze(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_squeeze(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                  xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"axes", XHAL_ATTR_INTS}};
+  static const xop_attr_spec_t specs[] = {{"axes", XHAL_ATTR_INTS}};
   const xhal_attr_t *found[1];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
   const xop_view_t *x = &plan->in[0];
   uint32_t mask = 0;
   if (found[0]) {
-    XOP_SHAPE_TRY(xop_shape_axes(c, "axes", found[0], x->rank, &mask));
+    XOP_RETURN_IF_ERROR(xop_axes_parse(c, found[0], x->rank, &mask, NULL));
     for (uint32_t k = 0; k < x->rank; ++k) {
-      if ((mask & (1u << k)) && x->dims[k] != 1)
-        return xop_shape_fail(c, "axes selects input dim %u of extent %lld, not 1", k,
-                              (long long)x->dims[k]);
+      if ((mask & (1u << k)) && x->dims[k] != 1) {
+        return XOP_FAIL(c, XS_INVALID, "%s: axes selects input dim %u of extent %lld, not 1",
+                        c->op, k, (long long)x->dims[k]);
+      }
     }
   } else {
     for (uint32_t k = 0; k < x->rank; ++k)
@@ -312,61 +223,62 @@ static int32_t xop_check_squeeze(const xop_shape_ctx_t *c, const xhal_plugin_op_
   uint32_t rank = 0;
   for (uint32_t k = 0; k < x->rank; ++k)
     if (!(mask & (1u << k))) dims[rank++] = x->dims[k];
-  XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, &plan->out, rank, dims));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, rank, dims));
   xop_shape_add_reshape(plan, &plan->out, x);
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_check_unsqueeze(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_unsqueeze(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                    xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"axes", XHAL_ATTR_INTS}};
+  static const xop_attr_spec_t specs[] = {{"axes", XHAL_ATTR_INTS}};
   const xhal_attr_t *found[1];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 1, found));
-  if (!found[0]) return xop_shape_fail(c, "attribute 'axes' is required");
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
+  if (!found[0]) return XOP_FAIL(c, XS_INVALID, "%s: attribute 'axes' is required", c->op);
   const xop_view_t *x = &plan->in[0];
   const uint32_t rank = x->rank + found[0]->count;
   if (rank > XHAL_MAX_RANK) {
-    return xop_shape_fail(c, "input rank %u plus %u axes exceeds %d", x->rank, found[0]->count,
-                          XHAL_MAX_RANK);
+    return XOP_FAIL(c, XS_INVALID, "%s: input rank %u plus %u axes exceeds %d", c->op, x->rank,
+                    found[0]->count, XHAL_MAX_RANK);
   }
   uint32_t mask = 0;
-  XOP_SHAPE_TRY(xop_shape_axes(c, "axes", found[0], rank, &mask));
+  XOP_RETURN_IF_ERROR(xop_axes_parse(c, found[0], rank, &mask, NULL));
   int64_t dims[XHAL_MAX_RANK];
   for (uint32_t k = 0, j = 0; k < rank; ++k) dims[k] = (mask & (1u << k)) ? 1 : x->dims[j++];
-  XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, &plan->out, rank, dims));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, rank, dims));
   xop_shape_add_reshape(plan, &plan->out, x);
   return XHAL_STATUS_OK;
 }
 
 /* ---- Expand, Tile ------------------------------------------------------------------------ */
 
-static int32_t xop_check_expand(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_expand(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                 xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"shape", XHAL_ATTR_INTS}};
+  static const xop_attr_spec_t specs[] = {{"shape", XHAL_ATTR_INTS}};
   const xhal_attr_t *found[1];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
   const xop_view_t *x = &plan->in[0], *y = &plan->out;
-  char tx[XOP_SHAPE_TEXT], ty[XOP_SHAPE_TEXT];
+  char tx[XOP_DIMS_TEXT_SIZE], ty[XOP_DIMS_TEXT_SIZE];
   if (found[0]) {
     /* Bidirectional broadcast of the input dims and shape. */
     const xhal_attr_t *s = found[0];
     const uint32_t r = s->count > x->rank ? s->count : x->rank;
-    if (r > XHAL_MAX_RANK)
-      return xop_shape_fail(c, "shape has %u entries, more than %d", s->count, XHAL_MAX_RANK);
+    if (r > XHAL_MAX_RANK) {
+      return XOP_FAIL(c, XS_INVALID, "%s: shape has %u entries, more than %d", c->op, s->count,
+                      XHAL_MAX_RANK);
+    }
     int64_t dims[XHAL_MAX_RANK];
     for (uint32_t k = 0; k < r; ++k) {
       const int kx = (int)k - (int)(r - x->rank), ks = (int)k - (int)(r - s->count);
       const int64_t dx = kx < 0 ? 1 : x->dims[kx], ds = ks < 0 ? 1 : s->ints[ks];
       if (ds < 0 || (dx != ds && dx != 1 && ds != 1)) {
-        return xop_shape_fail(c, "input dims %s and shape %s do not broadcast (dim %u: %lld vs "
-                                 "%lld)",
-                              xop_shape_text(tx, sizeof tx, x->rank, x->dims),
-                              xop_shape_text(ty, sizeof ty, s->count, s->ints), k, (long long)dx,
-                              (long long)ds);
+        return XOP_FAIL(c, XS_INVALID,
+                        "%s: input dims %s and shape %s do not broadcast (dim %u: %lld vs %lld)",
+                        c->op, XOP_DIMS(tx, x), xop_dims_text(ty, sizeof ty, s->count, s->ints),
+                        k, (long long)dx, (long long)ds);
       }
       dims[k] = dx == 1 ? ds : dx;
     }
-    XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, y, r, dims));
+    XOP_RETURN_IF_ERROR(xop_out_dims_check(c, y, r, dims));
   }
   int ok = y->rank >= x->rank;
   for (uint32_t k = 0; ok && k < x->rank; ++k) {
@@ -374,9 +286,8 @@ static int32_t xop_check_expand(const xop_shape_ctx_t *c, const xhal_plugin_op_d
     ok = d == o || d == 1;
   }
   if (!ok) {
-    return xop_shape_fail(c, "input dims %s do not broadcast to the output dims %s",
-                          xop_shape_text(tx, sizeof tx, x->rank, x->dims),
-                          xop_shape_text(ty, sizeof ty, y->rank, y->dims));
+    return XOP_FAIL(c, XS_INVALID, "%s: input dims %s do not broadcast to the output dims %s",
+                    c->op, XOP_DIMS(tx, x), XOP_DIMS(ty, y));
   }
   xop_view_t e = *x;
   const uint32_t shift = y->rank - x->rank;
@@ -439,27 +350,30 @@ static void xop_tile_steps(xop_plan_t *plan, const int64_t *repeats) {
   }
 }
 
-static int32_t xop_check_tile(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_tile(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                               xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"repeats", XHAL_ATTR_INTS}};
+  static const xop_attr_spec_t specs[] = {{"repeats", XHAL_ATTR_INTS}};
   const xhal_attr_t *found[1];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 1, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
   const xop_view_t *x = &plan->in[0];
   const xhal_attr_t *r = found[0];
-  if (!r) return xop_shape_fail(c, "attribute 'repeats' is required");
-  if (r->count != x->rank)
-    return xop_shape_fail(c, "repeats has %u entries for an input of rank %u", r->count, x->rank);
+  if (!r) return XOP_FAIL(c, XS_INVALID, "%s: attribute 'repeats' is required", c->op);
+  if (r->count != x->rank) {
+    return XOP_FAIL(c, XS_INVALID, "%s: repeats has %u entries for an input of rank %u", c->op,
+                    r->count, x->rank);
+  }
   int64_t dims[XHAL_MAX_RANK];
   uint32_t tiled = 0;
   for (uint32_t k = 0; k < x->rank; ++k) {
-    if (r->ints[k] < 0)
-      return xop_shape_fail(c, "repeats entry %u is %lld, expected >= 0", k,
-                            (long long)r->ints[k]);
+    if (r->ints[k] < 0) {
+      return XOP_FAIL(c, XS_INVALID, "%s: repeats entry %u is %lld, expected >= 0", c->op, k,
+                      (long long)r->ints[k]);
+    }
     if (__builtin_mul_overflow(x->dims[k], r->ints[k], &dims[k]))
-      return xop_shape_fail(c, "output dim %u overflows", k);
+      return XOP_FAIL(c, XS_INVALID, "%s: output dim %u overflows", c->op, k);
     tiled += r->ints[k] > 1 && x->dims[k] > 1;
   }
-  XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, &plan->out, x->rank, dims));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, x->rank, dims));
   if (xop_view_count(&plan->out) == 0) return XHAL_STATUS_OK;
   if (x->rank + tiled <= XHAL_MAX_RANK)
     xop_tile_one_copy(plan, r->ints);
@@ -470,19 +384,15 @@ static int32_t xop_check_tile(const xop_shape_ctx_t *c, const xhal_plugin_op_des
 
 /* ---- Concat, Split ----------------------------------------------------------------------- */
 
-static int32_t xop_check_concat(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_concat(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                 xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"axis", XHAL_ATTR_INT}};
+  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}};
   const xhal_attr_t *found[1];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 1, found));
-  if (!found[0]) return xop_shape_fail(c, "attribute 'axis' is required");
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 1, found));
+  if (!found[0]) return XOP_FAIL(c, XS_INVALID, "%s: attribute 'axis' is required", c->op);
   const xop_view_t *x0 = &plan->in[0];
-  const int64_t r = x0->rank, axis = found[0]->i;
-  if (axis < -r || axis >= r) {
-    return xop_shape_fail(c, "axis %lld is out of range [%lld, %lld] for rank %lld",
-                          (long long)axis, (long long)-r, (long long)r - 1, (long long)r);
-  }
-  const uint32_t a = (uint32_t)(axis < 0 ? axis + r : axis);
+  uint32_t a = 0;
+  XOP_RETURN_IF_ERROR(xop_axis(c, "axis", found[0]->i, x0->rank, &a));
   int64_t dims[XHAL_MAX_RANK];
   memcpy(dims, x0->dims, sizeof dims);
   dims[a] = 0;
@@ -491,14 +401,13 @@ static int32_t xop_check_concat(const xop_shape_ctx_t *c, const xhal_plugin_op_d
     int ok = x->rank == x0->rank;
     for (uint32_t k = 0; ok && k < x->rank; ++k) ok = k == a || x->dims[k] == x0->dims[k];
     if (!ok) {
-      char t0[XOP_SHAPE_TEXT], ti[XOP_SHAPE_TEXT];
-      return xop_shape_fail(c, "input %u dims %s and input 0 dims %s differ outside axis %u", i,
-                            xop_shape_text(ti, sizeof ti, x->rank, x->dims),
-                            xop_shape_text(t0, sizeof t0, x0->rank, x0->dims), a);
+      char t0[XOP_DIMS_TEXT_SIZE], ti[XOP_DIMS_TEXT_SIZE];
+      return XOP_FAIL(c, XS_INVALID, "%s: input %u dims %s and input 0 dims %s differ outside "
+                      "axis %u", c->op, i, XOP_DIMS(ti, x), XOP_DIMS(t0, x0), a);
     }
     dims[a] += x->dims[a];
   }
-  XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, &plan->out, x0->rank, dims));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, x0->rank, dims));
   int64_t at = 0;
   for (uint32_t i = 0; i < plan->input_count; ++i) {
     xop_view_t part = plan->out;
@@ -510,40 +419,41 @@ static int32_t xop_check_concat(const xop_shape_ctx_t *c, const xhal_plugin_op_d
   return XHAL_STATUS_OK;
 }
 
-static int32_t xop_check_split(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_split(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"axis", XHAL_ATTR_INT}, {"split", XHAL_ATTR_INTS}};
+  static const xop_attr_spec_t specs[] = {{"axis", XHAL_ATTR_INT}, {"split", XHAL_ATTR_INTS}};
   const xhal_attr_t *found[2];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 2, found));
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 2, found));
   const xop_view_t *x = &plan->in[0];
-  const int64_t r = x->rank, axis = found[0] ? found[0]->i : 0;
-  if (axis < -r || axis >= r) {
-    return xop_shape_fail(c, "axis %lld is out of range [%lld, %lld] for rank %lld",
-                          (long long)axis, (long long)-r, (long long)r - 1, (long long)r);
-  }
-  const uint32_t a = (uint32_t)(axis < 0 ? axis + r : axis), n = plan->output_count;
+  uint32_t a = 0;
+  XOP_RETURN_IF_ERROR(xop_axis(c, "axis", found[0] ? found[0]->i : 0, x->rank, &a));
+  const uint32_t n = plan->output_count;
   const int64_t extent = x->dims[a];
   int64_t parts[XOP_MAX_OUTPUTS];
   const xhal_attr_t *split = found[1];
   if (split) {
-    if (split->count != n)
-      return xop_shape_fail(c, "split has %u entries for %u outputs", split->count, n);
+    if (split->count != n) {
+      return XOP_FAIL(c, XS_INVALID, "%s: split has %u entries for %u outputs", c->op,
+                      split->count, n);
+    }
     int64_t sum = 0;
     for (uint32_t i = 0; i < n; ++i) {
       parts[i] = split->ints[i];
-      if (parts[i] < 0 || __builtin_add_overflow(sum, parts[i], &sum))
-        return xop_shape_fail(c, "split entry %u is %lld", i, (long long)parts[i]);
+      if (parts[i] < 0 || __builtin_add_overflow(sum, parts[i], &sum)) {
+        return XOP_FAIL(c, XS_INVALID, "%s: split entry %u is %lld", c->op, i,
+                        (long long)parts[i]);
+      }
     }
     if (sum != extent) {
-      char ts[XOP_SHAPE_TEXT];
-      return xop_shape_fail(c, "split %s sums to %lld, but input dim %u is %lld",
-                            xop_shape_text(ts, sizeof ts, n, split->ints), (long long)sum, a,
-                            (long long)extent);
+      char ts[XOP_DIMS_TEXT_SIZE];
+      return XOP_FAIL(c, XS_INVALID, "%s: split %s sums to %lld, but input dim %u is %lld",
+                      c->op, xop_dims_text(ts, sizeof ts, n, split->ints), (long long)sum, a,
+                      (long long)extent);
     }
   } else {
     if (extent % n) {
-      return xop_shape_fail(c, "input dim %u (%lld) does not split into %u equal parts", a,
-                            (long long)extent, n);
+      return XOP_FAIL(c, XS_INVALID, "%s: input dim %u (%lld) does not split into %u equal parts",
+                      c->op, a, (long long)extent, n);
     }
     for (uint32_t i = 0; i < n; ++i) parts[i] = extent / n;
   }
@@ -552,7 +462,7 @@ static int32_t xop_check_split(const xop_shape_ctx_t *c, const xhal_plugin_op_de
     int64_t dims[XHAL_MAX_RANK];
     memcpy(dims, x->dims, sizeof dims);
     dims[a] = parts[i];
-    XOP_SHAPE_TRY(xop_shape_out_dims(c, i, &plan->outs[i], x->rank, dims));
+    XOP_RETURN_IF_ERROR(xop_out_index_dims_check(c, i, &plan->outs[i], x->rank, dims));
     xop_view_t part = *x;
     part.dims[a] = parts[i];
     if (xop_view_count(&part)) xop_shape_advance(&part, a, at);
@@ -585,47 +495,46 @@ static void xop_slice_range(int64_t d, int64_t start, int64_t end, int64_t step,
   *first = start;
 }
 
-static int32_t xop_check_slice(const xop_shape_ctx_t *c, const xhal_plugin_op_desc_t *desc,
+static int32_t xop_check_slice(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc,
                                xop_plan_t *plan) {
-  static const xop_shape_attr_t specs[] = {{"starts", XHAL_ATTR_INTS},
-                                           {"ends", XHAL_ATTR_INTS},
-                                           {"axes", XHAL_ATTR_INTS},
-                                           {"steps", XHAL_ATTR_INTS}};
-  static const char *const names[4] = {"starts", "ends", "axes", "steps"};
+  static const xop_attr_spec_t specs[] = {{"starts", XHAL_ATTR_INTS},
+                                          {"ends", XHAL_ATTR_INTS},
+                                          {"axes", XHAL_ATTR_INTS},
+                                          {"steps", XHAL_ATTR_INTS}};
   const xhal_attr_t *found[4];
-  XOP_SHAPE_TRY(xop_shape_attrs(c, desc, specs, 4, found));
-  if (!found[0] || !found[1])
-    return xop_shape_fail(c, "attribute '%s' is required", found[0] ? "ends" : "starts");
+  XOP_RETURN_IF_ERROR(xop_attrs_parse(c, desc, specs, 4, found));
+  if (!found[0] || !found[1]) {
+    return XOP_FAIL(c, XS_INVALID, "%s: attribute '%s' is required", c->op,
+                    found[0] ? "ends" : "starts");
+  }
   const xop_view_t *x = &plan->in[0];
   const uint32_t n = found[0]->count;
   for (int s = 1; s < 4; ++s) {
-    if (found[s] && found[s]->count != n)
-      return xop_shape_fail(c, "%s has %u entries but starts has %u", names[s], found[s]->count,
-                            n);
+    if (found[s] && found[s]->count != n) {
+      return XOP_FAIL(c, XS_INVALID, "%s: %s has %u entries but starts has %u", c->op,
+                      specs[s].name, found[s]->count, n);
+    }
   }
-  if (n > x->rank)
-    return xop_shape_fail(c, "starts has %u entries for an input of rank %u", n, x->rank);
-  uint32_t mask = 0;
+  if (n > x->rank) {
+    return XOP_FAIL(c, XS_INVALID, "%s: starts has %u entries for an input of rank %u", c->op, n,
+                    x->rank);
+  }
+  /* Without axes, entry i slices dim i. */
+  uint32_t mask = 0, axis[XHAL_MAX_RANK];
+  for (uint32_t i = 0; i < n; ++i) axis[i] = i;
+  XOP_RETURN_IF_ERROR(xop_axes_parse(c, found[2], x->rank, &mask, axis));
   xop_view_t v = *x;
   int64_t first[XHAL_MAX_RANK] = {0};
   for (uint32_t i = 0; i < n; ++i) {
-    const int64_t a = found[2] ? found[2]->ints[i] : (int64_t)i;
-    if (a < -(int64_t)x->rank || a >= (int64_t)x->rank) {
-      return xop_shape_fail(c, "axes entry %lld is out of range [%d, %d] for rank %u",
-                            (long long)a, -(int)x->rank, (int)x->rank - 1, x->rank);
-    }
-    const uint32_t k = (uint32_t)(a < 0 ? a + x->rank : a);
-    if (mask & (1u << k))
-      return xop_shape_fail(c, "axes entry %lld repeats dim %u", (long long)a, k);
-    mask |= 1u << k;
+    const uint32_t k = axis[i];
     const int64_t step = found[3] ? found[3]->ints[i] : 1;
-    if (step == 0) return xop_shape_fail(c, "steps entry %u is 0", i);
+    if (step == 0) return XOP_FAIL(c, XS_INVALID, "%s: steps entry %u is 0", c->op, i);
     xop_slice_range(x->dims[k], found[0]->ints[i], found[1]->ints[i], step, &first[k],
                     &v.dims[k]);
     /* With two or more indices |step| < extent, so the product fits. */
     v.strides[k] = v.dims[k] > 1 ? x->strides[k] * step : 0;
   }
-  XOP_SHAPE_TRY(xop_shape_out_dims(c, 0, &plan->out, v.rank, v.dims));
+  XOP_RETURN_IF_ERROR(xop_out_dims_check(c, &plan->out, v.rank, v.dims));
   if (xop_view_count(&v) == 0) return XHAL_STATUS_OK;
   for (uint32_t k = 0; k < x->rank; ++k) {
     if (!first[k]) continue;
@@ -637,30 +546,28 @@ static int32_t xop_check_slice(const xop_shape_ctx_t *c, const xhal_plugin_op_de
 
 /* ---- Dispatch ---------------------------------------------------------------------------- */
 
-int32_t xop_check_shape(const xop_backend_t *backend, const xhal_plugin_op_desc_t *desc,
-                        xop_plan_t *plan) {
-  const xop_shape_ctx_t c = {backend, plan->name};
+int32_t xop_check_shape(const xop_ctx_t *c, const xhal_plugin_op_desc_t *desc, xop_plan_t *plan) {
   plan->copy_count = 0;
   switch (plan->op) {
     case XHAL_OP_RESHAPE:
-      return xop_check_reshape(&c, desc, plan);
+      return xop_check_reshape(c, desc, plan);
     case XHAL_OP_FLATTEN:
-      return xop_check_flatten(&c, desc, plan);
+      return xop_check_flatten(c, desc, plan);
     case XHAL_OP_SQUEEZE:
-      return xop_check_squeeze(&c, desc, plan);
+      return xop_check_squeeze(c, desc, plan);
     case XHAL_OP_UNSQUEEZE:
-      return xop_check_unsqueeze(&c, desc, plan);
+      return xop_check_unsqueeze(c, desc, plan);
     case XHAL_OP_EXPAND:
-      return xop_check_expand(&c, desc, plan);
+      return xop_check_expand(c, desc, plan);
     case XHAL_OP_TILE:
-      return xop_check_tile(&c, desc, plan);
+      return xop_check_tile(c, desc, plan);
     case XHAL_OP_CONCAT:
-      return xop_check_concat(&c, desc, plan);
+      return xop_check_concat(c, desc, plan);
     case XHAL_OP_SPLIT:
-      return xop_check_split(&c, desc, plan);
+      return xop_check_split(c, desc, plan);
     case XHAL_OP_SLICE:
-      return xop_check_slice(&c, desc, plan);
+      return xop_check_slice(c, desc, plan);
     default:
-      return xop_shape_fail(&c, "not a data-movement op");
+      return XOP_FAIL(c, XS_INVALID, "%s: not a data-movement op", c->op);
   }
 }

@@ -21,17 +21,12 @@
  * Attributes where ONNX has inputs: Reshape `shape` (optional, with 0/-1
  * and `allowzero`, checked against the output dims the caller gives),
  * Unsqueeze and Squeeze `axes`, Expand `shape` (optional), Tile `repeats`,
- * Split `split`, Slice `starts`, `ends`, `axes`, `steps`. Thread-safe. */
+ * Split `split`, Slice `starts`, `ends`, `axes`, `steps`. Thread-safe.
+ * The check itself, xop_check_shape, is internal (xhal_op_check_internal.h). */
 #ifndef XHAL_OP_CHECK_SHAPE_H
 #define XHAL_OP_CHECK_SHAPE_H
 
 #include "xhal_op_check.h"
-
-/* Applies the rules of plan->op (one of the ops above) to desc and fills
- * plan's copies. plan's views are the caller's (xop_check made them); errors
- * are reported through backend. Returns OK or INVALID_ARGUMENT. */
-int32_t xop_check_shape(const xop_backend_t *backend, const xhal_plugin_op_desc_t *desc,
-                        xop_plan_t *plan);
 
 /* 1 if op is one of the data-movement ops above (its plan is copies). */
 int xop_is_shape_op(uint32_t op);
