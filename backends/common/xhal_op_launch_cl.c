@@ -1,7 +1,6 @@
 /* xhal_op_launch_cl.c - the launch planner of the model operators' OpenCL C
- * kernel programs (xhal_op_launch_cl.h). Structs, kernel names, slots and
- * work sizes are the OpenCL backend's (ocl_op.c, ocl_op_binary.c,
- * ocl_op_gather.c); the helpers are xhal_op_launch.h's. */
+ * kernel programs (xhal_op_launch_cl.h), the one of the OpenCL and CUDA
+ * backends; the helpers are xhal_op_launch.h's. */
 #include "xhal_op_launch_cl.h"
 
 #include <stdio.h>
@@ -183,7 +182,7 @@ static void xop_cl_conv_make(const xop_plan_t *plan, xop_cl_conv_t *s) {
 }
 
 /* Slots: 3 * dtype index + (0 conv, 1 transpose, 2 pool); MaxPool with
- * Indices 6 + dtype index; MaxPool on u8 8, with Indices 9 (ocl_op.c's). */
+ * Indices 6 + dtype index; MaxPool on u8 8, with Indices 9. */
 static void xop_cl_conv(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_conv_t *s = &l->data.conv;
   xop_cl_conv_make(plan, s);
@@ -251,7 +250,7 @@ static const char *const xop_cl_bin_kernels[][3] = {
     {"pow", "f32", "u8"},         {"pow", "f16", "u8"},        {"pow", "i32", "u8"},
     {"pow", "i64", "u8"},
     {"pow", "i32", "f32"},        {"pow", "i32", "f16"},       {"pow", "i64", "f32"},
-    {"pow", "i64", "f16"}, /* binary_fp64.cl: xop_cl_binary_fp64 */
+    {"pow", "i64", "f16"}, /* binary_fp64.cl: xop_cl_launch_fp64 */
     {"cast", "f32", "bool"},      {"cast", "f16", "bool"},     {"cast", "i32", "bool"},
     {"cast", "i64", "bool"},      {"cast", "u8", "bool"},      {"cast", "f32", "u8"},
     {"cast", "f16", "u8"},        {"cast", "i32", "u8"},       {"cast", "i64", "u8"},
@@ -291,7 +290,7 @@ static int xop_cl_binary_owns(const xop_plan_t *plan) {
 }
 
 /* Pow with an integer base and a float exponent: binary_fp64.cl. */
-static int xop_cl_binary_fp64(const xop_plan_t *plan) {
+int xop_cl_launch_fp64(const xop_plan_t *plan) {
   const uint32_t base = plan->in[0].dtype, exponent = plan->in[1].dtype;
   return plan->op == XHAL_OP_POW && (base == XHAL_DTYPE_I32 || base == XHAL_DTYPE_I64) &&
          (exponent == XHAL_DTYPE_F32 || exponent == XHAL_DTYPE_F16);
@@ -373,7 +372,7 @@ static int xop_cl_binary(const xop_plan_t *plan, xop_cl_launch_t *l) {
            xop_cl_same(xop_cl_bin_kernels[slot][2], suffix2)))
     ++slot;
   if (slot == XOP_CL_BIN_KERNELS) return 0;
-  xop_cl_kernel(l, xop_cl_binary_fp64(plan) ? XOP_CL_BINARY_FP64 : XOP_CL_BINARY, slot, base,
+  xop_cl_kernel(l, xop_cl_launch_fp64(plan) ? XOP_CL_BINARY_FP64 : XOP_CL_BINARY, slot, base,
                 suffix, suffix2);
   xop_cl_buffer(l, &plan->out);
   const int wide = plan->op == XHAL_OP_WHERE || plan->op == XHAL_OP_MIN || plan->op == XHAL_OP_MAX;

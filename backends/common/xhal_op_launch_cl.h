@@ -4,9 +4,9 @@
  * of the shared planner (xhal_op_launch.h, whose launch structs, kernel
  * names, helpers and norm.cl slots it uses; xop_launch_plan plans norm.cl's
  * row ops) that xop_launch_t cannot carry yet: up to 9 buffers, two
- * by-value arguments, host tables. Used by the CUDA backend, which
- * compiles these sources as CUDA C++
- * (backends/cuda/kernels/cu_opencl_compat.cuh).
+ * by-value arguments, host tables. Used by the OpenCL backend
+ * (backends/opencl/ocl_op.c) and the CUDA backend, which compiles these
+ * sources as CUDA C++ (backends/cuda/kernels/cu_opencl_compat.cuh).
  *
  * xop_cl_launch_plan turns a validated plan (xop_check) into one kernel
  * launch: the program, a kernel slot (unique per kernel of a program, for
@@ -14,9 +14,9 @@
  * only when the backend resolves the kernel), its arguments in the
  * kernel's order (buffers, launch structs by value as kernels/common.cl
  * and the family files declare them, host tables for a temporary device
- * buffer) and a 1-D range (global a multiple of local). The packing is the
- * OpenCL backend's (ocl_op.c, ocl_op_binary.c, ocl_op_gather.c: the same
- * structs, names and work sizes). Pure C; thread-safe. */
+ * buffer) and a 1-D range (global a multiple of local). A kernel change
+ * (a new dtype, a new argument) is made here once for both backends. Pure
+ * C; thread-safe. */
 #ifndef XHAL_OP_LAUNCH_CL_H
 #define XHAL_OP_LAUNCH_CL_H
 
@@ -216,6 +216,11 @@ typedef struct xop_cl_launch {
  * data-movement ops are lists of copies (xop_cl_launch_linear for the
  * linear ones). */
 int xop_cl_launch_owns(const xop_plan_t *plan);
+
+/* 1 if the validated plan launches on BINARY_FP64 (Pow with an integer
+ * base and a float exponent, computed in double): a backend whose device
+ * has no double (OpenCL without cl_khr_fp64) refuses it. */
+int xop_cl_launch_fp64(const xop_plan_t *plan);
 
 /* Plans the launch of an owned plan whose output is not empty; group is
  * the work-group size the programs were built with (OCL_GROUP). Returns

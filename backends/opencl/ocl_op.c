@@ -2,12 +2,16 @@
  *
  * A launch is validated by the shared xop_check (backends/common), which
  * hands back a plan with broadcasting, transposes and MatMul promotion
- * already expressed as strides; xop_layout_* simplify its iteration spaces,
- * and the kernels of kernels/<family>.cl (embedded at build time) walk them with
- * dims and strides passed by value in a launch struct (kernels/common.cl,
- * mirrored below and, for the kernels the Level Zero backend shares, in
- * backends/common/xhal_op_launch.h, whose planner picks their kernel,
- * arguments and work sizes). Every launch is one clEnqueueNDRangeKernel on the
+ * already expressed as strides. The shared planners pick each launch's
+ * kernel, arguments and work sizes: xop_launch_plan
+ * (backends/common/xhal_op_launch.h: eltwise.cl, reduce.cl, softmax.cl,
+ * matmul.cl, norm.cl's row ops; the Level Zero backend uses it too) and
+ * xop_cl_launch_plan (xhal_op_launch_cl.h: the model operators' programs
+ * shape.cl conv.cl unary.cl gather.cl resize.cl binary.cl binary_fp64.cl
+ * and norm.cl's normalisations; the CUDA backend uses it too). Their launch
+ * structs mirror kernels/common.cl and the family files. This file turns a
+ * launch into clSetKernelArg calls (buffers as cl_mem, structs by value,
+ * host tables as temporary buffers) and one clEnqueueNDRangeKernel on the
  * stream's in-order queue, non-blocking; empty outputs enqueue nothing.
  *
  * Per device (device->op_state): the programs, built on first use
@@ -26,67 +30,14 @@
 #include "../common/xhal_op_check.h"
 #include "../common/xhal_op_check_shape.h"
 #include "../common/xhal_op_launch.h"
-#include "../common/xhal_op_layout.h"
+#include "../common/xhal_op_launch_cl.h"
 #include "ocl_buffer.h"
-#include "ocl_op_internal.h"
-#include "ocl_op_binary.h"
+#include "ocl_error.h"
 #include "ocl_op_kernels.h" /* kernels/<family>.cl as strings, by tools/embed_text.py */
 #include "ocl_program_cache.h"
 #include "ocl_stream.h"
 
-/* ---- Launch structs (kernels/common.cl) -------------------------------------------------- */
-
-#define OCL_OP_MAX_RANK 8
-
-/* kernels/shape.cl */
-typedef struct ocl_linear {
-  cl_long odims[OCL_OP_MAX_RANK];
-  cl_long ostrides[OCL_OP_MAX_RANK];
-  cl_long idims[OCL_OP_MAX_RANK];
-  cl_long istrides[OCL_OP_MAX_RANK];
-  cl_long offsets[2];
-  cl_long count;
-  cl_int orank;
-  cl_int irank;
-} ocl_linear_t;
-
-static_assert(sizeof(ocl_linear_t) == 35 * 8 + 8, "ocl_linear_t layout");
-typedef struct ocl_conv {
-  cl_long ys[5], xs[5], ws[5];
-  cl_long in[3], out[3], k[3], s[3], d[3], p[3], pe[3];
-  cl_long offsets[4];
-  cl_long m;
-  cl_long cg, mg;
-  cl_long bs;
-  cl_long count;
-  cl_int has_b;
-  cl_int mode;
-} ocl_conv_t;
-typedef struct ocl_norm {
-  cl_long odims[OCL_OP_MAX_RANK];
-  cl_long ostrides[6][OCL_OP_MAX_RANK];
-  cl_long idims[OCL_OP_MAX_RANK];
-  cl_long istrides[4][OCL_OP_MAX_RANK];
-  cl_long offsets[6];
-  cl_long rows;
-  cl_long len;
-  cl_float epsilon;
-  cl_int orank;
-  cl_int irank;
-  cl_int flags;
-} ocl_norm_t;
-
-typedef struct ocl_pool_indices {
-  cl_long is[5];
-  cl_long offset;
-  cl_int order;
-  cl_int unused;
-} ocl_pool_indices_t;
-
-static_assert(XHAL_MAX_RANK == OCL_OP_MAX_RANK, "kernels index at most 8 dims");
-static_assert(sizeof(ocl_pool_indices_t) == 7 * 8, "ocl_pool_indices_t layout");
-static_assert(sizeof(ocl_conv_t) == 45 * 8 + 8, "ocl_conv_t layout");
-static_assert(sizeof(ocl_norm_t) == 104 * 8 + 16, "ocl_norm_t layout");
+static_assert(XHAL_MAX_RANK == XOP_LAUNCH_MAX_RANK, "kernels index at most 8 dims");
 
 /* ---- Programs and kernels ---------------------------------------------------------------- */
 
@@ -145,17 +96,26 @@ static const ocl_op_program_t ocl_op_launch_programs[XOP_LAUNCH_PROGRAM_COUNT] =
     [XOP_LAUNCH_MATMUL] = OCL_OP_MATMUL,   [XOP_LAUNCH_NORM] = OCL_OP_NORM,
 };
 
-/* Kernel slots per program: the planner's (XOP_LAUNCH_SLOT_*, the dtype
- * index + 4 for the work-group variants) and this file's own. */
+/* The programs of xop_cl_launch_plan's launches (xhal_op_launch_cl.h). */
+static const ocl_op_program_t ocl_op_cl_programs[] = {
+    [XOP_CL_SHAPE] = OCL_OP_SHAPE,   [XOP_CL_CONV] = OCL_OP_CONV,
+    [XOP_CL_UNARY] = OCL_OP_UNARY,   [XOP_CL_GATHER] = OCL_OP_GATHER,
+    [XOP_CL_RESIZE] = OCL_OP_RESIZE, [XOP_CL_BINARY] = OCL_OP_BINARY,
+    [XOP_CL_NORM] = OCL_OP_NORM,     [XOP_CL_BINARY_FP64] = OCL_OP_BINARY_FP64,
+};
+static_assert(XOP_CL_PROGRAM_COUNT == 8 &&
+                  sizeof ocl_op_cl_programs / sizeof *ocl_op_cl_programs == XOP_CL_PROGRAM_COUNT,
+              "every program of xhal_op_launch_cl.h has its entry in ocl_op_cl_programs");
+
+/* Kernel slots per program: the planners' (XOP_LAUNCH_SLOT_*, the dtype
+ * index + 4 for the work-group variants; xop_cl_launch_plan's). */
 #define OCL_OP_MAX_KERNELS 128
 static_assert(XOP_LAUNCH_MAX_SLOTS <= OCL_OP_MAX_KERNELS, "the planner's kernel slots");
-static_assert(OCL_OP_BINARY_SLOTS <= OCL_OP_MAX_KERNELS, "binary.cl kernel slots");
+static_assert(XOP_CL_MAX_SLOTS <= OCL_OP_MAX_KERNELS, "xop_cl_launch_plan's kernel slots");
 
-/* Work-group size of the elementwise and one-item-per-output kernels, and
- * outputs per MatMul work-item on each side (OCL_REG), as the planner uses
+/* Outputs per MatMul work-item on each side (OCL_REG), as the planner uses
  * them. The OCL_GROUP and OCL_TILE build options come from the device's
  * limit (ocl_op_launch_config). */
-#define OCL_OP_LOCAL XOP_LAUNCH_LOCAL
 #define OCL_OP_MATMUL_REG XOP_LAUNCH_MATMUL_REG
 
 /* Room for the argument values a kernel remembers (ocl_op_kernel_t). */
@@ -315,9 +275,16 @@ static int32_t ocl_op_kernel_get(xhal_plugin_device_t *device, ocl_op_program_t 
 
 /* ---- Enqueue ----------------------------------------------------------------------------- */
 
-static size_t ocl_op_round_up(size_t n, size_t to) {
-  return (n + to - 1) / to * to;
-}
+/* One kernel argument: clSetKernelArg's size and value. */
+typedef struct ocl_op_arg {
+  size_t size;
+  const void *value;
+} ocl_op_arg_t;
+
+#define OCL_OP_MEM(view)                                                                           \
+  { sizeof(cl_mem), &(view)->buffer->mem }
+
+static_assert(XOP_CL_MAX_ARGS <= OCL_OP_ARG_CACHE_ARGS, "the argument cache holds every argument");
 
 /* Sets args and enqueues kernel name of program p over global/local (dims
  * entries each; local NULL lets the driver choose, shown as 0 in
@@ -362,31 +329,6 @@ static int32_t ocl_op_enqueue_kernel(xhal_plugin_stream_t *stream, ocl_op_progra
   return status;
 }
 
-/* ocl_op_enqueue_kernel for a kernel named by one string. */
-static int32_t ocl_op_enqueue(xhal_plugin_stream_t *stream, ocl_op_program_t p, uint32_t slot,
-                              const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
-                              cl_uint dims, const size_t *global, const size_t *local) {
-  const ocl_op_kernel_name_t parts = {name, NULL, NULL, NULL};
-  return ocl_op_enqueue_kernel(stream, p, slot, &parts, args, arg_count, dims, global, local);
-}
-
-/* ocl_op_internal.h: ocl_op_enqueue for the launch files of other groups. */
-int32_t ocl__op_enqueue(xhal_plugin_stream_t *stream, uint32_t program, uint32_t slot,
-                        const char *name, const ocl_op_arg_t *args, cl_uint arg_count,
-                        cl_uint dims, const size_t *global, const size_t *local) {
-  return ocl_op_enqueue(stream, (ocl_op_program_t)program, slot, name, args, arg_count, dims,
-                        global, local);
-}
-
-/* The planner's helpers, under the names of this file's own launches. */
-static cl_long ocl_op_offset(const xop_view_t *view) {
-  return (cl_long)xop_launch_offset(view);
-}
-
-static uint32_t ocl_op_dtype_index(uint32_t dtype) {
-  return xop_launch_dtype_index(dtype);
-}
-
 /* ---- The planner's launches (xhal_op_launch.h) ----------------------------------------- */
 
 /* Enqueues a launch of the planner: buffers as cl_mem, then the struct. */
@@ -412,149 +354,89 @@ static int32_t ocl_op_run_planned(xhal_plugin_stream_t *stream, const xop_plan_t
   return ocl_op_enqueue_launch(stream, &launch);
 }
 
-/* ---- Unary math and activations (kernels/unary.cl) -------------------------------------- */
+/* ---- The model operators' launches (xhal_op_launch_cl.h) -------------------------------- */
 
-/* ocl_unary_t of unary.cl. */
-typedef struct ocl_unary {
-  cl_long ilo, ihi;
-  cl_float alpha, beta;
-  cl_float lo, hi;
-  cl_int gelu_tanh;
-  cl_int pad;
-} ocl_unary_t;
-static_assert(sizeof(ocl_unary_t) == 40, "ocl_unary_t layout");
-
-/* Ops of unary.cl in slot order (slot 4 * index + dtype index); i32/i64
- * have Sign and Clip only. */
-static const uint32_t ocl_op_um_ops[15] = {
-    XHAL_OP_SQRT,       XHAL_OP_RECIPROCAL,   XHAL_OP_LOG,        XHAL_OP_FLOOR,
-    XHAL_OP_CEIL,       XHAL_OP_ROUND,        XHAL_OP_SIGN,       XHAL_OP_ERF,
-    XHAL_OP_LEAKY_RELU, XHAL_OP_HARD_SIGMOID, XHAL_OP_HARD_SWISH, XHAL_OP_ELU,
-    XHAL_OP_SOFTPLUS,   XHAL_OP_GELU,         XHAL_OP_CLIP};
-static const char *const ocl_op_um_names[15] = {
-    "sqrt",       "reciprocal",   "log",        "floor", "ceil",     "round", "sign", "erf",
-    "leaky_relu", "hard_sigmoid", "hard_swish", "elu",   "softplus", "gelu",  "clip"};
-static_assert(4 * 15 + 2 <= OCL_OP_MAX_KERNELS, "unary.cl kernel slots");
-
-/* Index of op in ocl_op_um_ops, -1 if it is not a unary.cl op. */
-static int ocl_op_um_index(uint32_t op) {
-  for (int k = 0; k < 15; ++k)
-    if (ocl_op_um_ops[k] == op) return k;
-  return -1;
+/* What the device itself must offer for a validated plan: Pow with an
+ * integer base and a float exponent runs binary_fp64.cl, which needs
+ * cl_khr_fp64 (UNSUPPORTED without it). */
+static int32_t ocl_op_device_check(const xhal_plugin_device_t *device, const xop_plan_t *plan) {
+  if (!device->info.has_khr_fp64 && xop_cl_launch_fp64(plan))
+    return ocl_error(XHAL_STATUS_UNSUPPORTED,
+                     "Pow: integer base with float exponent needs fp64, device has no "
+                     "cl_khr_fp64 (%s %s exponent on %s)",
+                     xop_dtype_name(plan->in[0].dtype), xop_dtype_name(plan->in[1].dtype),
+                     device->info.name);
+  return XHAL_STATUS_OK;
 }
 
-static int32_t ocl_op_run_unary_math(xhal_plugin_stream_t *stream, const xop_plan_t *plan,
-                                     int index) {
-  xop_dims_t d;
-  xop_layout_eltwise(plan, &d);
-  xop_launch_nd_t s;
-  xop_launch_nd_make(plan, &d, &s);
-  ocl_unary_t p;
-  memset(&p, 0, sizeof p);
-  p.ilo = plan->clip_imin, p.ihi = plan->clip_imax;
-  p.alpha = (cl_float)plan->alpha, p.beta = (cl_float)plan->beta;
-  p.lo = (cl_float)plan->clip_min, p.hi = (cl_float)plan->clip_max;
-  p.gelu_tanh = plan->gelu_tanh;
-  const ocl_op_arg_t args[4] = {
-      OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}, {sizeof p, &p}};
-  char name[32];
-  snprintf(name, sizeof name, "%s_%s", ocl_op_um_names[index], xop_dtype_name(plan->out.dtype));
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  uint32_t slot = 4 * (uint32_t)index + ocl_op_dtype_index(plan->out.dtype);
-  if (plan->out.dtype == XHAL_DTYPE_U8) /* Sign, Clip: after the 4 x 15 */
-    slot = 4 * 15 + (plan->op == XHAL_OP_CLIP);
-  return ocl_op_enqueue(stream, OCL_OP_UNARY, slot, name, args, 4, 1, &global, &local);
-}
-
-/* ---- Normalizations (norm.cl) ---------------------------------------------------------- */
-
-/* BatchNormalization, LayerNormalization, InstanceNormalization: rows over
- * the dims outside plan->norm_axes (norm.cl). */
-static int32_t ocl_op_run_norm(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const xop_view_t *x = &plan->in[0], *y = &plan->out;
-  const int given = plan->op == XHAL_OP_BATCH_NORMALIZATION;
-  const int has_bias = plan->input_count > 2;
-  /* y, x, scale, bias, mean, var; absent ones alias x and are never read.
-   * LayerNormalization's outputs Mean and InvStdDev take the places of mean
-   * and var (absent ones alias y and are never written). */
-  const int stats = plan->op == XHAL_OP_LAYER_NORMALIZATION ? (int)plan->output_count - 1 : 0;
-  const xop_view_t *mean_out = stats > 0 ? &plan->outs[1] : y;
-  const xop_view_t *inv_out = stats > 1 ? &plan->outs[2] : y;
-  const xop_view_t *t[6] = {y, x, &plan->in[1], has_bias ? &plan->in[2] : x,
-                            given ? &plan->in[3] : stats > 0 ? mean_out : x,
-                            given ? &plan->in[4] : stats > 1 ? inv_out : x};
-  ocl_norm_t s;
-  memset(&s, 0, sizeof s);
-  s.rows = 1, s.len = 1;
-  for (uint32_t k = 0; k < x->rank; ++k) {
-    if (plan->norm_axes & (1u << k)) {
-      s.idims[s.irank] = x->dims[k];
-      for (int i = 0; i < 4; ++i) s.istrides[i][s.irank] = t[i]->strides[k];
-      s.len *= x->dims[k];
-      s.irank++;
-    } else {
-      s.odims[s.orank] = x->dims[k];
-      for (int i = 0; i < 6; ++i) s.ostrides[i][s.orank] = t[i]->strides[k];
-      s.rows *= x->dims[k];
-      s.orank++;
+/* Enqueues a launch of xop_cl_launch_plan: BUFFER arguments as the view's
+ * cl_mem, VALUE arguments by value, TABLE arguments (Resize's tap tables)
+ * as read-only buffers created with CL_MEM_COPY_HOST_PTR and released
+ * right after the enqueue (OpenCL keeps them until the kernel has run). */
+static int32_t ocl_op_enqueue_cl(xhal_plugin_stream_t *stream, const xop_cl_launch_t *l) {
+  ocl_op_arg_t args[XOP_CL_MAX_ARGS];
+  cl_mem tables[XOP_CL_MAX_ARGS];
+  uint32_t table_count = 0;
+  int32_t status = XHAL_STATUS_OK;
+  for (uint32_t i = 0; i < l->arg_count && status == XHAL_STATUS_OK; ++i) {
+    const xop_cl_arg_t *a = &l->args[i];
+    switch (a->kind) {
+      case XOP_CL_ARG_BUFFER:
+        args[i] = (ocl_op_arg_t)OCL_OP_MEM(a->view);
+        break;
+      case XOP_CL_ARG_VALUE:
+        args[i] = (ocl_op_arg_t){a->size, a->value};
+        break;
+      case XOP_CL_ARG_TABLE: {
+        cl_int err = CL_SUCCESS;
+        cl_mem mem = clCreateBuffer(stream->device->context,
+                                    CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, a->size,
+                                    (void *)a->value, &err);
+        status = ocl_check(err, "clCreateBuffer(%u bytes, table of " OCL_OP_NAME_FORMAT ")",
+                           a->size, OCL_OP_NAME_ARGS(&l->name));
+        if (status != XHAL_STATUS_OK) break;
+        tables[table_count] = mem;
+        args[i] = (ocl_op_arg_t){sizeof(cl_mem), &tables[table_count]};
+        ++table_count;
+        break;
+      }
     }
   }
-  if (!s.irank) s.idims[s.irank++] = 1;
-  if (!s.orank) s.odims[s.orank++] = 1;
-  for (int i = 0; i < 6; ++i) s.offsets[i] = ocl_op_offset(t[i]);
-  s.epsilon = (cl_float)plan->epsilon;
-  /* OCL_NORM_BIAS, OCL_NORM_GIVEN, OCL_NORM_MEAN_OUT, OCL_NORM_INV_OUT */
-  s.flags = (has_bias ? 1 : 0) | (given ? 2 : 0) | (stats > 0 ? 4 : 0) | (stats > 1 ? 8 : 0);
-  const ocl_op_arg_t args[9] = {OCL_OP_MEM(t[0]),     OCL_OP_MEM(t[1]),    OCL_OP_MEM(t[2]),
-                                OCL_OP_MEM(t[3]),     OCL_OP_MEM(t[4]),    OCL_OP_MEM(t[5]),
-                                OCL_OP_MEM(mean_out), OCL_OP_MEM(inv_out), {sizeof s, &s}};
-  const uint32_t d = ocl_op_dtype_index(y->dtype);
-  const char *dtype = xop_dtype_name(y->dtype);
-  char name[32];
-  if (xop_launch_use_group(s.rows, s.len)) {
-    ocl_op_state_t *state = NULL;
-    OCL_RETURN_IF_ERROR(ocl_op_state_get(stream->device, &state));
-    const size_t local = state->group, global = (size_t)s.rows * local;
-    snprintf(name, sizeof name, "norm_group_%s", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_NORM, XOP_LAUNCH_SLOT_NORM_NORM + 4 + d, name, args, 9,
-                          1, &global, &local);
-  }
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.rows, local);
-  snprintf(name, sizeof name, "norm_%s", dtype);
-  return ocl_op_enqueue(stream, OCL_OP_NORM, XOP_LAUNCH_SLOT_NORM_NORM + d, name, args, 9, 1,
-                        &global, &local);
+  if (status == XHAL_STATUS_OK)
+    status = ocl_op_enqueue_kernel(stream, ocl_op_cl_programs[l->program], l->slot, &l->name,
+                                   args, l->arg_count, 1, &l->global, &l->local);
+  for (uint32_t i = 0; i < table_count; ++i) clReleaseMemObject(tables[i]);
+  return status;
+}
+
+/* The ops of xop_cl_launch_plan: the normalisations, Conv, ConvTranspose
+ * and the pools, unary math, the gather group, the binary group. */
+static int32_t ocl_op_run_cl(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
+  OCL_RETURN_IF_ERROR(ocl_op_device_check(stream->device, plan));
+  xop_launch_config_t config;
+  ocl_op_launch_config(stream->device, &config);
+  xop_cl_launch_t launch;
+  char message[256];
+  int32_t status = xop_cl_launch_plan(plan, config.group, &launch, message, sizeof message);
+  if (status != XHAL_STATUS_OK) return ocl_error(status, "%s", message);
+  status = ocl_op_enqueue_cl(stream, &launch);
+  xop_cl_launch_release(&launch);
+  return status;
 }
 
 /* ---- Data-movement ops: the plan's copies ------------------------------------------------ */
 
-/* A linear copy (kernels/shape.cl, slot log2(element size)). */
-static int32_t ocl_op_run_linear(xhal_plugin_stream_t *stream, const xop_view_t *y,
-                                 const xop_view_t *x) {
-  ocl_linear_t s;
-  memset(&s, 0, sizeof s);
-  s.orank = y->rank ? (cl_int)y->rank : 1;
-  s.irank = x->rank ? (cl_int)x->rank : 1;
-  s.odims[0] = s.idims[0] = 1;
-  for (uint32_t k = 0; k < y->rank; ++k) s.odims[k] = y->dims[k], s.ostrides[k] = y->strides[k];
-  for (uint32_t k = 0; k < x->rank; ++k) s.idims[k] = x->dims[k], s.istrides[k] = x->strides[k];
-  s.offsets[0] = ocl_op_offset(y);
-  s.offsets[1] = ocl_op_offset(x);
-  s.count = xop_view_count(y);
-  const uint64_t size = xop_dtype_size(y->dtype);
-  const uint32_t log2 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
-  char name[32];
-  snprintf(name, sizeof name, "linear_%u", (unsigned)size);
-  const ocl_op_arg_t args[3] = {OCL_OP_MEM(y), OCL_OP_MEM(x), {sizeof s, &s}};
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  return ocl_op_enqueue(stream, OCL_OP_SHAPE, log2, name, args, 3, 1, &global, &local);
-}
-
 /* Each copy is one kernel on the in-order queue, so a copy that reads what
- * an earlier one wrote (Tile) sees it. */
+ * an earlier one wrote (Tile) sees it; a linear one (a reshape between
+ * layouts with no common dims) is shape.cl's linear_<size>. */
 static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
   for (uint32_t i = 0; i < plan->copy_count; ++i) {
     if (plan->copy_linear[i]) {
-      OCL_RETURN_IF_ERROR(ocl_op_run_linear(stream, &plan->copy_out[i], &plan->copy_in[i]));
+      xop_cl_launch_t launch;
+      xop_cl_launch_linear(&plan->copy_out[i], &plan->copy_in[i], &launch);
+      const int32_t status = ocl_op_enqueue_cl(stream, &launch);
+      xop_cl_launch_release(&launch);
+      OCL_RETURN_IF_ERROR(status);
       continue;
     }
     xop_plan_t copy;
@@ -568,102 +450,7 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
   return XHAL_STATUS_OK;
 }
 
-/* ---- Conv, ConvTranspose and the pools (kernels/conv.cl) --------------------------------- */
-
-/* Kernel slots of conv.cl: 3 * dtype index (f32 0, f16 1) + kind; MaxPool
- * with Indices 6 + dtype index; MaxPool on u8 8, with Indices 9. */
-enum { OCL_OP_CONV_SLOT_CONV = 0, OCL_OP_CONV_SLOT_TRANSPOSE = 1, OCL_OP_CONV_SLOT_POOL = 2 };
-enum { OCL_OP_CONV_SLOT_POOL_U8 = 8, OCL_OP_CONV_SLOT_INDICES_U8 = 9 };
-
-/* The launch struct on 3 spatial dims (fewer are padded at the front with
- * unit dims, which the kernels loop over once). */
-static void ocl_op_conv_make(const xop_plan_t *plan, ocl_conv_t *s) {
-  const xop_view_t *y = &plan->out, *x = &plan->in[0];
-  const xop_conv_t *g = &plan->conv;
-  const uint32_t lead = 3 - g->spatial;
-  memset(s, 0, sizeof *s);
-  for (int k = 0; k < 2; ++k) {
-    s->ys[k] = y->strides[k], s->xs[k] = x->strides[k];
-    if (plan->input_count > 1) s->ws[k] = plan->in[1].strides[k];
-  }
-  for (int j = 0; j < 3; ++j) s->in[j] = s->out[j] = s->k[j] = s->s[j] = s->d[j] = 1;
-  for (uint32_t j = 0; j < g->spatial; ++j) {
-    const uint32_t J = lead + j;
-    s->in[J] = x->dims[2 + j], s->out[J] = y->dims[2 + j];
-    s->k[J] = g->kernel[j], s->s[J] = g->strides[j], s->d[J] = g->dilations[j];
-    s->p[J] = g->pads[j], s->pe[J] = g->pads_end[j];
-    s->ys[2 + J] = y->strides[2 + j], s->xs[2 + J] = x->strides[2 + j];
-    if (plan->input_count > 1) s->ws[2 + J] = plan->in[1].strides[2 + j];
-  }
-  s->offsets[0] = ocl_op_offset(y);
-  s->offsets[1] = ocl_op_offset(x);
-  if (plan->input_count > 1) s->offsets[2] = ocl_op_offset(&plan->in[1]);
-  s->has_b = plan->input_count > 2;
-  if (s->has_b) s->offsets[3] = ocl_op_offset(&plan->in[2]), s->bs = plan->in[2].strides[0];
-  s->m = y->dims[1];
-  s->cg = x->dims[1] / (g->group ? g->group : 1);
-  s->mg = y->dims[1] / (g->group ? g->group : 1);
-  s->count = (cl_long)xop_view_count(y);
-  const int is_max = plan->op == XHAL_OP_MAX_POOL || plan->op == XHAL_OP_GLOBAL_MAX_POOL;
-  s->mode = is_max ? 0 : g->count_include_pad ? 2 : 1;
-}
-
-static int32_t ocl_op_run_conv(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  ocl_conv_t s;
-  ocl_op_conv_make(plan, &s);
-  const uint32_t d = ocl_op_dtype_index(plan->out.dtype);
-  const char *dtype = xop_dtype_name(plan->out.dtype);
-  const size_t local = OCL_OP_LOCAL, global = ocl_op_round_up((size_t)s.count, local);
-  char name[40];
-  if (plan->op == XHAL_OP_CONV || plan->op == XHAL_OP_CONV_TRANSPOSE) {
-    const int transpose = plan->op == XHAL_OP_CONV_TRANSPOSE;
-    /* Without a bias, x stands in for b (never read: has_b is 0). */
-    const ocl_op_arg_t args[5] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]),
-                                  OCL_OP_MEM(&plan->in[1]),
-                                  OCL_OP_MEM(s.has_b ? &plan->in[2] : &plan->in[0]),
-                                  {sizeof s, &s}};
-    snprintf(name, sizeof name, "%s_%s", transpose ? "conv_transpose" : "conv", dtype);
-    return ocl_op_enqueue(stream, OCL_OP_CONV,
-                          3 * d + (transpose ? OCL_OP_CONV_SLOT_TRANSPOSE : OCL_OP_CONV_SLOT_CONV),
-                          name, args, 5, 1, &global, &local);
-  }
-  if (plan->op == XHAL_OP_MAX_POOL && plan->output_count == 2) {
-    /* Indices: strides on the padded spatial dims like ocl_op_conv_make's. */
-    const xop_view_t *iv = &plan->outs[1];
-    const uint32_t lead = 3 - plan->conv.spatial;
-    ocl_pool_indices_t q;
-    memset(&q, 0, sizeof q);
-    q.is[0] = iv->strides[0], q.is[1] = iv->strides[1];
-    for (uint32_t j = 0; j < plan->conv.spatial; ++j) q.is[2 + lead + j] = iv->strides[2 + j];
-    q.offset = ocl_op_offset(iv);
-    q.order = plan->conv.storage_order;
-    const ocl_op_arg_t iargs[5] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]),
-                                   OCL_OP_MEM(iv), {sizeof s, &s}, {sizeof q, &q}};
-    snprintf(name, sizeof name, "max_pool_indices_%s", dtype);
-    const uint32_t slot = plan->out.dtype == XHAL_DTYPE_U8 ? OCL_OP_CONV_SLOT_INDICES_U8 : 6 + d;
-    return ocl_op_enqueue(stream, OCL_OP_CONV, slot, name, iargs, 5, 1, &global, &local);
-  }
-  const ocl_op_arg_t args[3] = {OCL_OP_MEM(&plan->out), OCL_OP_MEM(&plan->in[0]), {sizeof s, &s}};
-  snprintf(name, sizeof name, "pool_%s", dtype);
-  const uint32_t slot =
-      plan->out.dtype == XHAL_DTYPE_U8 ? OCL_OP_CONV_SLOT_POOL_U8 : 3 * d + OCL_OP_CONV_SLOT_POOL;
-  return ocl_op_enqueue(stream, OCL_OP_CONV, slot, name, args, 3, 1, &global, &local);
-}
-
-/* ---- The binary group (ocl_op_binary.c) -------------------------------------------------- */
-
-static int32_t ocl_op_binary_enqueue(xhal_plugin_stream_t *stream, uint32_t slot,
-                                     const char *name, const ocl_op_binary_arg_t *args,
-                                     cl_uint arg_count, size_t global, size_t local,
-                                     int fp64) {
-  ocl_op_arg_t a[16];
-  assert(arg_count <= 16);
-  for (cl_uint i = 0; i < arg_count; ++i) a[i] = (ocl_op_arg_t){args[i].size, args[i].value};
-  return ocl_op_enqueue(stream, fp64 ? OCL_OP_BINARY_FP64 : OCL_OP_BINARY, slot, name, a,
-                        arg_count, 1, &global, &local);
-}
-
-/* ---- What the kernels run, and the entry points ------------------------------------------ */
+/* ---- Entry points ------------------------------------------------------------------------ */
 
 static xhal_plugin_device_t *ocl_op_buffer_device(const xhal_plugin_buffer_t *buffer) {
   return buffer->device;
@@ -688,7 +475,7 @@ static const xop_backend_t ocl_op_backend = {
 int32_t ocl_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t *desc) {
   xop_plan_t plan;
   OCL_RETURN_IF_ERROR(xop_check(&ocl_op_backend, device, desc, 0, &plan));
-  return ocl_op_binary_device_check(device, &plan); /* Pow's fp64 */
+  return ocl_op_device_check(device, &plan); /* Pow's fp64 */
 }
 
 int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t *desc) {
@@ -696,38 +483,8 @@ int32_t ocl_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t 
   OCL_RETURN_IF_ERROR(xop_check(&ocl_op_backend, stream->device, desc, 1, &plan));
   if (xop_is_shape_op(plan.op)) return ocl_op_run_copies(stream, &plan); /* Split: 8 outputs */
   if (xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK; /* nothing to write */
-  if (ocl_op_binary_owns(&plan)) return ocl_op_binary_run(stream, &plan, ocl_op_binary_enqueue);
-  switch (plan.op) {
-    case XHAL_OP_COPY:
-    case XHAL_OP_TRANSPOSE:
-    case XHAL_OP_CAST:
-    case XHAL_OP_ADD:
-    case XHAL_OP_SUB:
-    case XHAL_OP_MUL:
-    case XHAL_OP_DIV:
-    case XHAL_OP_MATMUL:
-    case XHAL_OP_GEMM:
-    case XHAL_OP_SOFTMAX:
-    case XHAL_OP_LOG_SOFTMAX:
-    case XHAL_OP_REDUCE_SUM:
-    case XHAL_OP_REDUCE_MEAN:
-    case XHAL_OP_REDUCE_MAX:
-    case XHAL_OP_REDUCE_MIN:
-    case XHAL_OP_REDUCE_PROD:
-    case XHAL_OP_ARG_MAX:
-    case XHAL_OP_ARG_MIN:
-      return ocl_op_run_planned(stream, &plan);
-    XOP_CASE_CONV_OPS:
-      return ocl_op_run_conv(stream, &plan);
-    XOP_CASE_GATHER_OPS:
-      return ocl__op_run_gather_group(stream, &plan, OCL_OP_GATHER, OCL_OP_RESIZE);
-    case XHAL_OP_BATCH_NORMALIZATION:
-    case XHAL_OP_LAYER_NORMALIZATION:
-    case XHAL_OP_INSTANCE_NORMALIZATION:
-      return ocl_op_run_norm(stream, &plan);
-    default:
-      if (ocl_op_um_index(plan.op) >= 0)
-        return ocl_op_run_unary_math(stream, &plan, ocl_op_um_index(plan.op));
-      return ocl_op_run_planned(stream, &plan); /* the unary ops of eltwise.cl */
-  }
+  if (xop_cl_launch_owns(&plan)) return ocl_op_run_cl(stream, &plan);
+  /* Copy/Transpose, Cast, Add..Div, the unary ops of eltwise.cl, MatMul/Gemm,
+   * Softmax/LogSoftmax, the reductions and ArgMax/ArgMin. */
+  return ocl_op_run_planned(stream, &plan);
 }

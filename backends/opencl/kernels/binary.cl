@@ -1,6 +1,7 @@
 /* binary.cl - the binary group: Pow, Min/Max, PRelu, comparisons, Where,
  * Not/And/Or, and the u8/bool variants of Add, Sub, Mul, Div, Abs and Cast
- * (ocl_op_binary.c launches them; semantics in docs/conformance.md).
+ * (xop_cl_launch_plan, backends/common/xhal_op_launch_cl.c, plans their
+ * launches; semantics in docs/conformance.md).
  *
  * One work-item per output element. Ops with up to two inputs walk an
  * ocl_nd_t (common.cl); Where and the variadic Min/Max walk an ocl_ndx_t

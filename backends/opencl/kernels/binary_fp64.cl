@@ -1,6 +1,6 @@
 /* binary_fp64.cl - Pow with an integer base (i32, i64) and a float
  * exponent (f32, f16), in double: built only for devices that report
- * cl_khr_fp64 (ocl_op_binary.c refuses the launch elsewhere with
+ * cl_khr_fp64 (ocl_op.c refuses the launch elsewhere with
  * UNSUPPORTED rather than compute in float).
  *
  * ONNX's reference is np.power(x, y).astype(x.dtype): the float64 power,

@@ -1,6 +1,7 @@
 /* gather.cl - Gather, Pad, ConstantOfShape (fill), Shape and Range
- * (ocl_op_gather.c launches them; common.cl comes first). Data is moved by
- * element size: ET_1 .. ET_8 are the storage types. */
+ * (xop_cl_launch_plan, backends/common/xhal_op_launch_cl.c, plans their
+ * launches; common.cl comes first). Data is moved by element size: ET_1 ..
+ * ET_8 are the storage types. */
 
 #define ET_1 uchar
 #define ET_2 ushort

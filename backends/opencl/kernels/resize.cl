@@ -1,4 +1,4 @@
-/* resize.cl - Resize from per-dim tap tables (ocl_op_gather.c builds them
+/* resize.cl - Resize from per-dim tap tables (xhal_op_launch_cl.c builds them
  * on the host with xop_resize_table): output element (c0..cr-1) is
  * sum over taps of prod_k weight_k * x[sum_k index_k * xstride_k], computed
  * in float; a table index of -1 marks extrapolation.
