@@ -239,6 +239,13 @@ static int onnx_infer_ref(const xhal_op_call_t *call, xhal_tensor_t *out, char *
   return 0;
 }
 
+/* The output has input 0's dims (elementwise unary ops, Softmax). */
+static int onnx_infer_same_shape(const xhal_op_call_t *call, xhal_tensor_t *out) {
+  out->rank = call->inputs[0].rank;
+  memcpy(out->dims, call->inputs[0].dims, sizeof out->dims);
+  return 0;
+}
+
 int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why, size_t why_size) {
   memset(out, 0, sizeof *out);
   if (!call->input_count) {
@@ -246,6 +253,7 @@ int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why, size_t
     return -1;
   }
   out->dtype = call->inputs[0].dtype;
+  if (ref_unary_math_is_op(call->op)) return onnx_infer_same_shape(call, out);
   switch (call->op) {
     case XHAL_OP_COPY:
     case XHAL_OP_NEG:
@@ -255,24 +263,7 @@ int onnx_infer(const xhal_op_call_t *call, xhal_tensor_t *out, char *why, size_t
     case XHAL_OP_SIGMOID:
     case XHAL_OP_TANH:
     case XHAL_OP_SOFTMAX:
-    case XHAL_OP_SQRT:
-    case XHAL_OP_RECIPROCAL:
-    case XHAL_OP_LOG:
-    case XHAL_OP_FLOOR:
-    case XHAL_OP_CEIL:
-    case XHAL_OP_ROUND:
-    case XHAL_OP_SIGN:
-    case XHAL_OP_ERF:
-    case XHAL_OP_LEAKY_RELU:
-    case XHAL_OP_HARD_SIGMOID:
-    case XHAL_OP_HARD_SWISH:
-    case XHAL_OP_ELU:
-    case XHAL_OP_SOFTPLUS:
-    case XHAL_OP_GELU:
-    case XHAL_OP_CLIP:
-      out->rank = call->inputs[0].rank;
-      memcpy(out->dims, call->inputs[0].dims, sizeof out->dims);
-      return 0;
+      return onnx_infer_same_shape(call, out);
     case XHAL_OP_CAST: {
       const xhal_attr_t *to = onnx_call_attr(call, "to");
       if (!to || to->type != XHAL_ATTR_INT || !xhal_dtype_size((xhal_dtype_t)to->i)) {

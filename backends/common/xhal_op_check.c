@@ -917,6 +917,35 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   }
 }
 
+void xop_copy_plan(const xop_plan_t *plan, uint32_t i, xop_plan_t *copy) {
+  memset(copy, 0, offsetof(xop_plan_t, in)); /* the arrays are valid up to their counts */
+  copy->op = XHAL_OP_COPY;
+  copy->input_count = 1;
+  copy->in[0] = plan->copy_in[i];
+  copy->out = plan->copy_out[i];
+}
+
+static int xop_is_small(uint32_t dtype) {
+  return dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL;
+}
+
+int xop_binary_group_owns(uint32_t op, uint32_t in_dtype, uint32_t out_dtype) {
+  switch (op) {
+    XOP_CASE_BINARY_GROUP_OPS:
+      return 1;
+    case XHAL_OP_ADD:
+    case XHAL_OP_SUB:
+    case XHAL_OP_MUL:
+    case XHAL_OP_DIV:
+    case XHAL_OP_ABS:
+      return in_dtype == XHAL_DTYPE_U8;
+    case XHAL_OP_CAST:
+      return in_dtype != out_dtype && (xop_is_small(in_dtype) || xop_is_small(out_dtype));
+    default:
+      return 0;
+  }
+}
+
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op) {
   const uint64_t floats = XHAL_DTYPE_BIT(XHAL_DTYPE_F32) | XHAL_DTYPE_BIT(XHAL_DTYPE_F16);
   const uint64_t ints = XHAL_DTYPE_BIT(XHAL_DTYPE_I32) | XHAL_DTYPE_BIT(XHAL_DTYPE_I64);

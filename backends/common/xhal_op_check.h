@@ -252,4 +252,13 @@ uint64_t xop_standard_op_dtypes(xhal_plugin_device_t *device, uint32_t op);
  * (Pow..Range). Usable as xop_backend_t.op_dtypes. */
 uint64_t xop_model_op_dtypes(xhal_plugin_device_t *device, uint32_t op);
 
+/* Whether the binary group's kernels run the op (binary.cl, the CPU's
+ * cpu_kernel_binary.c): XOP_CASE_BINARY_GROUP_OPS, Add/Sub/Mul/Div/Abs on
+ * u8, and a Cast to or from u8 or bool. */
+int xop_binary_group_owns(uint32_t op, uint32_t in_dtype, uint32_t out_dtype);
+
+/* The Copy plan of the plan's copy i (copy_in[i] -> copy_out[i]), for
+ * backends that run a data-movement op's copies as Copy launches. */
+void xop_copy_plan(const xop_plan_t *plan, uint32_t i, xop_plan_t *copy);
+
 #endif

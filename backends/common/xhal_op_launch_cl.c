@@ -267,26 +267,8 @@ static const char *const xop_cl_bin_kernels[][3] = {
 #define XOP_CL_BIN_KERNELS (sizeof xop_cl_bin_kernels / sizeof *xop_cl_bin_kernels)
 static_assert(XOP_CL_BIN_KERNELS <= XOP_CL_MAX_SLOTS, "binary.cl kernel slots");
 
-static int xop_cl_small(uint32_t dtype) {
-  return dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL;
-}
-
 static int xop_cl_binary_owns(const xop_plan_t *plan) {
-  switch (plan->op) {
-    XOP_CASE_BINARY_GROUP_OPS:
-      return 1;
-    case XHAL_OP_ADD:
-    case XHAL_OP_SUB:
-    case XHAL_OP_MUL:
-    case XHAL_OP_DIV:
-    case XHAL_OP_ABS:
-      return plan->in[0].dtype == XHAL_DTYPE_U8;
-    case XHAL_OP_CAST:
-      return plan->in[0].dtype != plan->out.dtype &&
-             (xop_cl_small(plan->in[0].dtype) || xop_cl_small(plan->out.dtype));
-    default:
-      return 0;
-  }
+  return xop_binary_group_owns(plan->op, plan->in[0].dtype, plan->out.dtype);
 }
 
 /* Pow with an integer base and a float exponent: binary_fp64.cl. */

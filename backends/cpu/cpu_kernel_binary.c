@@ -451,27 +451,6 @@ static void cpu_cast_small_row(const void *ctx, char *const *p, const int64_t *s
 
 /* ---- Dispatch ------------------------------------------------------------------------------ */
 
-static int cpu_bin_is_small(uint32_t dtype) {
-  return dtype == XHAL_DTYPE_U8 || dtype == XHAL_DTYPE_BOOL;
-}
-
-int cpu_kernel_binary_owns(uint32_t op, uint32_t in_dtype, uint32_t out_dtype) {
-  switch (op) {
-    XOP_CASE_BINARY_GROUP_OPS:
-      return 1;
-    case XHAL_OP_ADD:
-    case XHAL_OP_SUB:
-    case XHAL_OP_MUL:
-    case XHAL_OP_DIV:
-    case XHAL_OP_ABS:
-      return in_dtype == XHAL_DTYPE_U8;
-    case XHAL_OP_CAST:
-      return in_dtype != out_dtype && (cpu_bin_is_small(in_dtype) || cpu_bin_is_small(out_dtype));
-    default:
-      return 0;
-  }
-}
-
 static cpu_row_fn cpu_compare_row(uint32_t op, uint32_t dtype) {
   static const cpu_row_fn f32[5] = {cpu_equal_f32, cpu_less_f32, cpu_greater_f32,
                                     cpu_less_equal_f32, cpu_greater_equal_f32};

@@ -25,10 +25,6 @@
 
 #include "cpu_kernel_iter.h"
 
-/* 1 if the launch (op, input 0 dtype, output dtype) runs here: the group's
- * ops, and Add..Div/Abs/Cast when u8 or bool is involved. */
-int cpu_kernel_binary_owns(uint32_t op, uint32_t in_dtype, uint32_t out_dtype);
-
 /* Runs an owned launch. Returns OK, or INTERNAL for a combination
  * xop_check should have refused. */
 int32_t cpu_kernel_binary_run(uint32_t op, const cpu_view_t *dst, const cpu_view_t *in,

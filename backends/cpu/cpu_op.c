@@ -138,7 +138,7 @@ int32_t cpu_op_prepare(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t
 int32_t cpu_op_execute(cpu_op_call_t *call) {
   if (!call) return cpu_error(XHAL_STATUS_INVALID_ARGUMENT, "op: call is NULL");
   const cpu_view_t *in = call->in, *out = &call->out;
-  if (cpu_kernel_binary_owns(call->op, in[0].dtype, out->dtype))
+  if (xop_binary_group_owns(call->op, in[0].dtype, out->dtype))
     return cpu_kernel_binary_run(call->op, out, in, call->input_count);
   switch (call->op) {
     case XHAL_OP_COPY:

@@ -242,11 +242,7 @@ static int32_t cu_op_copies(const cu_op_launcher_t *l, const xop_plan_t *plan) {
       continue;
     }
     xop_plan_t copy;
-    memset(&copy, 0, offsetof(xop_plan_t, in)); /* the arrays are valid up to their counts */
-    copy.op = XHAL_OP_COPY;
-    copy.input_count = 1;
-    copy.in[0] = plan->copy_in[i];
-    copy.out = plan->copy_out[i];
+    xop_copy_plan(plan, i, &copy);
     CU_RETURN_IF_ERROR(cu_op_eltwise(l, &copy, cu_op_copy_kernel(copy.out.dtype)));
   }
   return XHAL_STATUS_OK;

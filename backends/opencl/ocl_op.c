@@ -440,11 +440,7 @@ static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t 
       continue;
     }
     xop_plan_t copy;
-    memset(&copy, 0, offsetof(xop_plan_t, in)); /* the arrays are valid up to their counts */
-    copy.op = XHAL_OP_COPY;
-    copy.input_count = 1;
-    copy.in[0] = plan->copy_in[i];
-    copy.out = plan->copy_out[i];
+    xop_copy_plan(plan, i, &copy);
     OCL_RETURN_IF_ERROR(ocl_op_run_planned(stream, &copy));
   }
   return XHAL_STATUS_OK;
