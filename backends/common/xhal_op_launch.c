@@ -29,15 +29,7 @@ static void xop_launch_range(xop_launch_t *l, size_t global, size_t local) {
   l->local[0] = local, l->local[1] = l->local[2] = 1;
 }
 
-static void xop_launch_kernel(xop_launch_t *l, xop_launch_program_t program, uint32_t slot,
-                              const char *base, const char *variant, const char *suffix,
-                              const char *suffix2) {
-  l->program = program;
-  l->slot = slot;
-  l->name = (xop_launch_name_t){base, variant, suffix, suffix2};
-}
-
-/* ---- Elementwise: binary, unary, Copy/Transpose, Cast (eltwise.cl) ----------------------- */
+/* ---- The kernels, by program and slot ---------------------------------------------------- */
 
 static const char *const xop_launch_binary_names[4] = {"add", "sub", "mul", "div"};
 
@@ -46,6 +38,105 @@ static const uint32_t xop_launch_unary_ops[6] = {XHAL_OP_NEG, XHAL_OP_ABS,     X
                                                  XHAL_OP_EXP, XHAL_OP_SIGMOID, XHAL_OP_TANH};
 static const char *const xop_launch_unary_names[6] = {"neg", "abs",     "relu",
                                                       "exp", "sigmoid", "tanh"};
+
+const char *const xop_launch_sizes[4] = {"1", "2", "4", "8"};
+
+const char *xop_launch_dtype_index_name(uint32_t index) {
+  static const uint32_t dtypes[4] = {XHAL_DTYPE_F32, XHAL_DTYPE_F16, XHAL_DTYPE_I32,
+                                     XHAL_DTYPE_I64};
+  return xop_dtype_name(dtypes[index & 3]);
+}
+
+/* Sets *name; returns 1 (a slot that holds a kernel). */
+static int xop_launch_name_set(xop_launch_name_t *name, const char *base, const char *variant,
+                               const char *suffix, const char *suffix2) {
+  *name = (xop_launch_name_t){base, variant, suffix, suffix2};
+  return 1;
+}
+
+/* eltwise.cl, in either build: XOP_LAUNCH_SLOT_*. */
+static int xop_launch_eltwise_name(uint32_t slot, const char *variant, xop_launch_name_t *name) {
+  const uint32_t d = slot % 4;
+  const char *dtype = xop_launch_dtype_index_name(d);
+  if (slot < XOP_LAUNCH_SLOT_UNARY)
+    return xop_launch_name_set(name, xop_launch_binary_names[slot / 4], variant, dtype, NULL);
+  if (slot < XOP_LAUNCH_SLOT_COPY) {
+    const uint32_t op = (slot - XOP_LAUNCH_SLOT_UNARY) / 4;
+    if (d >= 2 && op >= 3) return 0; /* Exp, Sigmoid, Tanh: floats only */
+    return xop_launch_name_set(name, xop_launch_unary_names[op], variant, dtype, NULL);
+  }
+  if (slot < XOP_LAUNCH_SLOT_CAST)
+    return xop_launch_name_set(name, "copy", variant, xop_launch_sizes[slot - XOP_LAUNCH_SLOT_COPY],
+                               NULL);
+  if (slot < XOP_LAUNCH_SLOT_END) {
+    const uint32_t from = (slot - XOP_LAUNCH_SLOT_CAST) / 4;
+    if (from == d) return 0; /* a Cast to the same dtype is a copy */
+    return xop_launch_name_set(name, "cast", variant, xop_launch_dtype_index_name(from), dtype);
+  }
+  return 0;
+}
+
+/* norm.cl: XOP_LAUNCH_SLOT_NORM_*. */
+static int xop_launch_norm_name(uint32_t slot, xop_launch_name_t *name) {
+  static const char *const reduce[3] = {"reduce_maximum", "reduce_minimum", "reduce_product"};
+  static const char *const arg[4] = {"argmax_first", "argmax_last", "argmin_first", "argmin_last"};
+  const uint32_t d = slot % 4;
+  const char *group = slot % 8 >= 4 ? "_group" : NULL;
+  const char *dtype = xop_launch_dtype_index_name(d);
+  if (slot < XOP_LAUNCH_SLOT_NORM_ARG)
+    return xop_launch_name_set(name, reduce[slot / 8], group, dtype, NULL);
+  if (slot < XOP_LAUNCH_SLOT_NORM_LOG_SOFTMAX)
+    return xop_launch_name_set(name, arg[(slot - XOP_LAUNCH_SLOT_NORM_ARG) / 4], NULL, dtype, NULL);
+  if (slot < XOP_LAUNCH_SLOT_NORM_END) {
+    if (d >= 2) return 0; /* LogSoftmax and the normalisations: floats only */
+    return xop_launch_name_set(name, slot < XOP_LAUNCH_SLOT_NORM_NORM ? "log_softmax" : "norm",
+                               group, dtype, NULL);
+  }
+  const char *u8 = xop_dtype_name(XHAL_DTYPE_U8);
+  if (slot >= XOP_LAUNCH_SLOT_NORM_U8_REDUCE && slot < XOP_LAUNCH_SLOT_NORM_U8_ARG) {
+    if (d != 0) return 0; /* Max and Min, each plain and work-group */
+    return xop_launch_name_set(name, reduce[(slot - XOP_LAUNCH_SLOT_NORM_U8_REDUCE) / 8], group, u8,
+                               NULL);
+  }
+  if (slot >= XOP_LAUNCH_SLOT_NORM_U8_ARG && slot < XOP_LAUNCH_SLOT_NORM_U8_END)
+    return xop_launch_name_set(name, arg[slot - XOP_LAUNCH_SLOT_NORM_U8_ARG], NULL, u8, NULL);
+  return 0;
+}
+
+int xop_launch_kernel_name(xop_launch_program_t program, uint32_t slot, xop_launch_name_t *name) {
+  *name = (xop_launch_name_t){NULL, NULL, NULL, NULL};
+  const uint32_t d = slot % 4;
+  const char *group = slot >= 4 ? "_group" : NULL;
+  switch (program) {
+    case XOP_LAUNCH_ELTWISE:
+      return xop_launch_eltwise_name(slot, NULL, name);
+    case XOP_LAUNCH_ELTWISE_DENSE:
+      return xop_launch_eltwise_name(slot, "_dense", name);
+    case XOP_LAUNCH_REDUCE: /* ReduceSum and ReduceMean */
+      return slot < 8 &&
+             xop_launch_name_set(name, "reduce", group, xop_launch_dtype_index_name(d), NULL);
+    case XOP_LAUNCH_SOFTMAX:
+      return slot < 8 && d < 2 &&
+             xop_launch_name_set(name, "softmax", group, xop_launch_dtype_index_name(d), NULL);
+    case XOP_LAUNCH_MATMUL:
+      return slot < 4 &&
+             xop_launch_name_set(name, "matmul", NULL, xop_launch_dtype_index_name(d), NULL);
+    case XOP_LAUNCH_NORM:
+      return xop_launch_norm_name(slot, name);
+    default:
+      return 0;
+  }
+}
+
+/* The launch's kernel: its name is the catalogue's (a slot that holds no
+ * kernel leaves the name empty, and xop_launch_plan refuses the plan). */
+static void xop_launch_kernel(xop_launch_t *l, xop_launch_program_t program, uint32_t slot) {
+  l->program = program;
+  l->slot = slot;
+  xop_launch_kernel_name(program, slot, &l->name);
+}
+
+/* ---- Elementwise: binary, unary, Copy/Transpose, Cast (eltwise.cl) ----------------------- */
 
 void xop_launch_nd_make(const xop_plan_t *plan, const xop_dims_t *d, xop_launch_nd_t *s) {
   memset(s, 0, sizeof *s);
@@ -95,8 +186,7 @@ static size_t xop_launch_dense_local(int64_t count) {
  * op to 64 items. bench_opencl_dispatch measures what this saves on small
  * ops. */
 static void xop_launch_eltwise(const xop_plan_t *plan, const xop_launch_config_t *config,
-                               uint32_t slot, const char *base, const char *suffix,
-                               const char *suffix2, xop_launch_t *l) {
+                               uint32_t slot, xop_launch_t *l) {
   xop_dims_t d;
   xop_layout_eltwise(plan, &d);
   l->buffer_count = 1 + plan->input_count;
@@ -105,12 +195,12 @@ static void xop_launch_eltwise(const xop_plan_t *plan, const xop_launch_config_t
   const int64_t count = xop_dims_count(&d);
   const size_t dense_local = xop_launch_dense_local(count);
   if (config->dense && xop_launch_is_dense(plan, &d) && count % (int64_t)dense_local == 0) {
-    xop_launch_kernel(l, XOP_LAUNCH_ELTWISE_DENSE, slot, base, "_dense", suffix, suffix2);
+    xop_launch_kernel(l, XOP_LAUNCH_ELTWISE_DENSE, slot);
     l->data_size = 0;
     xop_launch_range(l, (size_t)count, dense_local);
     return;
   }
-  xop_launch_kernel(l, XOP_LAUNCH_ELTWISE, slot, base, NULL, suffix, suffix2);
+  xop_launch_kernel(l, XOP_LAUNCH_ELTWISE, slot);
   xop_launch_nd_make(plan, &d, &l->data.nd);
   l->data_size = sizeof l->data.nd;
   xop_launch_range(l, xop_launch_round_up((size_t)count, XOP_LAUNCH_LOCAL), XOP_LAUNCH_LOCAL);
@@ -120,11 +210,10 @@ static void xop_launch_eltwise(const xop_plan_t *plan, const xop_launch_config_t
  * of out's elements from in[0] (whatever else the plan holds). */
 static void xop_launch_copy(const xop_plan_t *plan, const xop_launch_config_t *config,
                             xop_launch_t *l) {
-  static const char *const sizes[4] = {"1", "2", "4", "8"};
   const uint64_t size = xop_dtype_size(plan->out.dtype);
   const uint32_t log2 = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
   if (plan->input_count == 1) {
-    xop_launch_eltwise(plan, config, XOP_LAUNCH_SLOT_COPY + log2, "copy", sizes[log2], NULL, l);
+    xop_launch_eltwise(plan, config, XOP_LAUNCH_SLOT_COPY + log2, l);
     return;
   }
   /* The layout of out and in[0] alone; the buffers are the caller's views
@@ -132,7 +221,7 @@ static void xop_launch_copy(const xop_plan_t *plan, const xop_launch_config_t *c
   xop_plan_t copy;
   memcpy(&copy, plan, sizeof copy);
   copy.input_count = 1;
-  xop_launch_eltwise(&copy, config, XOP_LAUNCH_SLOT_COPY + log2, "copy", sizes[log2], NULL, l);
+  xop_launch_eltwise(&copy, config, XOP_LAUNCH_SLOT_COPY + log2, l);
   l->buffers[0] = &plan->out;
   l->buffers[1] = &plan->in[0];
 }
@@ -150,13 +239,13 @@ static int xop_launch_unary_index(uint32_t op) {
  * row), over rows rows of len terms. */
 static void xop_launch_rows(xop_launch_t *l, const xop_launch_config_t *config,
                             xop_launch_program_t program, uint32_t base_slot, uint32_t d,
-                            const char *base, const char *dtype, int64_t rows, int64_t len) {
+                            int64_t rows, int64_t len) {
   if (xop_launch_use_group(rows, len)) {
-    xop_launch_kernel(l, program, base_slot + 4 + d, base, "_group", dtype, NULL);
+    xop_launch_kernel(l, program, base_slot + 4 + d);
     xop_launch_range(l, (size_t)rows * config->group, config->group);
     return;
   }
-  xop_launch_kernel(l, program, base_slot + d, base, NULL, dtype, NULL);
+  xop_launch_kernel(l, program, base_slot + d);
   xop_launch_range(l, xop_launch_round_up((size_t)rows, XOP_LAUNCH_LOCAL), XOP_LAUNCH_LOCAL);
 }
 
@@ -197,18 +286,13 @@ static void xop_launch_reduce(const xop_plan_t *plan, const xop_launch_config_t 
 
   xop_launch_program_t p = XOP_LAUNCH_REDUCE;
   uint32_t base = 0;
-  const char *prefix = "reduce";
   if (plan->op == XHAL_OP_REDUCE_MAX || plan->op == XHAL_OP_REDUCE_MIN ||
-      plan->op == XHAL_OP_REDUCE_PROD) {
-    static const char *const kinds[3] = {"reduce_maximum", "reduce_minimum", "reduce_product"};
-    const uint32_t kind = plan->op - XHAL_OP_REDUCE_MAX;
-    p = XOP_LAUNCH_NORM, base = XOP_LAUNCH_SLOT_NORM_REDUCE + 8 * kind, prefix = kinds[kind];
-  }
+      plan->op == XHAL_OP_REDUCE_PROD)
+    p = XOP_LAUNCH_NORM, base = XOP_LAUNCH_SLOT_NORM_REDUCE + 8 * (plan->op - XHAL_OP_REDUCE_MAX);
   uint32_t d = xop_launch_dtype_index(plan->out.dtype);
   if (plan->out.dtype == XHAL_DTYPE_U8) /* Max, Min */
     base = XOP_LAUNCH_SLOT_NORM_U8_REDUCE + 8 * (plan->op - XHAL_OP_REDUCE_MAX), d = 0;
-  xop_launch_rows(l, config, p, base, d, prefix, xop_dtype_name(plan->out.dtype), s->nout,
-                  s->len);
+  xop_launch_rows(l, config, p, base, d, s->nout, s->len);
 }
 
 /* ---- Rows along the axis: Softmax (softmax.cl), LogSoftmax and ArgMax/ArgMin (norm.cl) ---- */
@@ -244,22 +328,19 @@ static void xop_launch_softmax(const xop_plan_t *plan, const xop_launch_config_t
   const int log_softmax = plan->op == XHAL_OP_LOG_SOFTMAX;
   xop_launch_rows(l, config, log_softmax ? XOP_LAUNCH_NORM : XOP_LAUNCH_SOFTMAX,
                   log_softmax ? XOP_LAUNCH_SLOT_NORM_LOG_SOFTMAX : 0,
-                  xop_launch_dtype_index(plan->out.dtype),
-                  log_softmax ? "log_softmax" : "softmax", xop_dtype_name(plan->out.dtype),
-                  l->data.softmax.rows, l->data.softmax.len);
+                  xop_launch_dtype_index(plan->out.dtype), l->data.softmax.rows,
+                  l->data.softmax.len);
 }
 
 /* ArgMax/ArgMin: one work-item per row. */
 static void xop_launch_arg(const xop_plan_t *plan, xop_launch_t *l) {
-  static const char *const names[4] = {"argmax_first", "argmax_last", "argmin_first",
-                                       "argmin_last"};
   xop_launch_softmax_make(plan, l);
   const uint32_t variant = 2 * (plan->op == XHAL_OP_ARG_MIN) + (uint32_t)plan->select_last_index;
   const uint32_t dtype = plan->in[0].dtype;
   const uint32_t slot = dtype == XHAL_DTYPE_U8
                             ? XOP_LAUNCH_SLOT_NORM_U8_ARG + variant
                             : XOP_LAUNCH_SLOT_NORM_ARG + 4 * variant + xop_launch_dtype_index(dtype);
-  xop_launch_kernel(l, XOP_LAUNCH_NORM, slot, names[variant], NULL, xop_dtype_name(dtype), NULL);
+  xop_launch_kernel(l, XOP_LAUNCH_NORM, slot);
   xop_launch_range(l, xop_launch_round_up((size_t)l->data.softmax.rows, XOP_LAUNCH_LOCAL),
                    XOP_LAUNCH_LOCAL);
 }
@@ -302,8 +383,7 @@ static void xop_launch_matmul(const xop_plan_t *plan, const xop_launch_config_t 
   l->buffer_count = 4;
   l->buffers[0] = y, l->buffers[1] = a, l->buffers[2] = b, l->buffers[3] = s->has_c ? c : a;
   l->data_size = sizeof *s;
-  xop_launch_kernel(l, XOP_LAUNCH_MATMUL, xop_launch_dtype_index(y->dtype), "matmul", NULL,
-                    xop_dtype_name(y->dtype), NULL);
+  xop_launch_kernel(l, XOP_LAUNCH_MATMUL, xop_launch_dtype_index(y->dtype));
   /* A work-group of tile x tile work-items computes a block of
    * XOP_LAUNCH_MATMUL_REG * tile outputs on each side (kernels/matmul.cl). */
   const size_t tile = config->tile, block = XOP_LAUNCH_MATMUL_REG * tile;
@@ -316,7 +396,8 @@ static void xop_launch_matmul(const xop_plan_t *plan, const xop_launch_config_t 
 
 /* ---- The plan's op ----------------------------------------------------------------------- */
 
-int xop_launch_plan(const xop_plan_t *plan, const xop_launch_config_t *config, xop_launch_t *out) {
+static int xop_launch_plan_op(const xop_plan_t *plan, const xop_launch_config_t *config,
+                              xop_launch_t *out) {
   const uint32_t d = xop_launch_dtype_index(plan->out.dtype);
   switch (plan->op) {
     case XHAL_OP_COPY:
@@ -331,7 +412,7 @@ int xop_launch_plan(const xop_plan_t *plan, const xop_launch_config_t *config, x
         xop_launch_eltwise(
             plan, config,
             XOP_LAUNCH_SLOT_CAST + 4 * xop_launch_dtype_index(from) + xop_launch_dtype_index(to),
-            "cast", xop_dtype_name(from), xop_dtype_name(to), out);
+            out);
       }
       return 1;
     }
@@ -340,8 +421,7 @@ int xop_launch_plan(const xop_plan_t *plan, const xop_launch_config_t *config, x
     case XHAL_OP_MUL:
     case XHAL_OP_DIV: {
       const uint32_t op = plan->op - XHAL_OP_ADD;
-      xop_launch_eltwise(plan, config, XOP_LAUNCH_SLOT_BINARY + 4 * op + d,
-                         xop_launch_binary_names[op], xop_dtype_name(plan->out.dtype), NULL, out);
+      xop_launch_eltwise(plan, config, XOP_LAUNCH_SLOT_BINARY + 4 * op + d, out);
       return 1;
     }
     case XHAL_OP_MATMUL:
@@ -366,9 +446,12 @@ int xop_launch_plan(const xop_plan_t *plan, const xop_launch_config_t *config, x
     default: {
       const int op = xop_launch_unary_index(plan->op);
       if (op < 0) return 0;
-      xop_launch_eltwise(plan, config, XOP_LAUNCH_SLOT_UNARY + 4 * (uint32_t)op + d,
-                         xop_launch_unary_names[op], xop_dtype_name(plan->out.dtype), NULL, out);
+      xop_launch_eltwise(plan, config, XOP_LAUNCH_SLOT_UNARY + 4 * (uint32_t)op + d, out);
       return 1;
     }
   }
+}
+
+int xop_launch_plan(const xop_plan_t *plan, const xop_launch_config_t *config, xop_launch_t *out) {
+  return xop_launch_plan_op(plan, config, out) && out->name.base != NULL;
 }

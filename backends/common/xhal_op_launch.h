@@ -194,13 +194,29 @@ typedef struct xop_launch {
  * Sigmoid, Tanh), reduce.cl (ReduceSum, ReduceMean), softmax.cl
  * (Softmax), matmul.cl (MatMul, Gemm) and the row ops of norm.cl
  * (ReduceMax/Min/Prod, LogSoftmax, ArgMax/ArgMin). Returns 1 with *out
- * filled, 0 (*out untouched) for another op. */
+ * filled, 0 for another op (or a slot xop_launch_kernel_name has no
+ * kernel in: a planner bug the backend reports as INTERNAL). */
 int xop_launch_plan(const xop_plan_t *plan, const xop_launch_config_t *config, xop_launch_t *out);
+
+/* The kernel in slot of program: 1 with *name set, 0 (name empty) when the
+ * slot holds none. The catalogue of the planner: xop_launch_plan names
+ * every kernel it launches from here, so that listing every slot of every
+ * program (backends/common/xop_kernel_list.c) lists every kernel it can
+ * launch, which the tests look up by name in each backend's compiled
+ * kernels. */
+int xop_launch_kernel_name(xop_launch_program_t program, uint32_t slot, xop_launch_name_t *name);
 
 /* ---- Helpers for backends' own launches of the same kernel files ------------------------- */
 
 /* f32 0, f16 1, i32 2, i64 (and any other) 3: the kernels' dtype index. */
 uint32_t xop_launch_dtype_index(uint32_t dtype);
+
+/* The dtype name ("f32", "f16", "i32", "i64") of a dtype index. */
+const char *xop_launch_dtype_index_name(uint32_t index);
+
+/* "1", "2", "4", "8" by log2(element size): the suffix of the kernels
+ * that move elements of a size (copy_<size>, linear_<size>, ...). */
+extern const char *const xop_launch_sizes[4];
 
 /* Element offset of a view (its byte offset is a multiple of the size). */
 static inline int64_t xop_launch_offset(const xop_view_t *view) {

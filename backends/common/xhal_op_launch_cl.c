@@ -20,13 +20,15 @@ static uint32_t xop_cl_log2(uint64_t size) {
   return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
 }
 
-static const char *const xop_cl_sizes[4] = {"1", "2", "4", "8"};
+#define xop_cl_sizes xop_launch_sizes
 
-static void xop_cl_kernel(xop_cl_launch_t *l, xop_cl_program_t program, uint32_t slot,
-                          const char *base, const char *suffix, const char *suffix2) {
+/* The launch's kernel: its name is the catalogue's (xop_cl_kernel_name; a
+ * slot that holds no kernel leaves the name empty, and xop_cl_launch_plan
+ * refuses the plan). */
+static void xop_cl_kernel(xop_cl_launch_t *l, xop_cl_program_t program, uint32_t slot) {
   l->program = program;
   l->slot = slot;
-  l->name = (xop_launch_name_t){base, NULL, suffix, suffix2};
+  xop_cl_kernel_name(program, slot, &l->name);
 }
 
 static void xop_cl_buffer(xop_cl_launch_t *l, const xop_view_t *view) {
@@ -87,8 +89,7 @@ static void xop_cl_unary_math(const xop_plan_t *plan, int index, xop_cl_launch_t
   uint32_t slot = 4 * (uint32_t)index + xop_cl_dtype_index(plan->out.dtype);
   if (plan->out.dtype == XHAL_DTYPE_U8) /* Sign, Clip: after the 4 x 15 */
     slot = 4 * 15 + (plan->op == XHAL_OP_CLIP);
-  xop_cl_kernel(l, XOP_CL_UNARY, slot, xop_cl_um_names[index], xop_dtype_name(plan->out.dtype),
-                NULL);
+  xop_cl_kernel(l, XOP_CL_UNARY, slot);
   xop_cl_items(l, l->data.nd.count);
 }
 
@@ -137,8 +138,7 @@ static void xop_cl_norm(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t 
   xop_cl_value(l, s, sizeof *s);
   const int use_group = xop_launch_use_group(s->rows, s->len);
   xop_cl_kernel(l, XOP_CL_NORM,
-                XOP_LAUNCH_SLOT_NORM_NORM + (use_group ? 4 : 0) + xop_cl_dtype_index(y->dtype),
-                use_group ? "norm_group" : "norm", xop_dtype_name(y->dtype), NULL);
+                XOP_LAUNCH_SLOT_NORM_NORM + (use_group ? 4 : 0) + xop_cl_dtype_index(y->dtype));
   if (use_group) {
     l->local = group;
     l->global = (size_t)s->rows * group;
@@ -187,7 +187,6 @@ static void xop_cl_conv(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_conv_t *s = &l->data.conv;
   xop_cl_conv_make(plan, s);
   const uint32_t d = xop_cl_dtype_index(plan->out.dtype);
-  const char *dtype = xop_dtype_name(plan->out.dtype);
   xop_cl_items(l, s->count);
   xop_cl_buffer(l, &plan->out);
   xop_cl_buffer(l, &plan->in[0]);
@@ -197,8 +196,7 @@ static void xop_cl_conv(const xop_plan_t *plan, xop_cl_launch_t *l) {
     /* Without a bias, x stands in for b (never read: has_b is 0). */
     xop_cl_buffer(l, s->has_b ? &plan->in[2] : &plan->in[0]);
     xop_cl_value(l, s, sizeof *s);
-    xop_cl_kernel(l, XOP_CL_CONV, 3 * d + (uint32_t)transpose,
-                  transpose ? "conv_transpose" : "conv", dtype, NULL);
+    xop_cl_kernel(l, XOP_CL_CONV, 3 * d + (uint32_t)transpose);
     return;
   }
   if (plan->op == XHAL_OP_MAX_POOL && plan->output_count == 2) {
@@ -214,56 +212,67 @@ static void xop_cl_conv(const xop_plan_t *plan, xop_cl_launch_t *l) {
     xop_cl_buffer(l, iv);
     xop_cl_value(l, s, sizeof *s);
     xop_cl_value(l, q, sizeof *q);
-    xop_cl_kernel(l, XOP_CL_CONV, plan->out.dtype == XHAL_DTYPE_U8 ? 9 : 6 + d,
-                  "max_pool_indices", dtype, NULL);
+    xop_cl_kernel(l, XOP_CL_CONV, plan->out.dtype == XHAL_DTYPE_U8 ? 9 : 6 + d);
     return;
   }
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_CONV, plan->out.dtype == XHAL_DTYPE_U8 ? 8 : 3 * d + 2, "pool", dtype,
-                NULL);
+  xop_cl_kernel(l, XOP_CL_CONV, plan->out.dtype == XHAL_DTYPE_U8 ? 8 : 3 * d + 2);
 }
 
 /* ---- binary.cl ----------------------------------------------------------------------------- */
 
-/* Every kernel of binary.cl as (base, suffix, suffix2); its index is its slot. */
-static const char *const xop_cl_bin_kernels[][3] = {
-    {"equal", "f32", NULL},       {"less", "f32", NULL},       {"greater", "f32", NULL},
-    {"less_equal", "f32", NULL},  {"greater_equal", "f32", NULL},
-    {"equal", "f16", NULL},       {"less", "f16", NULL},       {"greater", "f16", NULL},
-    {"less_equal", "f16", NULL},  {"greater_equal", "f16", NULL},
-    {"equal", "i32", NULL},       {"less", "i32", NULL},       {"greater", "i32", NULL},
-    {"less_equal", "i32", NULL},  {"greater_equal", "i32", NULL},
-    {"equal", "i64", NULL},       {"less", "i64", NULL},       {"greater", "i64", NULL},
-    {"less_equal", "i64", NULL},  {"greater_equal", "i64", NULL},
-    {"equal", "u8", NULL},        {"less", "u8", NULL},        {"greater", "u8", NULL},
-    {"less_equal", "u8", NULL},   {"greater_equal", "u8", NULL},
-    {"equal", "bool", NULL},      {"and", "bool", NULL},       {"or", "bool", NULL},
-    {"not", "bool", NULL},
-    {"prelu", "f32", NULL},       {"prelu", "f16", NULL},      {"prelu", "i32", NULL},
-    {"prelu", "i64", NULL},
-    {"add", "u8", NULL},          {"sub", "u8", NULL},         {"mul", "u8", NULL},
-    {"div", "u8", NULL},          {"abs", "u8", NULL},
-    {"pow", "f32", "f32"},        {"pow", "f32", "f16"},       {"pow", "f32", "i32"},
-    {"pow", "f32", "i64"},        {"pow", "f16", "f32"},       {"pow", "f16", "f16"},
-    {"pow", "f16", "i32"},        {"pow", "f16", "i64"},       {"pow", "i32", "i32"},
-    {"pow", "i32", "i64"},        {"pow", "i64", "i32"},       {"pow", "i64", "i64"},
-    {"pow", "f32", "u8"},         {"pow", "f16", "u8"},        {"pow", "i32", "u8"},
-    {"pow", "i64", "u8"},
-    {"pow", "i32", "f32"},        {"pow", "i32", "f16"},       {"pow", "i64", "f32"},
-    {"pow", "i64", "f16"}, /* binary_fp64.cl: xop_cl_launch_fp64 */
-    {"cast", "f32", "bool"},      {"cast", "f16", "bool"},     {"cast", "i32", "bool"},
-    {"cast", "i64", "bool"},      {"cast", "u8", "bool"},      {"cast", "f32", "u8"},
-    {"cast", "f16", "u8"},        {"cast", "i32", "u8"},       {"cast", "i64", "u8"},
-    {"cast", "bool", "u8"},       {"cast", "u8", "f32"},       {"cast", "u8", "f16"},
-    {"cast", "u8", "i32"},        {"cast", "u8", "i64"},       {"cast", "bool", "f32"},
-    {"cast", "bool", "f16"},      {"cast", "bool", "i32"},     {"cast", "bool", "i64"},
-    {"where", "1", NULL},         {"where", "2", NULL},        {"where", "4", NULL},
-    {"where", "8", NULL},         {"where", "bool", NULL},
-    {"min", "f32", NULL},         {"max", "f32", NULL},        {"min", "f16", NULL},
-    {"max", "f16", NULL},         {"min", "i32", NULL},        {"max", "i32", NULL},
-    {"min", "i64", NULL},         {"max", "i64", NULL},        {"min", "u8", NULL},
-    {"max", "u8", NULL},
+/* Every kernel of binary.cl and binary_fp64.cl (Pow with an integer base
+ * and a float exponent: xop_cl_launch_fp64) as (program, base, suffix,
+ * suffix2); its index is its slot. */
+typedef struct xop_cl_bin_kernel {
+  xop_cl_program_t program;
+  const char *base, *suffix, *suffix2;
+} xop_cl_bin_kernel_t;
+
+// clang-format off
+#define BIN(base, suffix, suffix2) {XOP_CL_BINARY, base, suffix, suffix2}
+#define FP64(base, suffix, suffix2) {XOP_CL_BINARY_FP64, base, suffix, suffix2}
+static const xop_cl_bin_kernel_t xop_cl_bin_kernels[] = {
+    BIN("equal", "f32", NULL),       BIN("less", "f32", NULL),       BIN("greater", "f32", NULL),
+    BIN("less_equal", "f32", NULL),  BIN("greater_equal", "f32", NULL),
+    BIN("equal", "f16", NULL),       BIN("less", "f16", NULL),       BIN("greater", "f16", NULL),
+    BIN("less_equal", "f16", NULL),  BIN("greater_equal", "f16", NULL),
+    BIN("equal", "i32", NULL),       BIN("less", "i32", NULL),       BIN("greater", "i32", NULL),
+    BIN("less_equal", "i32", NULL),  BIN("greater_equal", "i32", NULL),
+    BIN("equal", "i64", NULL),       BIN("less", "i64", NULL),       BIN("greater", "i64", NULL),
+    BIN("less_equal", "i64", NULL),  BIN("greater_equal", "i64", NULL),
+    BIN("equal", "u8", NULL),        BIN("less", "u8", NULL),        BIN("greater", "u8", NULL),
+    BIN("less_equal", "u8", NULL),   BIN("greater_equal", "u8", NULL),
+    BIN("equal", "bool", NULL),      BIN("and", "bool", NULL),       BIN("or", "bool", NULL),
+    BIN("not", "bool", NULL),
+    BIN("prelu", "f32", NULL),       BIN("prelu", "f16", NULL),      BIN("prelu", "i32", NULL),
+    BIN("prelu", "i64", NULL),
+    BIN("add", "u8", NULL),          BIN("sub", "u8", NULL),         BIN("mul", "u8", NULL),
+    BIN("div", "u8", NULL),          BIN("abs", "u8", NULL),
+    BIN("pow", "f32", "f32"),        BIN("pow", "f32", "f16"),       BIN("pow", "f32", "i32"),
+    BIN("pow", "f32", "i64"),        BIN("pow", "f16", "f32"),       BIN("pow", "f16", "f16"),
+    BIN("pow", "f16", "i32"),        BIN("pow", "f16", "i64"),       BIN("pow", "i32", "i32"),
+    BIN("pow", "i32", "i64"),        BIN("pow", "i64", "i32"),       BIN("pow", "i64", "i64"),
+    BIN("pow", "f32", "u8"),         BIN("pow", "f16", "u8"),        BIN("pow", "i32", "u8"),
+    BIN("pow", "i64", "u8"),
+    FP64("pow", "i32", "f32"),       FP64("pow", "i32", "f16"),      FP64("pow", "i64", "f32"),
+    FP64("pow", "i64", "f16"),
+    BIN("cast", "f32", "bool"),      BIN("cast", "f16", "bool"),     BIN("cast", "i32", "bool"),
+    BIN("cast", "i64", "bool"),      BIN("cast", "u8", "bool"),      BIN("cast", "f32", "u8"),
+    BIN("cast", "f16", "u8"),        BIN("cast", "i32", "u8"),       BIN("cast", "i64", "u8"),
+    BIN("cast", "bool", "u8"),       BIN("cast", "u8", "f32"),       BIN("cast", "u8", "f16"),
+    BIN("cast", "u8", "i32"),        BIN("cast", "u8", "i64"),       BIN("cast", "bool", "f32"),
+    BIN("cast", "bool", "f16"),      BIN("cast", "bool", "i32"),     BIN("cast", "bool", "i64"),
+    BIN("where", "1", NULL),         BIN("where", "2", NULL),        BIN("where", "4", NULL),
+    BIN("where", "8", NULL),         BIN("where", "bool", NULL),
+    BIN("min", "f32", NULL),         BIN("max", "f32", NULL),        BIN("min", "f16", NULL),
+    BIN("max", "f16", NULL),         BIN("min", "i32", NULL),        BIN("max", "i32", NULL),
+    BIN("min", "i64", NULL),         BIN("max", "i64", NULL),        BIN("min", "u8", NULL),
+    BIN("max", "u8", NULL),
 };
+#undef BIN
+#undef FP64
+// clang-format on
 #define XOP_CL_BIN_KERNELS (sizeof xop_cl_bin_kernels / sizeof *xop_cl_bin_kernels)
 static_assert(XOP_CL_BIN_KERNELS <= XOP_CL_MAX_SLOTS, "binary.cl kernel slots");
 
@@ -348,14 +357,12 @@ static int xop_cl_binary(const xop_plan_t *plan, xop_cl_launch_t *l) {
   const char *base, *suffix, *suffix2;
   xop_cl_bin_name(plan, &base, &suffix, &suffix2);
   uint32_t slot = 0;
-  while (slot < XOP_CL_BIN_KERNELS &&
-         !(xop_cl_same(xop_cl_bin_kernels[slot][0], base) &&
-           xop_cl_same(xop_cl_bin_kernels[slot][1], suffix) &&
-           xop_cl_same(xop_cl_bin_kernels[slot][2], suffix2)))
+  while (slot < XOP_CL_BIN_KERNELS && !(xop_cl_same(xop_cl_bin_kernels[slot].base, base) &&
+                                        xop_cl_same(xop_cl_bin_kernels[slot].suffix, suffix) &&
+                                        xop_cl_same(xop_cl_bin_kernels[slot].suffix2, suffix2)))
     ++slot;
   if (slot == XOP_CL_BIN_KERNELS) return 0;
-  xop_cl_kernel(l, xop_cl_launch_fp64(plan) ? XOP_CL_BINARY_FP64 : XOP_CL_BINARY, slot, base,
-                suffix, suffix2);
+  xop_cl_kernel(l, xop_cl_bin_kernels[slot].program, slot);
   xop_cl_buffer(l, &plan->out);
   const int wide = plan->op == XHAL_OP_WHERE || plan->op == XHAL_OP_MIN || plan->op == XHAL_OP_MAX;
   int64_t count;
@@ -403,8 +410,7 @@ static void xop_cl_gather(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_buffer(l, &plan->in[0]);
   xop_cl_buffer(l, &plan->in[1]);
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_GATHER + 4 * (uint32_t)wide + log2, "gather",
-                xop_cl_sizes[log2], wide ? "i64" : "i32");
+  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_GATHER + 4 * (uint32_t)wide + log2);
   xop_cl_items(l, s->nd.count);
 }
 
@@ -427,7 +433,7 @@ static void xop_cl_pad(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_buffer(l, y);
   xop_cl_buffer(l, x);
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_PAD + log2, "pad", xop_cl_sizes[log2], NULL);
+  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_PAD + log2);
   xop_cl_items(l, s->count);
 }
 
@@ -439,7 +445,7 @@ static void xop_cl_fill(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_buffer(l, &plan->out);
   xop_cl_value(l, &l->data.nd, sizeof l->data.nd);
   xop_cl_value(l, &l->data2.bits, sizeof l->data2.bits);
-  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_FILL + log2, "fill", xop_cl_sizes[log2], NULL);
+  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_FILL + log2);
   xop_cl_items(l, l->data.nd.count);
 }
 
@@ -452,7 +458,7 @@ static void xop_cl_shape(const xop_plan_t *plan, xop_cl_launch_t *l) {
   s->stride = plan->out.strides[0];
   xop_cl_buffer(l, &plan->out);
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_SHAPE, "shape", "i64", NULL);
+  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_SHAPE);
   xop_cl_items(l, s->count);
 }
 
@@ -469,7 +475,7 @@ static void xop_cl_range(const xop_plan_t *plan, xop_cl_launch_t *l) {
   xop_cl_buffer(l, &plan->in[0]);
   xop_cl_buffer(l, &plan->in[2]);
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_RANGE + d, "range", xop_dtype_name(dtype), NULL);
+  xop_cl_kernel(l, XOP_CL_GATHER, XOP_CL_SLOT_RANGE + d);
   xop_cl_items(l, s->count);
 }
 
@@ -517,8 +523,7 @@ static int32_t xop_cl_resize(const xop_plan_t *plan, xop_cl_launch_t *l, char *m
     /* Slots 5 + log2(element size): resize_nearest_<bytes> copies elements. */
     const uint64_t size = xop_dtype_size(y->dtype);
     xop_cl_value(l, s, sizeof *s);
-    xop_cl_kernel(l, XOP_CL_RESIZE, 5 + xop_cl_log2(size), "resize_nearest",
-                  xop_cl_sizes[xop_cl_log2(size)], NULL);
+    xop_cl_kernel(l, XOP_CL_RESIZE, 5 + xop_cl_log2(size));
   } else {
     /* Slots 0..4: resize_<f32|f16|i32|i64|u8> interpolate. */
     l->args[l->arg_count++] =
@@ -530,10 +535,101 @@ static int32_t xop_cl_resize(const xop_plan_t *plan, xop_cl_launch_t *l, char *m
                           : dtype == XHAL_DTYPE_I64 ? 3
                           : dtype == XHAL_DTYPE_U8  ? 4
                                                     : 0;
-    xop_cl_kernel(l, XOP_CL_RESIZE, slot, "resize", xop_dtype_name(dtype), NULL);
+    xop_cl_kernel(l, XOP_CL_RESIZE, slot);
   }
   xop_cl_items(l, s->count);
   return XHAL_STATUS_OK;
+}
+
+/* ---- the kernels, by program and slot --------------------------------------------------- */
+
+/* Sets *name; returns 1 (a slot that holds a kernel). */
+static int xop_cl_name_set(xop_launch_name_t *name, const char *base, const char *suffix,
+                           const char *suffix2) {
+  *name = (xop_launch_name_t){base, NULL, suffix, suffix2};
+  return 1;
+}
+
+/* conv.cl: 3 * dtype index + (0 conv, 1 transpose, 2 pool) on f32 and f16;
+ * MaxPool with Indices 6 + dtype index; on u8 MaxPool 8, with Indices 9. */
+static int xop_cl_conv_name(uint32_t slot, xop_launch_name_t *name) {
+  static const char *const kinds[3] = {"conv", "conv_transpose", "pool"};
+  const char *u8 = xop_dtype_name(XHAL_DTYPE_U8);
+  if (slot < 6)
+    return xop_cl_name_set(name, kinds[slot % 3], xop_launch_dtype_index_name(slot / 3), NULL);
+  if (slot < 8)
+    return xop_cl_name_set(name, "max_pool_indices", xop_launch_dtype_index_name(slot - 6), NULL);
+  if (slot == 8) return xop_cl_name_set(name, "pool", u8, NULL);
+  if (slot == 9) return xop_cl_name_set(name, "max_pool_indices", u8, NULL);
+  return 0;
+}
+
+/* unary.cl: 4 * index + dtype index, floats for all, i32/i64 for Sign and
+ * Clip; on u8 Sign 60 and Clip 61. */
+static int xop_cl_unary_name(uint32_t slot, xop_launch_name_t *name) {
+  const uint32_t index = slot / 4, d = slot % 4;
+  const int integer_ok =
+      xop_cl_um_ops[index % 15] == XHAL_OP_SIGN || xop_cl_um_ops[index % 15] == XHAL_OP_CLIP;
+  if (slot < 4 * 15 && (d < 2 || integer_ok))
+    return xop_cl_name_set(name, xop_cl_um_names[index], xop_launch_dtype_index_name(d), NULL);
+  if (slot == 4 * 15 || slot == 4 * 15 + 1)
+    return xop_cl_name_set(name, slot == 4 * 15 ? "sign" : "clip", xop_dtype_name(XHAL_DTYPE_U8),
+                           NULL);
+  return 0;
+}
+
+/* gather.cl: XOP_CL_SLOT_*. */
+static int xop_cl_gather_name(uint32_t slot, xop_launch_name_t *name) {
+  static const uint32_t range_dtypes[3] = {XHAL_DTYPE_F32, XHAL_DTYPE_I32, XHAL_DTYPE_I64};
+  if (slot < XOP_CL_SLOT_PAD)
+    return xop_cl_name_set(
+        name, "gather", xop_cl_sizes[slot % 4],
+        slot >= 4 ? xop_dtype_name(XHAL_DTYPE_I64) : xop_dtype_name(XHAL_DTYPE_I32));
+  if (slot < XOP_CL_SLOT_FILL)
+    return xop_cl_name_set(name, "pad", xop_cl_sizes[slot - XOP_CL_SLOT_PAD], NULL);
+  if (slot < XOP_CL_SLOT_RANGE)
+    return xop_cl_name_set(name, "fill", xop_cl_sizes[slot - XOP_CL_SLOT_FILL], NULL);
+  if (slot < XOP_CL_SLOT_SHAPE)
+    return xop_cl_name_set(name, "range", xop_dtype_name(range_dtypes[slot - XOP_CL_SLOT_RANGE]),
+                           NULL);
+  if (slot == XOP_CL_SLOT_SHAPE)
+    return xop_cl_name_set(name, "shape", xop_dtype_name(XHAL_DTYPE_I64), NULL);
+  return 0;
+}
+
+/* resize.cl: 0..4 resize_<f32|f16|i32|i64|u8> (interpolation), 5 +
+ * log2(element size) resize_nearest_<bytes>. */
+static int xop_cl_resize_name(uint32_t slot, xop_launch_name_t *name) {
+  if (slot < 4) return xop_cl_name_set(name, "resize", xop_launch_dtype_index_name(slot), NULL);
+  if (slot == 4) return xop_cl_name_set(name, "resize", xop_dtype_name(XHAL_DTYPE_U8), NULL);
+  if (slot < 9) return xop_cl_name_set(name, "resize_nearest", xop_cl_sizes[slot - 5], NULL);
+  return 0;
+}
+
+int xop_cl_kernel_name(xop_cl_program_t program, uint32_t slot, xop_launch_name_t *name) {
+  *name = (xop_launch_name_t){NULL, NULL, NULL, NULL};
+  switch (program) {
+    case XOP_CL_SHAPE: /* linear_<bytes> */
+      return slot < 4 && xop_cl_name_set(name, "linear", xop_cl_sizes[slot], NULL);
+    case XOP_CL_CONV:
+      return xop_cl_conv_name(slot, name);
+    case XOP_CL_UNARY:
+      return xop_cl_unary_name(slot, name);
+    case XOP_CL_GATHER:
+      return xop_cl_gather_name(slot, name);
+    case XOP_CL_RESIZE:
+      return xop_cl_resize_name(slot, name);
+    case XOP_CL_BINARY:
+    case XOP_CL_BINARY_FP64: {
+      if (slot >= XOP_CL_BIN_KERNELS || xop_cl_bin_kernels[slot].program != program) return 0;
+      const xop_cl_bin_kernel_t *k = &xop_cl_bin_kernels[slot];
+      return xop_cl_name_set(name, k->base, k->suffix, k->suffix2);
+    }
+    case XOP_CL_NORM: /* one program with xop_launch_plan's row ops */
+      return xop_launch_kernel_name(XOP_LAUNCH_NORM, slot, name);
+    default:
+      return 0;
+  }
 }
 
 /* ---- entry points -------------------------------------------------------------------------- */
@@ -552,10 +648,8 @@ int xop_cl_launch_owns(const xop_plan_t *plan) {
   }
 }
 
-int32_t xop_cl_launch_plan(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t *l,
-                           char *message, size_t message_size) {
-  memset(l, 0, offsetof(xop_cl_launch_t, data));
-  l->tables = NULL;
+static int32_t xop_cl_launch_plan_op(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t *l,
+                                     char *message, size_t message_size) {
   if (xop_cl_binary_owns(plan)) {
     if (xop_cl_binary(plan, l)) return XHAL_STATUS_OK;
     const char *base, *suffix, *suffix2;
@@ -601,6 +695,18 @@ int32_t xop_cl_launch_plan(const xop_plan_t *plan, uint32_t group, xop_cl_launch
   }
 }
 
+int32_t xop_cl_launch_plan(const xop_plan_t *plan, uint32_t group, xop_cl_launch_t *l,
+                           char *message, size_t message_size) {
+  memset(l, 0, offsetof(xop_cl_launch_t, data));
+  l->tables = NULL;
+  const int32_t status = xop_cl_launch_plan_op(plan, group, l, message, message_size);
+  if (status != XHAL_STATUS_OK || l->name.base) return status;
+  snprintf(message, message_size, "%s: slot %u of program %d holds no kernel", plan->name, l->slot,
+           (int)l->program);
+  xop_cl_launch_release(l);
+  return XHAL_STATUS_INTERNAL;
+}
+
 void xop_cl_launch_linear(const xop_view_t *y, const xop_view_t *x, xop_cl_launch_t *l) {
   memset(l, 0, offsetof(xop_cl_launch_t, data));
   l->tables = NULL;
@@ -618,7 +724,7 @@ void xop_cl_launch_linear(const xop_view_t *y, const xop_view_t *x, xop_cl_launc
   xop_cl_buffer(l, y);
   xop_cl_buffer(l, x);
   xop_cl_value(l, s, sizeof *s);
-  xop_cl_kernel(l, XOP_CL_SHAPE, log2, "linear", xop_cl_sizes[log2], NULL);
+  xop_cl_kernel(l, XOP_CL_SHAPE, log2);
   xop_cl_items(l, s->count);
 }
 

@@ -237,4 +237,11 @@ void xop_cl_launch_linear(const xop_view_t *y, const xop_view_t *x, xop_cl_launc
 
 void xop_cl_launch_release(xop_cl_launch_t *launch);
 
+/* The kernel in slot of program: 1 with *name set, 0 (name empty) when the
+ * slot holds none. The catalogue of the planner, as xop_launch_kernel_name
+ * is xop_launch_plan's (NORM's slots are that one's): every launch names
+ * its kernel from here, so listing every slot lists every kernel the
+ * planner can launch (backends/common/xop_kernel_list.c). */
+int xop_cl_kernel_name(xop_cl_program_t program, uint32_t slot, xop_launch_name_t *name);
+
 #endif
