@@ -1,5 +1,5 @@
 #!/bin/sh
-# check_cuda_ptx.sh PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80 [CL_FATBIN...]
+# check_cuda_ptx.sh PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80
 #
 # The CUDA backend's kernels must assemble for every architecture the plugin
 # carries code for (docs/cuda-backend.md):
@@ -9,16 +9,12 @@
 #     needed), assembles with `PTXAS -arch=sm_90` (what a newer GPU's driver
 #     JIT-compiles it from);
 #   - PTX_COMPUTE_80 (the build's PTX for compute_80, the source of the sm_80
-#     SASS) assembles with `PTXAS -arch=sm_80`;
-#   - each CL_FATBIN (an OpenCL C program compiled as CUDA C++, one fatbin
-#     per program) holds the same three images, and its compute_90 PTX
-#     assembles with `PTXAS -arch=sm_90` (its sm_80 SASS is ptxas's output
-#     for compute_80 already, made when nvcc built the fatbin).
+#     SASS) assembles with `PTXAS -arch=sm_80`.
 # Exit 0 if all hold, 1 otherwise, 2 on usage errors.
 set -u
 
-if [ "$#" -lt 5 ]; then
-  echo "usage: $0 PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80 [CL_FATBIN...]" >&2
+if [ "$#" -ne 5 ]; then
+  echo "usage: $0 PTXAS PYTHON FATBIN_INSPECT FATBIN PTX_COMPUTE_80" >&2
   exit 2
 fi
 ptxas=$1
@@ -26,7 +22,6 @@ python=$2
 inspect=$3
 fatbin=$4
 ptx80=$5
-shift 5
 
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -73,7 +68,4 @@ check_fatbin() {
 
 check_fatbin "$fatbin"
 assemble "$ptx80" "$ptx80" sm_80
-for cl in "$@"; do
-  check_fatbin "$cl"
-done
 exit $failed

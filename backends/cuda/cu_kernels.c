@@ -4,41 +4,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kernels/cu_cl_programs.h"
-
-/* The fatbins, embedded by tools/embed_binary.py (cu_kernels_fatbin.c,
- * cu_cl_<program>_fatbin.c in the build directory). */
+/* The fatbin, embedded by tools/embed_binary.py (cu_kernels_fatbin.c in
+ * the build directory). */
 extern const unsigned char cu_kernels_fatbin[];
 extern const size_t cu_kernels_fatbin_size;
-#define CU_CL_FATBIN_DECLARE(program)                                                              \
-  extern const unsigned char cu_cl_##program##_fatbin[];                                           \
-  extern const size_t cu_cl_##program##_fatbin_size;
-CU_CL_PROGRAM_LIST(CU_CL_FATBIN_DECLARE)
-
-typedef struct cu_cl_image {
-  const char *name;
-  const unsigned char *image;
-  const size_t *size;
-} cu_cl_image_t;
-
-/* In xop_cl_program_t order (kernels/cu_cl_programs.h lists the programs
- * as xhal_op_launch_cl.h does). */
-#define CU_CL_IMAGE(program)                                                                       \
-  {#program ".cl", cu_cl_##program##_fatbin, &cu_cl_##program##_fatbin_size},
-static const cu_cl_image_t cu_cl_images[] = {CU_CL_PROGRAM_LIST(CU_CL_IMAGE)};
-static_assert(sizeof cu_cl_images / sizeof *cu_cl_images == XOP_CL_PROGRAM_COUNT,
-              "kernels/cu_cl_programs.h and xhal_op_launch_cl.h list the same programs");
 
 struct cu_kernels {
-  pthread_mutex_t mutex; /* guards loading */
-  atomic_int loaded;     /* module and functions are ready */
+  pthread_mutex_t mutex; /* guards loading and resolving */
+  atomic_int loaded;     /* module and the hand-written functions are ready */
   int32_t load_status;   /* a failed load is not retried */
   CUmodule module;
   CUfunction functions[CU_KERNEL_COUNT];
-  /* The OpenCL C programs: modules loaded on first use (a failed load is
-   * not retried), functions resolved on first use per slot. */
-  CUmodule cl_modules[XOP_CL_PROGRAM_COUNT];
-  int32_t cl_status[XOP_CL_PROGRAM_COUNT];
+  /* The OpenCL C programs' kernels, resolved on first use per slot. */
   _Atomic(CUfunction) cl_functions[XOP_CL_PROGRAM_COUNT][XOP_CL_MAX_SLOTS];
 };
 
@@ -56,16 +33,8 @@ int32_t cu_kernels_create(xhal_plugin_device_t *device, cu_kernels_t **out_kerne
 
 void cu_kernels_destroy(xhal_plugin_device_t *device, cu_kernels_t *kernels) {
   if (!kernels) return;
-  int loaded = kernels->module != NULL;
-  for (int p = 0; p < XOP_CL_PROGRAM_COUNT; ++p) loaded |= kernels->cl_modules[p] != NULL;
-  if (loaded && cu_context_enter(device) == XHAL_STATUS_OK) {
-    if (kernels->module)
-      cu_check(cu_api()->cuModuleUnload(kernels->module), "cuModuleUnload(operator kernels)");
-    for (int p = 0; p < XOP_CL_PROGRAM_COUNT; ++p) {
-      if (kernels->cl_modules[p])
-        cu_check(cu_api()->cuModuleUnload(kernels->cl_modules[p]), "cuModuleUnload(%s)",
-                 cu_cl_images[p].name);
-    }
+  if (kernels->module && cu_context_enter(device) == XHAL_STATUS_OK) {
+    cu_check(cu_api()->cuModuleUnload(kernels->module), "cuModuleUnload(operator kernels)");
     cu_context_leave(device);
   }
   pthread_mutex_destroy(&kernels->mutex);
@@ -119,39 +88,25 @@ int32_t cu_kernels_launch(xhal_plugin_device_t *device, CUstream stream, cu_kern
 
 /* ---- the OpenCL C programs ---------------------------------------------------------------- */
 
-/* The function of a program's slot, loading the program's module and
- * resolving the name on first use. */
+/* The function of a program's slot, resolved by name on first use. */
 static int32_t cu_kernels_cl_function(xhal_plugin_device_t *device, cu_kernels_t *kernels,
                                       xop_cl_program_t program, uint32_t index,
                                       const xop_launch_name_t *name, CUfunction *out) {
-  const int p = (int)program;
-  _Atomic(CUfunction) *slot = &kernels->cl_functions[p][index];
+  _Atomic(CUfunction) *slot = &kernels->cl_functions[program][index];
   CUfunction f = atomic_load_explicit(slot, memory_order_acquire);
   if (f) {
     *out = f;
     return XHAL_STATUS_OK;
   }
-  const cu_driver_t *cu = cu_api();
-  const cu_cl_image_t *image = &cu_cl_images[p];
+  CU_RETURN_IF_ERROR(cu_kernels_ready(device, kernels));
+  int32_t status = XHAL_STATUS_OK;
   pthread_mutex_lock(&kernels->mutex);
-  int32_t status = kernels->cl_status[p];
-  if (status != XHAL_STATUS_OK) {
-    cu_error(status, "the kernels of %s failed to load on %s earlier", image->name,
-             device->info.name);
-  } else if (!kernels->cl_modules[p]) {
-    status = cu_check(cu->cuModuleLoadData(&kernels->cl_modules[p], image->image),
-                      "cuModuleLoadData(%s, fatbin of %zu bytes with sm_80 and sm_90 SASS and "
-                      "compute_90 PTX) on %s (compute capability %d.%d)",
-                      image->name, *image->size, device->info.name, device->info.cc_major,
-                      device->info.cc_minor);
-    kernels->cl_status[p] = status;
-  }
   f = atomic_load_explicit(slot, memory_order_relaxed);
-  if (status == XHAL_STATUS_OK && !f) {
+  if (!f) {
     char text[64];
     snprintf(text, sizeof text, XOP_LAUNCH_NAME_FORMAT, XOP_LAUNCH_NAME_ARGS(name));
-    status = cu_check(cu->cuModuleGetFunction(&f, kernels->cl_modules[p], text),
-                      "cuModuleGetFunction('%s') in %s", text, image->name);
+    status = cu_check(cu_api()->cuModuleGetFunction(&f, kernels->module, text),
+                      "cuModuleGetFunction('%s') in the embedded fatbin", text);
     if (status == XHAL_STATUS_OK) atomic_store_explicit(slot, f, memory_order_release);
   }
   pthread_mutex_unlock(&kernels->mutex);
@@ -166,6 +121,6 @@ int32_t cu_kernels_cl_launch(xhal_plugin_device_t *device, CUstream stream,
   CUfunction f = NULL;
   CU_RETURN_IF_ERROR(cu_kernels_cl_function(device, device->kernels, program, slot, name, &f));
   return cu_check(cu_api()->cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, stream, params, NULL),
-                  "cuLaunchKernel('" XOP_LAUNCH_NAME_FORMAT "' of %s, grid %u, block %u)",
-                  XOP_LAUNCH_NAME_ARGS(name), cu_cl_images[program].name, grid, block);
+                  "cuLaunchKernel('" XOP_LAUNCH_NAME_FORMAT "', grid %u, block %u)",
+                  XOP_LAUNCH_NAME_ARGS(name), grid, block);
 }

@@ -1,14 +1,15 @@
 /* cu_kernels.h - the operator kernels of the CUDA backend.
  *
- * nvcc compiles kernels/cu_kernels.cu (the hand-written kernels) at build
- * time into one fatbin (SASS for sm_80 and sm_90, PTX for compute_90,
- * which later GPUs JIT-compile), and each OpenCL C program of the OpenCL
- * backend (kernels/cu_cl_<program>.cu, through cu_opencl_compat.cuh) into
- * a fatbin of its own; tools/embed_binary.py turns them into C arrays
- * linked into the plugin. Each device loads the hand-written module on its
- * first operator launch, a program's module on its first launch of one of
- * the program's kernels, and keeps modules and functions until the
- * instance goes. */
+ * nvcc compiles the hand-written kernels (kernels/cu_kernels.cu) and the
+ * OpenCL C programs of the OpenCL backend (through
+ * kernels/cu_opencl_compat.cuh, joined by kernels/cu_cl_join.py) at build
+ * time as one translation unit (kernels/cu_fatbin.cu) into one fatbin
+ * (SASS for sm_80 and sm_90, PTX for compute_90, which later GPUs
+ * JIT-compile); tools/embed_binary.py turns it into a C array linked into
+ * the plugin. Each device loads the module on its first operator launch,
+ * resolves the hand-written kernels then and an OpenCL C program's kernel
+ * on its first launch, and keeps module and functions until the instance
+ * goes. */
 #ifndef XHAL_CU_KERNELS_H
 #define XHAL_CU_KERNELS_H
 

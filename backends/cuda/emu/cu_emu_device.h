@@ -17,8 +17,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "cu_cl_programs.h"
-
 struct cu_emu_dim3 {
   unsigned x, y, z;
 };
@@ -82,11 +80,8 @@ cu_emu_kernel cu_emu_entry(const char *name, cu_emu_barriers barriers, unsigned 
   return S::entry(name, &S::template run<K>, barriers, block);
 }
 
-// Each OpenCL program's kernels (emu/cu_emu_cl.cc.in, one per program).
-#define CU_EMU_CL_TABLE_DECLARE(program)                                                           \
-  extern const cu_emu_kernel cu_emu_cl_##program##_kernels[];                                      \
-  extern const int cu_emu_cl_##program##_count;
-CU_CL_PROGRAM_LIST(CU_EMU_CL_TABLE_DECLARE)
-#undef CU_EMU_CL_TABLE_DECLARE
+// The OpenCL programs' kernels (emu/cu_emu_cl.cc).
+extern const cu_emu_kernel cu_emu_cl_kernels[];
+extern const int cu_emu_cl_count;
 
 #endif

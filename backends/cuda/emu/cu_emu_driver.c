@@ -628,7 +628,7 @@ struct CUfunc_st {
 };
 
 struct CUmod_st {
-  int builtin; /* one of the backend's fatbins: its kernels run from the emulator's tables */
+  int builtin; /* a fatbin (the backend's): its kernels run from the emulator's tables */
   struct CUfunc_st *functions;
   /* ".entry" names, NUL-separated, empty-terminated: user PTX's, or those
    * of a fatbin's (uncompressed) PTX image; NULL for a fatbin without one */

@@ -6,9 +6,9 @@
 // Blocks run in order; a kernel without barriers runs its threads as plain
 // calls, one with barriers as ucontext coroutines, round-robin from barrier
 // to barrier, which is a correct schedule for any kernel whose threads all
-// reach the same barriers. The OpenCL C programs (emu/cu_emu_cl.cc.in, one
-// translation unit each) have tables of their own; their kernels find out
-// per block whether they have barriers (cu_emu_barriers in cu_emu_device.h).
+// reach the same barriers. The OpenCL C programs (emu/cu_emu_cl.cc, one
+// translation unit) have a table of their own; their kernels find out per
+// block whether they have barriers (cu_emu_barriers in cu_emu_device.h).
 #include "cu_emu_kernels.h"
 
 #include <math.h>
@@ -54,13 +54,12 @@ struct cu_emu_table {
   const int *count;
 };
 
-#define CU_EMU_CL_TABLE(program) {cu_emu_cl_##program##_kernels, &cu_emu_cl_##program##_count},
 const int cu_emu_hand_count = sizeof cu_emu_kernels / sizeof cu_emu_kernels[0];
-// Every kernel has an index: the hand-written ones first, then each
-// program's in CU_CL_PROGRAM_LIST order.
+// Every kernel has an index: the hand-written ones first, then the OpenCL
+// programs'.
 const cu_emu_table cu_emu_tables[] = {
     {cu_emu_kernels, &cu_emu_hand_count},
-    CU_CL_PROGRAM_LIST(CU_EMU_CL_TABLE)
+    {cu_emu_cl_kernels, &cu_emu_cl_count},
 };
 
 const cu_emu_kernel *cu_emu_kernel_at(int index) {

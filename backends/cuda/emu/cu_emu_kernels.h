@@ -1,8 +1,8 @@
 /* cu_emu_kernels.h - the CUDA backend's operator kernels run on the host,
  * for the driver emulator (cu_emu_driver.c). C interface to
- * cu_emu_kernels.cc, which compiles the very .cu sources nvcc compiles into
- * the plugin's fatbins as C++ (the hand-written kernels, and the OpenCL C
- * programs through emu/cu_emu_cl.cc.in), with blocks run one after another
+ * cu_emu_kernels.cc, which compiles the very sources nvcc compiles into
+ * the plugin's fatbin as C++ (the hand-written kernels, and the OpenCL C
+ * programs through emu/cu_emu_cl.cc), with blocks run one after another
  * and the threads of a block as coroutines that switch at __syncthreads(). */
 #ifndef XHAL_CU_EMU_KERNELS_H
 #define XHAL_CU_EMU_KERNELS_H

@@ -1,15 +1,9 @@
-/* cu_cl_programs.h - the OpenCL backend's kernel programs the CUDA backend
- * compiles as CUDA C++ (kernels/cu_opencl_compat.cuh): X(program) for
- * kernels/cu_cl_<program>.cu, built by nvcc into cu_cl_<program>.fatbin,
- * embedded as cu_cl_<program>_fatbin and loaded as a module of its own on
- * a device's first launch of one of its kernels. backends/cuda/meson.build
- * lists the same names (a name missing there leaves the embedded symbol
- * undefined, so the plugin does not link). Plain C. */
+/* cu_cl_programs.h - the build options of the OpenCL backend's kernel
+ * programs as the CUDA backend compiles them (kernels/cu_opencl_compat.cuh;
+ * backends/cuda/meson.build lists the programs and their files, and
+ * kernels/cu_cl_join.py joins them into the one fatbin). Plain C. */
 #ifndef XHAL_CU_CL_PROGRAMS_H
 #define XHAL_CU_CL_PROGRAMS_H
-
-#define CU_CL_PROGRAM_LIST(X) \
-  X(shape) X(conv) X(unary) X(gather) X(resize) X(binary) X(norm) X(binary_fp64)
 
 /* The build options of every program (ocl_op.c's on a device with
  * work-groups of 256 or more, as every CUDA GPU has): OCL_GROUP, the block
