@@ -161,9 +161,20 @@ static int32_t ze_op_kernel_find(const ze_op_kernel_launch_t *launch) {
                    "kernel", text, src->name, *src->size);
 }
 
-/* Groups per dim of the launch, within the device's limits. */
-static int32_t ze_op_group_counts(const xhal_plugin_device_t *device,
+/* UNSUPPORTED unless the launch is within the device's limits on the
+ * bytes of a kernel's arguments and on group counts (a limit of 0: not
+ * reported, not checked); its groups per dim in count. */
+static int32_t ze_op_within_limits(const xhal_plugin_device_t *device,
                                   const ze_op_kernel_launch_t *launch, uint32_t *count) {
+  size_t arg_bytes = 0;
+  for (uint32_t i = 0; i < launch->arg_count; ++i) arg_bytes += launch->args[i].size;
+  if (device->module.maxArgumentsSize && arg_bytes > device->module.maxArgumentsSize) {
+    return ze__error(XHAL_STATUS_UNSUPPORTED,
+                     "operator kernel " XOP_LAUNCH_NAME_FORMAT ": %u arguments of %zu bytes; %s "
+                     "takes %u (maxArgumentsSize)",
+                     XOP_LAUNCH_NAME_ARGS(launch->name), launch->arg_count, arg_bytes,
+                     device->props.name, device->module.maxArgumentsSize);
+  }
   const uint32_t limit[3] = {device->compute.maxGroupCountX, device->compute.maxGroupCountY,
                              device->compute.maxGroupCountZ};
   for (uint32_t d = 0; d < 3; ++d) {
@@ -213,7 +224,7 @@ int32_t ze__op_enqueue(const ze_op_target_t *target, const ze_op_kernel_launch_t
   if (!target->stream) return ze_op_kernel_find(launch);
   xhal_plugin_stream_t *stream = target->stream;
   uint32_t count[3];
-  ZE_RETURN_IF_ERROR(ze_op_group_counts(stream->device, launch, count));
+  ZE_RETURN_IF_ERROR(ze_op_within_limits(stream->device, launch, count));
   ze_op_kernel_t *k = NULL;
   ZE_RETURN_IF_ERROR(
       ze_op_kernel_get(stream->device, launch->program, launch->slot, launch->name, &k));
