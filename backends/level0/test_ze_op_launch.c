@@ -122,6 +122,11 @@ static int32_t test_launch(test_fixture_t *f, uint32_t op, const xhal_attr_t *at
     if (launched_ != XHAL_STATUS_OK) fail_msg("status %d: %s", launched_, test_error);             \
   } while (0)
 
+/* A reduction of dim 1 of a [rows, 300] tensor. */
+static const int64_t test_dim_1[1] = {1};
+static const xhal_attr_t test_reduce_dim_1 = {
+    .name = "axes", .type = XHAL_ATTR_INTS, .count = 1, .ints = test_dim_1};
+
 /* As the plugin decides it for the null driver: planned, then refused. */
 static void test_null_driver_refuses(void **state) {
   test_fixture_t *f = *state;
@@ -145,9 +150,7 @@ static void test_planner_programs(void **state) {
   const xhal_plugin_tensor_t x[2] = {TEST_F32(f, 4, 300), TEST_F32(f, 4, 300)};
   const xhal_plugin_tensor_t sum = TEST_F32(f, 4, 300), row = TEST_F32(f, 4, 1);
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_ADD, NULL, 0, x, 2, &sum));
-  const int64_t axes[1] = {1};
-  const xhal_attr_t reduce[1] = {{.name = "axes", .type = XHAL_ATTR_INTS, .count = 1, .ints = axes}};
-  ASSERT_LAUNCHED(test_launch(f, XHAL_OP_REDUCE_SUM, reduce, 1, x, 1, &row));
+  ASSERT_LAUNCHED(test_launch(f, XHAL_OP_REDUCE_SUM, &test_reduce_dim_1, 1, x, 1, &row));
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_SOFTMAX, NULL, 0, x, 1, &sum));
   const xhal_plugin_tensor_t ab[2] = {TEST_F32(f, 8, 5), TEST_F32(f, 5, 7)};
   const xhal_plugin_tensor_t c = TEST_F32(f, 8, 7);
@@ -159,9 +162,7 @@ static void test_planner_programs(void **state) {
 static void test_norm_program(void **state) {
   test_fixture_t *f = *state;
   const xhal_plugin_tensor_t x = TEST_F32(f, 4, 300), row = TEST_F32(f, 4, 1);
-  const int64_t axes[1] = {1};
-  const xhal_attr_t reduce[1] = {{.name = "axes", .type = XHAL_ATTR_INTS, .count = 1, .ints = axes}};
-  ASSERT_LAUNCHED(test_launch(f, XHAL_OP_REDUCE_MAX, reduce, 1, &x, 1, &row));
+  ASSERT_LAUNCHED(test_launch(f, XHAL_OP_REDUCE_MAX, &test_reduce_dim_1, 1, &x, 1, &row));
   const xhal_plugin_tensor_t in[3] = {TEST_F32(f, 2, 8), TEST_F32(f, 8), TEST_F32(f, 8)};
   const xhal_plugin_tensor_t y = TEST_F32(f, 2, 8);
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_LAYER_NORMALIZATION, NULL, 0, in, 3, &y));
@@ -178,7 +179,8 @@ static void test_model_programs(void **state) {
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_SQRT, NULL, 0, x, 1, &y));
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_MAX, NULL, 0, x, 2, &y));
   const int64_t index_dims[1] = {4};
-  const xhal_plugin_tensor_t gather_in[2] = {x[0], test_tensor(f, XHAL_DTYPE_I64, 8, 1, index_dims)};
+  const xhal_plugin_tensor_t gather_in[2] = {x[0],
+                                             test_tensor(f, XHAL_DTYPE_I64, 8, 1, index_dims)};
   const xhal_plugin_tensor_t gathered = TEST_F32(f, 4, 5);
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_GATHER, NULL, 0, gather_in, 2, &gathered));
 }
@@ -213,7 +215,8 @@ static void test_copies(void **state) {
   test_fixture_t *f = *state;
   const xhal_plugin_tensor_t x = test_transposed(f, 2, 3), y = test_transposed(f, 3, 2);
   const int64_t shape[2] = {3, 2};
-  const xhal_attr_t reshape[1] = {{.name = "shape", .type = XHAL_ATTR_INTS, .count = 2, .ints = shape}};
+  const xhal_attr_t reshape[1] = {
+      {.name = "shape", .type = XHAL_ATTR_INTS, .count = 2, .ints = shape}};
   ASSERT_LAUNCHED(test_launch(f, XHAL_OP_RESHAPE, reshape, 1, &x, 1, &y));
   const xhal_plugin_tensor_t parts[2] = {TEST_F32(f, 2, 3), TEST_F32(f, 1, 3)};
   const xhal_plugin_tensor_t joined = TEST_F32(f, 3, 3);

@@ -165,7 +165,7 @@ static int32_t ze_op_kernel_find(const ze_op_kernel_launch_t *launch) {
  * bytes of a kernel's arguments and on group counts (a limit of 0: not
  * reported, not checked); its groups per dim in count. */
 static int32_t ze_op_within_limits(const xhal_plugin_device_t *device,
-                                  const ze_op_kernel_launch_t *launch, uint32_t *count) {
+                                   const ze_op_kernel_launch_t *launch, uint32_t *count) {
   size_t arg_bytes = 0;
   for (uint32_t i = 0; i < launch->arg_count; ++i) arg_bytes += launch->args[i].size;
   if (device->module.maxArgumentsSize && arg_bytes > device->module.maxArgumentsSize) {
