@@ -102,6 +102,17 @@ typedef struct ze_batch {
   uint32_t commands;           /* appended since the list was opened */
 } ze_batch_t;
 
+/* Memory a stream frees once the device has run the commands appended
+ * before it (ze__stream_free_after): an operator's temporary tables. */
+typedef struct ze_deferred_free {
+  struct ze_deferred_free *next;
+  ze_event_pool_handle_t pool; /* one event: passed */
+  ze_event_handle_t passed;    /* signalled by a barrier after those commands; NULL
+                                  if none could be appended: freed at synchronize */
+  uint32_t count;
+  void *memory[];              /* zeMemAlloc* results of the stream's device */
+} ze_deferred_free_t;
+
 struct xhal_plugin_stream {
   ze_object_t object;
   xhal_plugin_device_t *device;
@@ -129,6 +140,7 @@ struct xhal_plugin_stream {
   ze_callback_t *queued_head, *queued_tail;
   ze_callback_t *finished;
   int32_t error; /* first error of enqueued work, cleared by synchronize */
+  ze_deferred_free_t *deferred; /* newest first; only the stream's thread touches it */
 };
 
 struct xhal_plugin_event {
@@ -205,6 +217,17 @@ int32_t ze__stream_ordered(xhal_plugin_stream_t *stream, int32_t status);
 /* Records status as the stream's error if it has none and is not OK;
  * returns status. */
 int32_t ze__stream_fail(xhal_plugin_stream_t *stream, int32_t status);
+/* Takes memory[0..count) (zeMemAlloc* results in the stream's context,
+ * which commands already appended to the stream may read) and frees it
+ * once the device has run those commands: a barrier after them signals an
+ * event that later calls query without blocking; stream_synchronize and
+ * stream_destroy free whatever is left. Returns OK, or the failure of
+ * appending that barrier (the memory then waits for the next synchronize).
+ * Where not even its record can be allocated, waits for the stream to go
+ * idle and frees the memory at once (returning the wait's failure, the
+ * memory then kept). */
+int32_t ze__stream_free_after(xhal_plugin_stream_t *stream, void *const *memory,
+                              uint32_t count);
 
 /* ze_batch.c: batched streams, for drivers without immediate command lists
  * (or XHAL_LEVEL0_STREAMS=batched). The stream's mutex is not needed: a
@@ -250,6 +273,11 @@ int32_t ze_kernel_launch(xhal_plugin_stream_t *stream, xhal_plugin_function_t *f
 /* zeModuleCreate of a SPIR-V image with the build log in the error. */
 int32_t ze__module_build(xhal_plugin_device_t *device, const void *spirv, size_t size,
                          const char *options, const char *what, ze_module_handle_t *out_module);
+
+/* 1 if the SPIR-V image (size bytes) declares a kernel (OpEntryPoint)
+ * named name, the check zeKernelCreate makes on a real driver; 0 if not,
+ * or if the image is not well formed. */
+int ze__spirv_has_kernel(const void *spirv, size_t size, const char *name);
 
 /* ze_op.c */
 int32_t ze_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t *desc);

@@ -1,6 +1,7 @@
 /* ze_module.c - kernel modules from SPIR-V (zeModuleCreate with
  * ZE_MODULE_FORMAT_IL_SPIRV; the build log goes into the error), kernels,
- * and launches on a stream's immediate command list. */
+ * launches on a stream's immediate command list, and the kernel names a
+ * SPIR-V image declares. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,41 @@ int32_t ze__module_build(xhal_plugin_device_t *device, const void *spirv, size_t
   char message[1024];
   snprintf(message, sizeof message, "%s", ze__last_message());
   return ze__error(status, "%s%s", message, text);
+}
+
+/* SPIR-V's logical layout puts every OpEntryPoint after the capabilities,
+ * extensions, extended instruction imports and the memory model, and
+ * before anything else. */
+enum {
+  ZE_SPIRV_HEADER_WORDS = 5,
+  ZE_SPIRV_OP_EXTENSION = 10,
+  ZE_SPIRV_OP_EXT_INST_IMPORT = 11,
+  ZE_SPIRV_OP_MEMORY_MODEL = 14,
+  ZE_SPIRV_OP_ENTRY_POINT = 15,
+  ZE_SPIRV_OP_CAPABILITY = 17
+};
+
+int ze__spirv_has_kernel(const void *spirv, size_t size, const char *name) {
+  const unsigned char *bytes = spirv;
+  const size_t words = size / 4, length = strlen(name);
+  for (size_t at = ZE_SPIRV_HEADER_WORDS; at < words;) {
+    uint32_t first;
+    memcpy(&first, bytes + 4 * at, 4);
+    const uint32_t opcode = first & 0xffffu, count = first >> 16;
+    if (count == 0 || at + count > words) return 0; /* not a well-formed module */
+    if (opcode == ZE_SPIRV_OP_ENTRY_POINT && count > 3) {
+      /* execution model, function id, then the name: a NUL-terminated
+       * string padded to whole words */
+      const char *text = (const char *)bytes + 4 * (at + 3);
+      const size_t room = 4 * ((size_t)count - 3);
+      if (length < room && memcmp(text, name, length) == 0 && text[length] == '\0') return 1;
+    } else if (opcode != ZE_SPIRV_OP_CAPABILITY && opcode != ZE_SPIRV_OP_EXTENSION &&
+               opcode != ZE_SPIRV_OP_EXT_INST_IMPORT && opcode != ZE_SPIRV_OP_MEMORY_MODEL) {
+      return 0; /* past the entry points */
+    }
+    at += count;
+  }
+  return 0;
 }
 
 int32_t ze_module_create(xhal_plugin_device_t *device, uint32_t format, const void *data,

@@ -1,39 +1,41 @@
-/* ze_op.c - operators of the Level Zero backend.
+/* ze_op.c - operators of the Level Zero backend: every operator the
+ * OpenCL backend runs (xop_model_op_dtypes), from the same kernels.
  *
- * The kernels are the OpenCL backend's (backends/opencl/kernels/<family>.cl),
- * compiled to SPIR-V at build time with the defines the OpenCL backend passes
- * at run time (ZE_OP_GROUP, ZE_OP_TILE and XOP_LAUNCH_MATMUL_REG, the same
- * values as meson.build passes) and embedded in the plugin; one module per
- * kernel file per device, built with zeModuleCreate on first use. Launches
- * are validated by the shared xop_check and planned by the shared launch
- * planner (backends/common/xhal_op_launch.h: kernel, launch struct and work
- * sizes, as for the OpenCL backend); buffers are passed as device
- * pointers. On the loader's null driver, whose kernels do nothing,
- * valid operators are UNSUPPORTED: their results could not be verified. */
+ * The kernels are the OpenCL backend's (backends/opencl/kernels/<file>.cl),
+ * compiled to SPIR-V at build time with the defines the OpenCL backend
+ * passes at run time (ze_op.h: ZE_OP_GROUP, ZE_OP_TILE, and
+ * XOP_LAUNCH_MATMUL_REG) and embedded in the plugin: one module per
+ * program of the shared launch planners, built per device with
+ * zeModuleCreate on first use, and one kernel per (program, slot),
+ * created on first use. Launches are validated by the shared xop_check and
+ * planned as on OpenCL: a data-movement op as its plan's copies, the model
+ * programs by xop_cl_launch_plan (ze_op_model.c), the rest by
+ * xop_launch_plan (backends/common/xhal_op_launch.h: eltwise, reduce,
+ * softmax, matmul, norm.cl's row ops); buffers are passed as device
+ * pointers. On the loader's null driver, whose kernels do nothing, every
+ * valid operator is planned, its kernels looked up in the SPIR-V, and then
+ * refused as UNSUPPORTED: its results could not be verified. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/xhal_op_check.h"
-#include "../common/xhal_op_launch.h"
-#include "ze_backend.h"
+#include "ze_op.h"
+
+#include "../common/xhal_op_check_shape.h"
 
 /* The SPIR-V images (tools/embed_binary.py, build dir). */
-extern const unsigned char ze_spirv_eltwise[], ze_spirv_reduce[], ze_spirv_softmax[],
-    ze_spirv_matmul[];
-extern const size_t ze_spirv_eltwise_size, ze_spirv_reduce_size, ze_spirv_softmax_size,
-    ze_spirv_matmul_size;
+#define ZE_OP_SPIRV_LIST(X)                                                                        \
+  X(ELTWISE, eltwise) X(REDUCE, reduce) X(SOFTMAX, softmax) X(MATMUL, matmul) X(SHAPE, shape)      \
+  X(CONV, conv) X(UNARY, unary) X(GATHER, gather) X(RESIZE, resize) X(BINARY, binary)              \
+  X(NORM, norm) X(BINARY_FP64, binary_fp64)
+#define ZE_OP_SPIRV_EXTERN(id, file)                                                               \
+  extern const unsigned char ze_spirv_##file[];                                                    \
+  extern const size_t ze_spirv_##file##_size;
+ZE_OP_SPIRV_LIST(ZE_OP_SPIRV_EXTERN)
+#undef ZE_OP_SPIRV_EXTERN
 
 /* ---- Modules and kernels ----------------------------------------------------------------- */
-
-typedef enum ze_op_program {
-  ZE_OP_ELTWISE = 0,
-  ZE_OP_REDUCE,
-  ZE_OP_SOFTMAX,
-  ZE_OP_MATMUL,
-  ZE_OP_PROGRAM_COUNT
-} ze_op_program_t;
 
 typedef struct ze_op_source {
   const char *name; /* for messages */
@@ -42,26 +44,22 @@ typedef struct ze_op_source {
 } ze_op_source_t;
 
 static const ze_op_source_t ze_op_program_sources[ZE_OP_PROGRAM_COUNT] = {
-    [ZE_OP_ELTWISE] = {"eltwise.spv", ze_spirv_eltwise, &ze_spirv_eltwise_size},
-    [ZE_OP_REDUCE] = {"reduce.spv", ze_spirv_reduce, &ze_spirv_reduce_size},
-    [ZE_OP_SOFTMAX] = {"softmax.spv", ze_spirv_softmax, &ze_spirv_softmax_size},
-    [ZE_OP_MATMUL] = {"matmul.spv", ze_spirv_matmul, &ze_spirv_matmul_size},
+#define ZE_OP_SPIRV_SOURCE(id, file)                                                               \
+  [ZE_OP_##id] = {#file ".spv", ze_spirv_##file, &ze_spirv_##file##_size},
+    ZE_OP_SPIRV_LIST(ZE_OP_SPIRV_SOURCE)
+#undef ZE_OP_SPIRV_SOURCE
 };
 
-/* The modules of the planner's programs (xhal_op_launch.h); -1: not built
- * for Level Zero (the ops that need it are not declared). */
+/* The modules of xop_launch_plan's programs (xhal_op_launch.h); -1: the
+ * dense variant of eltwise.cl, not built for Level Zero (the launch
+ * config says so, and the planner never picks it). */
 static const int ze_op_launch_programs[XOP_LAUNCH_PROGRAM_COUNT] = {
     [XOP_LAUNCH_ELTWISE] = ZE_OP_ELTWISE, [XOP_LAUNCH_ELTWISE_DENSE] = -1,
     [XOP_LAUNCH_REDUCE] = ZE_OP_REDUCE,   [XOP_LAUNCH_SOFTMAX] = ZE_OP_SOFTMAX,
-    [XOP_LAUNCH_MATMUL] = ZE_OP_MATMUL,   [XOP_LAUNCH_NORM] = -1,
+    [XOP_LAUNCH_MATMUL] = ZE_OP_MATMUL,   [XOP_LAUNCH_NORM] = ZE_OP_NORM,
 };
 
-/* Fixed at build time (meson.build: -DOCL_GROUP, -DOCL_TILE, -DOCL_REG):
- * the kernels' reqd_work_group_size, so devices must allow
- * ZE_OP_TILE * ZE_OP_TILE work-items per group. No dense program. */
-#define ZE_OP_GROUP 64
-#define ZE_OP_TILE 16
-static_assert(XOP_LAUNCH_MATMUL_REG == 4, "meson.build passes -DOCL_REG=4");
+/* No dense program (ze_op.h: ZE_OP_GROUP, ZE_OP_TILE). */
 static const xop_launch_config_t ze_op_launch_config = {
     .group = ZE_OP_GROUP, .tile = ZE_OP_TILE, .dense = 0};
 
@@ -69,6 +67,10 @@ typedef struct ze_op_kernel {
   pthread_mutex_t mutex; /* held from the first argument to the append */
   ze_kernel_handle_t kernel;
 } ze_op_kernel_t;
+
+/* Kernel slots per program: both planners' (xop_cl_launch_plan's and
+ * xop_launch_plan's share norm.spv's, as on OpenCL). */
+static_assert(XOP_CL_MAX_SLOTS <= XOP_LAUNCH_MAX_SLOTS, "xop_cl_launch_plan's kernel slots");
 
 typedef struct ze_op_state {
   pthread_mutex_t mutex; /* guards modules[] and creating kernels */
@@ -148,53 +150,115 @@ static int32_t ze_op_kernel_get(xhal_plugin_device_t *device, ze_op_program_t p,
 
 /* ---- Enqueue ----------------------------------------------------------------------------- */
 
-/* Sets the launch's arguments (buffers as device pointers, then the launch
- * struct) and appends its kernel on the stream. */
-static int32_t ze_op_enqueue(xhal_plugin_stream_t *stream, const xop_launch_t *launch) {
-  const int p = ze_op_launch_programs[launch->program];
-  const xop_launch_name_t *name = &launch->name;
-  if (p < 0) {
-    return ze__error(XHAL_STATUS_INTERNAL, "kernel " XOP_LAUNCH_NAME_FORMAT
-                     ": its kernel file is not built for Level Zero", XOP_LAUNCH_NAME_ARGS(name));
+/* The null driver's part of zeKernelCreate: the kernel must be in its
+ * program's image (the null driver creates a kernel of any name). */
+static int32_t ze_op_kernel_find(const ze_op_kernel_launch_t *launch) {
+  const ze_op_source_t *src = &ze_op_program_sources[launch->program];
+  char text[64];
+  snprintf(text, sizeof text, XOP_LAUNCH_NAME_FORMAT, XOP_LAUNCH_NAME_ARGS(launch->name));
+  if (ze__spirv_has_kernel(src->spirv, *src->size, text)) return XHAL_STATUS_OK;
+  return ze__error(XHAL_STATUS_INTERNAL, "operator kernel %s: %s (%zu bytes) declares no such "
+                   "kernel", text, src->name, *src->size);
+}
+
+/* UNSUPPORTED unless the launch is within the device's limits on the
+ * bytes of a kernel's arguments and on group counts (a limit of 0: not
+ * reported, not checked); its groups per dim in count. */
+static int32_t ze_op_within_limits(const xhal_plugin_device_t *device,
+                                   const ze_op_kernel_launch_t *launch, uint32_t *count) {
+  size_t arg_bytes = 0;
+  for (uint32_t i = 0; i < launch->arg_count; ++i) arg_bytes += launch->args[i].size;
+  if (device->module.maxArgumentsSize && arg_bytes > device->module.maxArgumentsSize) {
+    return ze__error(XHAL_STATUS_UNSUPPORTED,
+                     "operator kernel " XOP_LAUNCH_NAME_FORMAT ": %u arguments of %zu bytes; %s "
+                     "takes %u (maxArgumentsSize)",
+                     XOP_LAUNCH_NAME_ARGS(launch->name), launch->arg_count, arg_bytes,
+                     device->props.name, device->module.maxArgumentsSize);
   }
-  ze_op_kernel_t *k = NULL;
-  ZE_RETURN_IF_ERROR(ze_op_kernel_get(stream->device, (ze_op_program_t)p, launch->slot, name, &k));
-  ZE_RETURN_IF_ERROR(ze__stream_begin(stream));
-  uint32_t group[3], count[3];
+  const uint32_t limit[3] = {device->compute.maxGroupCountX, device->compute.maxGroupCountY,
+                             device->compute.maxGroupCountZ};
   for (uint32_t d = 0; d < 3; ++d) {
-    group[d] = (uint32_t)launch->local[d];
-    count[d] = (uint32_t)(launch->global[d] / launch->local[d]);
+    const size_t groups = launch->global[d] / launch->local[d];
+    if (groups > UINT32_MAX || (limit[d] && groups > limit[d])) {
+      return ze__error(XHAL_STATUS_UNSUPPORTED,
+                       "operator kernel " XOP_LAUNCH_NAME_FORMAT ": %zu groups of %zu work-items "
+                       "in dim %u; %s allows %u",
+                       XOP_LAUNCH_NAME_ARGS(launch->name), groups, launch->local[d], d,
+                       device->props.name, limit[d] ? limit[d] : UINT32_MAX);
+    }
+    count[d] = (uint32_t)groups;
   }
-  int32_t status = XHAL_STATUS_OK;
+  return XHAL_STATUS_OK;
+}
+
+/* Sets the arguments, the group size and appends; k->mutex held. */
+static int32_t ze_op_append(xhal_plugin_stream_t *stream, ze_kernel_handle_t kernel,
+                            const ze_op_kernel_launch_t *launch, const uint32_t *count) {
+  const xop_launch_name_t *name = launch->name;
+  for (uint32_t i = 0; i < launch->arg_count; ++i) {
+    const ze_op_arg_t *a = &launch->args[i];
+    const ze_result_t r = zeKernelSetArgumentValue(kernel, i, a->size, a->value);
+    if (r == ZE_RESULT_SUCCESS) continue;
+    if (a->is_pointer) {
+      return ze__check(r, "zeKernelSetArgumentValue(" XOP_LAUNCH_NAME_FORMAT ", argument %u, "
+                       "device pointer %p)", XOP_LAUNCH_NAME_ARGS(name), i,
+                       *(void *const *)a->value);
+    }
+    return ze__check(r, "zeKernelSetArgumentValue(" XOP_LAUNCH_NAME_FORMAT ", argument %u, %zu "
+                     "bytes by value)", XOP_LAUNCH_NAME_ARGS(name), i, a->size);
+  }
+  const uint32_t group[3] = {(uint32_t)launch->local[0], (uint32_t)launch->local[1],
+                             (uint32_t)launch->local[2]};
+  ZE_RETURN_IF_ERROR(ze__check(zeKernelSetGroupSize(kernel, group[0], group[1], group[2]),
+                               "zeKernelSetGroupSize(" XOP_LAUNCH_NAME_FORMAT ", {%u, %u, %u})",
+                               XOP_LAUNCH_NAME_ARGS(name), group[0], group[1], group[2]));
+  const ze_group_count_t groups = {count[0], count[1], count[2]};
+  return ze__check(
+      zeCommandListAppendLaunchKernel(stream->list, kernel, &groups, NULL, 0, NULL),
+      "zeCommandListAppendLaunchKernel(" XOP_LAUNCH_NAME_FORMAT
+      ", groups {%u, %u, %u}, group size {%u, %u, %u})",
+      XOP_LAUNCH_NAME_ARGS(name), count[0], count[1], count[2], group[0], group[1], group[2]);
+}
+
+int32_t ze__op_enqueue(const ze_op_target_t *target, const ze_op_kernel_launch_t *launch) {
+  if (!target->stream) return ze_op_kernel_find(launch);
+  xhal_plugin_stream_t *stream = target->stream;
+  uint32_t count[3];
+  ZE_RETURN_IF_ERROR(ze_op_within_limits(stream->device, launch, count));
+  ze_op_kernel_t *k = NULL;
+  ZE_RETURN_IF_ERROR(
+      ze_op_kernel_get(stream->device, launch->program, launch->slot, launch->name, &k));
+  ZE_RETURN_IF_ERROR(ze__stream_begin(stream));
   pthread_mutex_lock(&k->mutex);
-  for (uint32_t i = 0; i < launch->buffer_count && status == XHAL_STATUS_OK; ++i) {
-    status = ze__check(zeKernelSetArgumentValue(k->kernel, i, sizeof(void *),
-                                                &launch->buffers[i]->buffer->ptr),
-                       "zeKernelSetArgumentValue(" XOP_LAUNCH_NAME_FORMAT ", buffer argument %u)",
-                       XOP_LAUNCH_NAME_ARGS(name), i);
-  }
-  if (status == XHAL_STATUS_OK && launch->data_size) {
-    status = ze__check(zeKernelSetArgumentValue(k->kernel, launch->buffer_count,
-                                                launch->data_size, &launch->data),
-                       "zeKernelSetArgumentValue(" XOP_LAUNCH_NAME_FORMAT ", argument %u, %u "
-                       "bytes)",
-                       XOP_LAUNCH_NAME_ARGS(name), launch->buffer_count, launch->data_size);
-  }
-  if (status == XHAL_STATUS_OK) {
-    status = ze__check(zeKernelSetGroupSize(k->kernel, group[0], group[1], group[2]),
-                       "zeKernelSetGroupSize(" XOP_LAUNCH_NAME_FORMAT ", {%u, %u, %u})",
-                       XOP_LAUNCH_NAME_ARGS(name), group[0], group[1], group[2]);
-  }
-  if (status == XHAL_STATUS_OK) {
-    const ze_group_count_t groups = {count[0], count[1], count[2]};
-    status = ze__check(
-        zeCommandListAppendLaunchKernel(stream->list, k->kernel, &groups, NULL, 0, NULL),
-        "zeCommandListAppendLaunchKernel(" XOP_LAUNCH_NAME_FORMAT
-        ", groups {%u, %u, %u}, group size {%u, %u, %u})",
-        XOP_LAUNCH_NAME_ARGS(name), count[0], count[1], count[2], group[0], group[1], group[2]);
-  }
+  const int32_t status = ze_op_append(stream, k->kernel, launch, count);
   pthread_mutex_unlock(&k->mutex);
   return ze__stream_ordered(stream, status);
+}
+
+/* ---- The planner's launches (xhal_op_launch.h) ------------------------------------------- */
+
+int32_t ze__op_run_planned(const ze_op_target_t *target, const xop_plan_t *plan) {
+  xop_launch_t planned;
+  if (!xop_launch_plan(plan, &ze_op_launch_config, &planned))
+    return ze__error(XHAL_STATUS_INTERNAL, "no Level Zero kernel runs %s", plan->name);
+  const int program = ze_op_launch_programs[planned.program];
+  if (program < 0) {
+    return ze__error(XHAL_STATUS_INTERNAL, "operator kernel " XOP_LAUNCH_NAME_FORMAT
+                     ": planned on program %d, which is not built for Level Zero",
+                     XOP_LAUNCH_NAME_ARGS(&planned.name), (int)planned.program);
+  }
+  ze_op_kernel_launch_t launch = {.program = (ze_op_program_t)program,
+                                  .slot = planned.slot,
+                                  .name = &planned.name};
+  for (uint32_t i = 0; i < planned.buffer_count; ++i)
+    launch.args[launch.arg_count++] = ze_op_buffer_arg(planned.buffers[i]);
+  if (planned.data_size)
+    launch.args[launch.arg_count++] = (ze_op_arg_t){planned.data_size, &planned.data, 0};
+  for (uint32_t d = 0; d < 3; ++d) {
+    launch.global[d] = planned.global[d];
+    launch.local[d] = planned.local[d];
+  }
+  return ze__op_enqueue(target, &launch);
 }
 
 /* ---- What the kernels run, and the entry points ------------------------------------------ */
@@ -213,16 +277,32 @@ static int32_t ze_op_report(int32_t status, const char *message) {
 
 static const xop_backend_t ze_op_backend = {
     .name = "Level Zero",
-    .op_dtypes = xop_standard_op_dtypes,
+    .op_dtypes = xop_model_op_dtypes,
     .buffer_device = ze_op_buffer_device,
     .buffer_size = ze_op_buffer_size,
     .report = ze_op_report,
 };
 
-/* A valid description the device cannot run: the null driver (its kernels
- * do nothing), or group sizes below the kernels' fixed ones. */
-static int32_t ze_op_device_check(const xhal_plugin_device_t *device) {
+/* The launches of a validated plan, in the OpenCL backend's order: a
+ * data-movement op's copies, nothing for an empty output, the model
+ * programs of xop_cl_launch_plan, else xop_launch_plan's. */
+static int32_t ze_op_run(const ze_op_target_t *target, const xop_plan_t *plan) {
+  if (xop_is_shape_op(plan->op)) return ze__op_run_copies(target, plan); /* Split: 8 outputs */
+  if (xop_view_count(&plan->out) == 0) return XHAL_STATUS_OK;            /* nothing to write */
+  if (xop_cl_launch_owns(plan)) return ze__op_run_cl(target, plan);
+  return ze__op_run_planned(target, plan);
+}
+
+/* A valid plan the device cannot run: group sizes below the kernels'
+ * fixed ones, or Pow with an integer base and a float exponent
+ * (binary_fp64.spv, in double) without fp64. The null driver, whose
+ * kernels do nothing, plans every launch and finds its kernel first (so
+ * that runs on it check the planning of every declared op), then refuses:
+ * its results cannot be verified. */
+static int32_t ze_op_device_check(xhal_plugin_device_t *device, const xop_plan_t *plan) {
   if (device->is_null_driver) {
+    const ze_op_target_t plan_only = {device, NULL};
+    ZE_RETURN_IF_ERROR(ze_op_run(&plan_only, plan));
     return ze__error(XHAL_STATUS_UNSUPPORTED,
                      "results cannot be verified on the Level Zero null driver");
   }
@@ -232,22 +312,26 @@ static int32_t ze_op_device_check(const xhal_plugin_device_t *device) {
                      device->props.name, device->compute.maxTotalGroupSize,
                      ZE_OP_TILE * ZE_OP_TILE);
   }
+  if (!(device->module.flags & ZE_DEVICE_MODULE_FLAG_FP64) && xop_cl_launch_fp64(plan)) {
+    return ze__error(XHAL_STATUS_UNSUPPORTED,
+                     "Pow: integer base with float exponent needs fp64, %s has no "
+                     "ZE_DEVICE_MODULE_FLAG_FP64 (%s base, %s exponent)",
+                     device->props.name, xop_dtype_name(plan->in[0].dtype),
+                     xop_dtype_name(plan->in[1].dtype));
+  }
   return XHAL_STATUS_OK;
 }
 
 int32_t ze_op_supported(xhal_plugin_device_t *device, const xhal_plugin_op_desc_t *desc) {
   xop_plan_t plan;
   ZE_RETURN_IF_ERROR(xop_check(&ze_op_backend, device, desc, 0, &plan));
-  return ze_op_device_check(device);
+  return ze_op_device_check(device, &plan);
 }
 
 int32_t ze_op_launch(xhal_plugin_stream_t *stream, const xhal_plugin_op_desc_t *desc) {
   xop_plan_t plan;
   ZE_RETURN_IF_ERROR(xop_check(&ze_op_backend, stream->device, desc, 1, &plan));
-  ZE_RETURN_IF_ERROR(ze_op_device_check(stream->device));
-  if (xop_view_count(&plan.out) == 0) return XHAL_STATUS_OK; /* nothing to write */
-  xop_launch_t launch;
-  if (!xop_launch_plan(&plan, &ze_op_launch_config, &launch))
-    return ze__error(XHAL_STATUS_INTERNAL, "no Level Zero kernel runs %s", plan.name);
-  return ze_op_enqueue(stream, &launch);
+  ZE_RETURN_IF_ERROR(ze_op_device_check(stream->device, &plan));
+  const ze_op_target_t target = {stream->device, stream};
+  return ze_op_run(&target, &plan);
 }

@@ -1,7 +1,8 @@
 /* ze_stream.c - streams: one in-order immediate command list each (or, on
  * a driver without immediate command lists, batched submissions to a
- * command queue: ze_batch.c), and a worker thread for host callbacks
- * (started on the first callback). */
+ * command queue: ze_batch.c), a worker thread for host callbacks (started
+ * on the first callback), and memory freed once the device has passed
+ * the commands that read it (operators' temporary tables). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -139,6 +140,85 @@ static int32_t ze_stream_wait_idle(xhal_plugin_stream_t *stream) {
                    "zeEventHostSynchronize(stream synchronize)");
 }
 
+/* ---- Memory freed when the device has passed it ----------------------------------------- */
+
+static void ze_deferred_destroy(xhal_plugin_stream_t *stream, ze_deferred_free_t *record) {
+  const ze_context_handle_t context = stream->device->driver->context;
+  for (uint32_t i = 0; i < record->count; ++i) {
+    const ze_result_t r = zeMemFree(context, record->memory[i]);
+    if (r != ZE_RESULT_SUCCESS)
+      ze__log(XHAL_LOG_WARNING, "level0: zeMemFree(%p, operator temporary): %s", record->memory[i],
+              ze__result_name(r));
+  }
+  if (record->passed) zeEventDestroy(record->passed);
+  if (record->pool) zeEventPoolDestroy(record->pool);
+  free(record);
+}
+
+/* Frees the deferred memory the device is done with: all of it (the
+ * stream is idle), or the records whose event has been signalled. Never
+ * blocks. */
+static void ze_stream_reclaim(xhal_plugin_stream_t *stream, int all) {
+  ze_deferred_free_t **link = &stream->deferred;
+  while (*link) {
+    ze_deferred_free_t *record = *link;
+    if (all || (record->passed && zeEventQueryStatus(record->passed) == ZE_RESULT_SUCCESS)) {
+      *link = record->next;
+      ze_deferred_destroy(stream, record);
+    } else {
+      link = &record->next;
+    }
+  }
+}
+
+/* Gives record its event and appends the barrier that signals it after
+ * everything the stream holds so far; record has no event if the barrier
+ * could not be appended. */
+static int32_t ze_deferred_mark(xhal_plugin_stream_t *stream, ze_deferred_free_t *record) {
+  ze_event_pool_handle_t pool = NULL;
+  ze_event_handle_t passed = NULL;
+  ZE_RETURN_IF_ERROR(ze__event_pool_create(stream->device, 1, 0, &pool, &passed));
+  int32_t status = ze__stream_begin(stream);
+  if (status == XHAL_STATUS_OK) {
+    status = ze__check(zeCommandListAppendBarrier(stream->list, passed, 0, NULL),
+                       "zeCommandListAppendBarrier(free %u operator temporaries after it)",
+                       record->count);
+  }
+  if (status != XHAL_STATUS_OK) {
+    zeEventDestroy(passed);
+    zeEventPoolDestroy(pool);
+    return status;
+  }
+  /* Appended, so the event stays the record's whatever follows: a batch
+   * that cannot be submitted never signals it, and a synchronize frees
+   * the record then. */
+  record->pool = pool;
+  record->passed = passed;
+  return ze__stream_ordered(stream, XHAL_STATUS_OK);
+}
+
+int32_t ze__stream_free_after(xhal_plugin_stream_t *stream, void *const *memory,
+                              uint32_t count) {
+  ze_stream_reclaim(stream, 0);
+  ze_deferred_free_t *record = calloc(1, sizeof *record + count * sizeof *memory);
+  if (!record) {
+    /* No way to remember it: wait until nothing can read it any more. */
+    const int32_t idle = ze_stream_wait_idle(stream);
+    for (uint32_t i = 0; i < count && idle == XHAL_STATUS_OK; ++i)
+      zeMemFree(stream->device->driver->context, memory[i]);
+    if (idle != XHAL_STATUS_OK)
+      ze__log(XHAL_LOG_WARNING, "level0: %u operator temporaries are not freed: no record, and "
+              "the stream did not go idle (%s)", count, ze__last_message());
+    return idle;
+  }
+  record->count = count;
+  for (uint32_t i = 0; i < count; ++i) record->memory[i] = memory[i];
+  const int32_t status = ze_deferred_mark(stream, record);
+  record->next = stream->deferred;
+  stream->deferred = record;
+  return status;
+}
+
 int32_t ze_stream_synchronize(xhal_plugin_stream_t *stream) {
   if (!stream) return ze__error(XHAL_STATUS_INVALID_ARGUMENT, "stream is NULL");
   const int32_t status = ze_stream_wait_idle(stream);
@@ -151,6 +231,7 @@ int32_t ze_stream_synchronize(xhal_plugin_stream_t *stream) {
   pthread_mutex_unlock(&stream->mutex);
   if (status != XHAL_STATUS_OK) return status;
   ze_stream_free_finished(stream);
+  ze_stream_reclaim(stream, 1);
   if (error != XHAL_STATUS_OK)
     return ze__error(error, "work enqueued on the stream failed");
   return XHAL_STATUS_OK;
@@ -177,6 +258,9 @@ int32_t ze_stream_destroy(xhal_plugin_stream_t *stream) {
     zeEventDestroy(stream->sync);
     zeEventPoolDestroy(stream->pool);
   }
+  /* After the lists that used it; if the synchronize above failed, the
+   * device has failed too and runs nothing more of this stream. */
+  ze_stream_reclaim(stream, 1);
   pthread_cond_destroy(&stream->cond);
   pthread_mutex_destroy(&stream->mutex);
   free(stream);
