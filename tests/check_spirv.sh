@@ -1,5 +1,5 @@
 #!/bin/sh
-# check_spirv.sh [--float64=FILE.spv] MODULE.spv...
+# check_spirv.sh [--float64=FILE.spv] [--planned=KERNELS [--not-built=P,...]] MODULE.spv...
 #
 # Validates every SPIR-V module the Level Zero backend generated at build
 # time (backends/level0: the OpenCL backend's kernels through clang-14 and
@@ -8,16 +8,28 @@
 # named FILE.spv may declare the Float64 capability (spirv-dis): a driver
 # refuses to build a module that declares it on a device without fp64, so
 # a double anywhere else would cost that device every operator of the
-# module. Exit 0 if all hold, 1 if one does not, 77 (skip) when spirv-val
-# or spirv-dis is not installed, 2 on usage errors.
+# module. With --planned, KERNELS lists "<program> <kernel>" for every
+# kernel the shared launch planners can launch (xop_kernel_list); each must
+# be an OpEntryPoint of its program's module <program>.spv, and every
+# program must have a module but those --not-built names (eltwise_dense:
+# the Level Zero backend plans without the dense build). Exit 0 if all
+# hold, 1 if one does not, 77 (skip) when spirv-val or spirv-dis is not
+# installed, 2 on usage errors.
 set -u
 
 float64_only=
-case ${1:-} in
-    --float64=*) float64_only=${1#--float64=}; shift ;;
-esac
+planned=
+not_built=
+while :; do
+    case ${1:-} in
+        --float64=*) float64_only=${1#--float64=}; shift ;;
+        --planned=*) planned=${1#--planned=}; shift ;;
+        --not-built=*) not_built=$(echo "${1#--not-built=}" | tr ',' ' '); shift ;;
+        *) break ;;
+    esac
+done
 if [ $# -eq 0 ]; then
-    echo "usage: $0 [--float64=FILE.spv] MODULE.spv..." >&2
+    echo "usage: $0 [--float64=FILE.spv] [--planned=KERNELS [--not-built=P,...]] MODULE.spv..." >&2
     exit 2
 fi
 SPIRV_VAL=${SPIRV_VAL:-spirv-val}
@@ -45,4 +57,32 @@ for module in "$@"; do
     fi
     echo "ok   $module"
 done
+
+if [ -n "$planned" ]; then
+    tmp=$(mktemp -d) || exit 2
+    trap 'rm -rf "$tmp"' EXIT INT TERM
+    for program in $(cut -d' ' -f1 "$planned" | sort -u); do
+        case " $not_built " in *" $program "*) continue ;; esac
+        module=
+        for m in "$@"; do
+            [ "$(basename "$m")" = "$program.spv" ] && module=$m
+        done
+        if [ -z "$module" ]; then
+            echo "FAIL the planners launch kernels of $program, which has no module"
+            failed=1
+            continue
+        fi
+        grep "^$program " "$planned" | cut -d' ' -f2 | sort -u >"$tmp/want"
+        "$SPIRV_DIS" "$module" | sed -n 's/^ *OpEntryPoint Kernel %[^ ]* "\([^"]*\)".*/\1/p' |
+            sort -u >"$tmp/have"
+        missing=$(comm -23 "$tmp/want" "$tmp/have")
+        if [ -n "$missing" ]; then
+            echo "FAIL $module lacks kernels the launch planners can launch:"
+            echo "$missing" | sed 's/^/    /'
+            failed=1
+        else
+            echo "ok   $module: all $(grep -c . "$tmp/want") planned kernels are entry points"
+        fi
+    done
+fi
 exit $failed

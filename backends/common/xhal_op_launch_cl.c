@@ -732,3 +732,22 @@ void xop_cl_launch_release(xop_cl_launch_t *l) {
   free(l->tables);
   l->tables = NULL;
 }
+
+int32_t xop_cl_run_copies(const xop_plan_t *plan, const xop_cl_copy_runner_t *runner) {
+  for (uint32_t i = 0; i < plan->copy_count; ++i) {
+    if (xop_view_count(&plan->copy_out[i]) == 0) continue;
+    int32_t status;
+    if (plan->copy_linear[i]) {
+      xop_cl_launch_t launch;
+      xop_cl_launch_linear(&plan->copy_out[i], &plan->copy_in[i], &launch);
+      status = runner->linear(runner->context, &launch);
+      xop_cl_launch_release(&launch);
+    } else {
+      xop_plan_t copy;
+      xop_copy_plan(plan, i, &copy);
+      status = runner->copy(runner->context, &copy);
+    }
+    if (status != XHAL_STATUS_OK) return status;
+  }
+  return XHAL_STATUS_OK;
+}

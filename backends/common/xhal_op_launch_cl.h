@@ -5,8 +5,9 @@
  * names, helpers and norm.cl slots it uses; xop_launch_plan plans norm.cl's
  * row ops) that xop_launch_t cannot carry yet: up to 9 buffers, two
  * by-value arguments, host tables. Used by the OpenCL backend
- * (backends/opencl/ocl_op.c) and the CUDA backend, which compiles these
- * sources as CUDA C++ (backends/cuda/kernels/cu_opencl_compat.cuh).
+ * (backends/opencl/ocl_op.c), the CUDA backend, which compiles these
+ * sources as CUDA C++ (backends/cuda/kernels/cu_opencl_compat.cuh), and
+ * the Level Zero backend, which runs them as SPIR-V.
  *
  * xop_cl_launch_plan turns a validated plan (xop_check) into one kernel
  * launch: the program, a kernel slot (unique per kernel of a program, for
@@ -236,6 +237,23 @@ int32_t xop_cl_launch_plan(const xop_plan_t *plan, uint32_t group, xop_cl_launch
 void xop_cl_launch_linear(const xop_view_t *y, const xop_view_t *x, xop_cl_launch_t *out);
 
 void xop_cl_launch_release(xop_cl_launch_t *launch);
+
+/* What a backend does with each copy of a data-movement plan: a linear
+ * one (a reshape between layouts with no common dims) is launched as
+ * xop_cl_launch_linear's launch (shape.cl's linear_<size>), any other as
+ * a Copy plan (xop_copy_plan). */
+typedef struct xop_cl_copy_runner {
+  void *context;
+  int32_t (*linear)(void *context, const xop_cl_launch_t *launch);
+  int32_t (*copy)(void *context, const xop_plan_t *copy);
+} xop_cl_copy_runner_t;
+
+/* Runs the copies of a data-movement plan (xop_is_shape_op) in order,
+ * each one kernel on the backend's in-order stream, so that a copy that
+ * reads what an earlier one wrote (Tile) sees it. An empty copy (a Split
+ * output of extent 0) runs nothing. Returns the first status that is not
+ * XHAL_STATUS_OK (the copies after it are not run), else XHAL_STATUS_OK. */
+int32_t xop_cl_run_copies(const xop_plan_t *plan, const xop_cl_copy_runner_t *runner);
 
 /* The kernel in slot of program: 1 with *name set, 0 (name empty) when the
  * slot holds none. The catalogue of the planner, as xop_launch_kernel_name

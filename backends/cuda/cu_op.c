@@ -230,22 +230,20 @@ static int32_t cu_op_reduce(const cu_op_launcher_t *l, const xop_plan_t *plan) {
 
 /* ---- data-movement ops: the plan's copies --------------------------------------------------- */
 
-/* Each copy is one kernel on the stream, so a copy that reads what an
- * earlier one wrote (Tile) sees it; a linear one (a reshape between
- * layouts with no common dims) is shape.cl's linear_<size>. */
+static int32_t cu_op_copy_linear(void *launcher, const xop_cl_launch_t *launch) {
+  const cu_op_launcher_t *l = launcher;
+  return cu_op_model_launch(l->device, l->stream, launch);
+}
+
+static int32_t cu_op_copy(void *launcher, const xop_plan_t *copy) {
+  return cu_op_eltwise(launcher, copy, cu_op_copy_kernel(copy->out.dtype));
+}
+
+/* xop_cl_run_copies: a linear copy is shape.cl's linear_<size>, the others
+ * the hand-written copy kernels. */
 static int32_t cu_op_copies(const cu_op_launcher_t *l, const xop_plan_t *plan) {
-  for (uint32_t i = 0; i < plan->copy_count; ++i) {
-    if (xop_view_count(&plan->copy_out[i]) == 0) continue;
-    if (plan->copy_linear[i]) {
-      CU_RETURN_IF_ERROR(
-          cu_op_model_linear(l->device, l->stream, &plan->copy_out[i], &plan->copy_in[i]));
-      continue;
-    }
-    xop_plan_t copy;
-    xop_copy_plan(plan, i, &copy);
-    CU_RETURN_IF_ERROR(cu_op_eltwise(l, &copy, cu_op_copy_kernel(copy.out.dtype)));
-  }
-  return XHAL_STATUS_OK;
+  const xop_cl_copy_runner_t runner = {(void *)l, cu_op_copy_linear, cu_op_copy};
+  return xop_cl_run_copies(plan, &runner);
 }
 
 /* ---- entry points ------------------------------------------------------------------------ */

@@ -126,11 +126,7 @@ int32_t cu_op_model_enqueue(xhal_plugin_device_t *device, CUstream stream,
   return status;
 }
 
-int32_t cu_op_model_linear(xhal_plugin_device_t *device, CUstream stream, const xop_view_t *y,
-                           const xop_view_t *x) {
-  xop_cl_launch_t launch;
-  xop_cl_launch_linear(y, x, &launch);
-  const int32_t status = cu_op_model_run(device, stream, &launch);
-  xop_cl_launch_release(&launch);
-  return status;
+int32_t cu_op_model_launch(xhal_plugin_device_t *device, CUstream stream,
+                           const xop_cl_launch_t *launch) {
+  return cu_op_model_run(device, stream, launch);
 }

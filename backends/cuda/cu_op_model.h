@@ -5,7 +5,7 @@
  * data-movement ops.
  *
  * Their kernels are the OpenCL backend's OpenCL C programs compiled as
- * CUDA C++ (kernels/cu_opencl_compat.cuh, one fatbin per program); the
+ * CUDA C++ (kernels/cu_opencl_compat.cuh, in the backend's one fatbin); the
  * launches are planned by the shared planner of those programs
  * (backends/common/xhal_op_launch_cl.h: the same launch structs, kernel
  * names and work sizes as on OpenCL). A work-group is a block, the global
@@ -14,6 +14,7 @@
 #define XHAL_CU_OP_MODEL_H
 
 #include "../common/xhal_op_check.h"
+#include "../common/xhal_op_launch_cl.h"
 #include "cu_device.h"
 
 /* 1 if cu_op_model_enqueue runs the validated plan. */
@@ -24,9 +25,9 @@ int cu_op_model_owns(const xop_plan_t *plan);
 int32_t cu_op_model_enqueue(xhal_plugin_device_t *device, CUstream stream,
                             const xop_plan_t *plan);
 
-/* Enqueues a linear copy of y's elements from x's (row-major order, any
- * dims): shape.cl's linear_<size>. */
-int32_t cu_op_model_linear(xhal_plugin_device_t *device, CUstream stream, const xop_view_t *y,
-                           const xop_view_t *x);
+/* Enqueues a launch of xop_cl_launch_plan or xop_cl_launch_linear (a
+ * data-movement op's linear copy: shape.cl's linear_<size>). */
+int32_t cu_op_model_launch(xhal_plugin_device_t *device, CUstream stream,
+                           const xop_cl_launch_t *launch);
 
 #endif

@@ -124,25 +124,18 @@ int32_t ze__op_run_cl(const ze_op_target_t *target, const xop_plan_t *plan) {
   return status;
 }
 
-/* Each copy is one kernel on the in-order stream, so a copy that reads
- * what an earlier one wrote (Tile) sees it; a linear one (a reshape
- * between layouts with no common dims) is shape.spv's linear_<size>, the
- * others Copy launches of eltwise.spv. An empty copy (a Split output of
- * extent 0) launches nothing: Level Zero takes no empty group count. */
+static int32_t ze_op_copy_linear(void *target, const xop_cl_launch_t *launch) {
+  return ze_op_enqueue_cl(target, launch);
+}
+
+static int32_t ze_op_copy(void *target, const xop_plan_t *copy) {
+  return ze__op_run_planned(target, copy);
+}
+
+/* xop_cl_run_copies: a linear copy is shape.spv's linear_<size>, the
+ * others Copy launches of eltwise.spv; an empty one launches nothing
+ * (Level Zero takes no empty group count). */
 int32_t ze__op_run_copies(const ze_op_target_t *target, const xop_plan_t *plan) {
-  for (uint32_t i = 0; i < plan->copy_count; ++i) {
-    if (xop_view_count(&plan->copy_out[i]) == 0) continue;
-    if (plan->copy_linear[i]) {
-      xop_cl_launch_t launch;
-      xop_cl_launch_linear(&plan->copy_out[i], &plan->copy_in[i], &launch);
-      const int32_t status = ze_op_enqueue_cl(target, &launch);
-      xop_cl_launch_release(&launch);
-      ZE_RETURN_IF_ERROR(status);
-      continue;
-    }
-    xop_plan_t copy;
-    xop_copy_plan(plan, i, &copy);
-    ZE_RETURN_IF_ERROR(ze__op_run_planned(target, &copy));
-  }
-  return XHAL_STATUS_OK;
+  const xop_cl_copy_runner_t runner = {(void *)target, ze_op_copy_linear, ze_op_copy};
+  return xop_cl_run_copies(plan, &runner);
 }

@@ -426,24 +426,18 @@ static int32_t ocl_op_run_cl(xhal_plugin_stream_t *stream, const xop_plan_t *pla
 
 /* ---- Data-movement ops: the plan's copies ------------------------------------------------ */
 
-/* Each copy is one kernel on the in-order queue, so a copy that reads what
- * an earlier one wrote (Tile) sees it; a linear one (a reshape between
- * layouts with no common dims) is shape.cl's linear_<size>. */
+static int32_t ocl_op_copy_linear(void *stream, const xop_cl_launch_t *launch) {
+  return ocl_op_enqueue_cl(stream, launch);
+}
+
+static int32_t ocl_op_copy(void *stream, const xop_plan_t *copy) {
+  return ocl_op_run_planned(stream, copy);
+}
+
+/* xop_cl_run_copies: one kernel per copy on the in-order queue. */
 static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  for (uint32_t i = 0; i < plan->copy_count; ++i) {
-    if (plan->copy_linear[i]) {
-      xop_cl_launch_t launch;
-      xop_cl_launch_linear(&plan->copy_out[i], &plan->copy_in[i], &launch);
-      const int32_t status = ocl_op_enqueue_cl(stream, &launch);
-      xop_cl_launch_release(&launch);
-      OCL_RETURN_IF_ERROR(status);
-      continue;
-    }
-    xop_plan_t copy;
-    xop_copy_plan(plan, i, &copy);
-    OCL_RETURN_IF_ERROR(ocl_op_run_planned(stream, &copy));
-  }
-  return XHAL_STATUS_OK;
+  const xop_cl_copy_runner_t runner = {stream, ocl_op_copy_linear, ocl_op_copy};
+  return xop_cl_run_copies(plan, &runner);
 }
 
 /* ---- Entry points ------------------------------------------------------------------------ */
