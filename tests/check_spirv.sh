@@ -8,7 +8,9 @@
 # named FILE.spv may declare the Float64 capability (spirv-dis): a driver
 # refuses to build a module that declares it on a device without fp64, so
 # a double anywhere else would cost that device every operator of the
-# module. With --planned, KERNELS lists "<program> <kernel>" for every
+# module. No module may import a symbol but the built-in variables (a
+# function left undefined fails to link on every driver). With --planned,
+# KERNELS lists "<program> <kernel>" for every
 # kernel the shared launch planners can launch (xop_kernel_list); each must
 # be an OpEntryPoint of its program's module <program>.spv, and every
 # program must have a module but those --not-built names (eltwise_dense:
@@ -46,6 +48,17 @@ for module in "$@"; do
     if ! out=$("$SPIRV_VAL" --target-env opencl2.2 "$module" 2>&1); then
         echo "FAIL $module"
         printf '%s\n' "$out" | sed 's/^/    /'
+        failed=1
+        continue
+    fi
+    # A driver links a module on its own: an imported function (a helper
+    # the compiler left undefined) fails zeModuleCreate on every device,
+    # while the loader's null driver takes it. Only the built-in variables
+    # (__spirv_BuiltIn*) may be imports.
+    imports=$("$SPIRV_DIS" "$module" | sed -n 's/.*LinkageAttributes "\([^"]*\)" Import.*/\1/p' |
+        grep -v '^__spirv_BuiltIn')
+    if [ -n "$imports" ]; then
+        echo "FAIL $module imports symbols it does not define:" $imports
         failed=1
         continue
     fi
