@@ -101,6 +101,13 @@ typedef enum xop_launch_program {
   XOP_LAUNCH_PROGRAM_COUNT
 } xop_launch_program_t;
 
+/* OCL_GROUP and OCL_TILE of the kernels a backend compiles at build time
+ * rather than per device (Level Zero's SPIR-V, CUDA's fatbin), for
+ * devices that allow 256 work-items per group; OCL_REG is
+ * XOP_LAUNCH_MATMUL_REG. */
+#define XOP_LAUNCH_FIXED_GROUP 64
+#define XOP_LAUNCH_FIXED_TILE 16
+
 /* Work-group size of the elementwise and one-item-per-output kernels (any
  * size works; a multiple of the SIMD width lets a CPU device vectorise). */
 #define XOP_LAUNCH_LOCAL 64

@@ -8,6 +8,10 @@
 #include "cu_staging.h"
 #include "kernels/cu_cl_programs.h"
 
+static_assert(CU_CL_GROUP == XOP_LAUNCH_FIXED_GROUP && CU_CL_TILE == XOP_LAUNCH_FIXED_TILE &&
+                  CU_CL_REG == XOP_LAUNCH_MATMUL_REG,
+              "kernels/cu_cl_programs.h builds the programs as the other build-time backends do");
+
 /* norm.cl's row ops, which the shared planner xop_launch_plan plans. */
 static int cu_op_model_row_op(uint32_t op) {
   switch (op) {

@@ -31,9 +31,10 @@ typedef enum ze_op_program {
  * -DOCL_TILE, -DOCL_REG): the work-group variants' and MatMul's fixed
  * group sizes, so a device must allow ZE_OP_TILE * ZE_OP_TILE work-items
  * per group. */
-#define ZE_OP_GROUP 64
-#define ZE_OP_TILE 16
-static_assert(XOP_LAUNCH_MATMUL_REG == 4, "meson.build passes -DOCL_REG=4");
+#define ZE_OP_GROUP XOP_LAUNCH_FIXED_GROUP
+#define ZE_OP_TILE XOP_LAUNCH_FIXED_TILE
+static_assert(ZE_OP_GROUP == 64 && ZE_OP_TILE == 16 && XOP_LAUNCH_MATMUL_REG == 4,
+              "meson.build passes -DOCL_GROUP=64 -DOCL_TILE=16 -DOCL_REG=4");
 
 /* Where launches go: appended to stream, or (stream NULL) planned only,
  * each kernel looked up in its SPIR-V image: on the loader's null driver,

@@ -22,6 +22,8 @@
 #include "ocl_op.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,10 +148,37 @@ typedef struct ocl_op_state {
 /* Guards device->op_state of every device. */
 static pthread_mutex_t ocl_op_state_mutex = PTHREAD_MUTEX_INITIALIZER;
 
+/* XHAL_OPENCL_SPIR_PROGRAMS=DIR: the operator programs are DIR/<program>.bc
+ * (eltwise.bc, ..., norm.bc: SPIR 1.2 bitcode, built with
+ * cl_khr_spir) instead of this backend's OpenCL C sources. They are the
+ * Level Zero backend's SPIR-V modules translated back by llvm-spirv-14 -r,
+ * so that the conformance suite checks the code Level Zero runs on any
+ * OpenCL device with cl_khr_spir (tests/check_level0_kernels_on_opencl.sh);
+ * they were built with the fixed OCL_GROUP/OCL_TILE of the build-time
+ * backends and without the dense eltwise.cl, which the launches then
+ * follow. NULL when unset or empty. */
+static const char *ocl_op_spir_dir_value;
+static pthread_once_t ocl_op_spir_once = PTHREAD_ONCE_INIT;
+
+static void ocl_op_spir_read(void) {
+  const char *dir = getenv("XHAL_OPENCL_SPIR_PROGRAMS");
+  ocl_op_spir_dir_value = dir && dir[0] ? dir : NULL;
+}
+
+static const char *ocl_op_spir_dir(void) {
+  pthread_once(&ocl_op_spir_once, ocl_op_spir_read);
+  return ocl_op_spir_dir_value;
+}
+
 /* The work-group sizes the device allows (OCL_GROUP at most 64, OCL_TILE at
  * most 16): a function of the device, so launches need no lock for them. */
 static void ocl_op_launch_config(const xhal_plugin_device_t *device,
                                  xop_launch_config_t *config) {
+  if (ocl_op_spir_dir()) {
+    *config = (xop_launch_config_t){
+        .group = XOP_LAUNCH_FIXED_GROUP, .tile = XOP_LAUNCH_FIXED_TILE, .dense = 0};
+    return;
+  }
   const size_t limit = device->info.max_work_group_size;
   uint32_t group = 64, tile = 16;
   if (limit >= 256) { /* most devices: no loop on the launch path */
@@ -204,10 +233,47 @@ void ocl_op_device_release(xhal_plugin_device_t *device) {
   free(state);
 }
 
+/* Builds program p from DIR/<program>.bc (ocl_op_spir_dir). */
+static int32_t ocl_op_program_build_spir(xhal_plugin_device_t *device, ocl_op_state_t *state,
+                                         ocl_op_program_t p, const char *dir) {
+  const char *name = ocl_op_program_sources[p].name;
+  if (!device->info.has_spir)
+    return ocl_error(XHAL_STATUS_INTERNAL, "operator program %s: XHAL_OPENCL_SPIR_PROGRAMS is "
+                     "set, but %s has no cl_khr_spir", name, device->info.name);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%.*s.bc", dir, (int)(strlen(name) - 3), name); /* minus .cl */
+  FILE *file = fopen(path, "rb");
+  if (!file)
+    return ocl_error(XHAL_STATUS_INTERNAL, "operator program %s: cannot open %s "
+                     "(XHAL_OPENCL_SPIR_PROGRAMS): %s", name, path, strerror(errno));
+  char *data = NULL;
+  long size = -1;
+  if (fseek(file, 0, SEEK_END) == 0 && (size = ftell(file)) > 0 && fseek(file, 0, SEEK_SET) == 0)
+    data = malloc((size_t)size);
+  const int read_ok = data && fread(data, 1, (size_t)size, file) == (size_t)size;
+  fclose(file);
+  if (!read_ok) {
+    free(data);
+    return ocl_error(XHAL_STATUS_INTERNAL, "operator program %s: cannot read %s (%ld bytes)",
+                     name, path, size);
+  }
+  const int32_t status = ocl_program_build_kind(device, OCL_PROGRAM_SPIR, data, (size_t)size,
+                                                "-x spir -spir-std=1.2", &state->programs[p]);
+  free(data);
+  if (status != XHAL_STATUS_OK) {
+    char reason[1024];
+    snprintf(reason, sizeof reason, "%s", ocl_last_message());
+    return ocl_error(XHAL_STATUS_INTERNAL, "operator program %s from %s: %s", name, path, reason);
+  }
+  return XHAL_STATUS_OK;
+}
+
 /* Builds program p for device (state->mutex held). The sources are this
  * backend's own, so a failed build is INTERNAL. */
 static int32_t ocl_op_program_build(xhal_plugin_device_t *device, ocl_op_state_t *state,
                                     ocl_op_program_t p) {
+  const char *spir = ocl_op_spir_dir();
+  if (spir) return ocl_op_program_build_spir(device, state, p, spir);
   const ocl_op_source_t *src = &ocl_op_program_sources[p];
   const ocl_op_source_t *inc = ocl_op_program_includes[p];
   const size_t common = sizeof ocl_kernel_common - 1;
@@ -360,6 +426,13 @@ static int32_t ocl_op_run_planned(xhal_plugin_stream_t *stream, const xop_plan_t
  * integer base and a float exponent runs binary_fp64.cl, which needs
  * cl_khr_fp64 (UNSUPPORTED without it). */
 static int32_t ocl_op_device_check(const xhal_plugin_device_t *device, const xop_plan_t *plan) {
+  if (ocl_op_spir_dir() &&
+      device->info.max_work_group_size < XOP_LAUNCH_FIXED_TILE * XOP_LAUNCH_FIXED_TILE)
+    return ocl_error(XHAL_STATUS_UNSUPPORTED,
+                     "%s allows %zu work-items per group; the SPIR programs "
+                     "(XHAL_OPENCL_SPIR_PROGRAMS) need %d",
+                     device->info.name, device->info.max_work_group_size,
+                     XOP_LAUNCH_FIXED_TILE * XOP_LAUNCH_FIXED_TILE);
   if (!device->info.has_khr_fp64 && xop_cl_launch_fp64(plan))
     return ocl_error(XHAL_STATUS_UNSUPPORTED,
                      "Pow: integer base with float exponent needs fp64, device has no "
