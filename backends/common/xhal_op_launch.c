@@ -47,13 +47,6 @@ const char *xop_launch_dtype_index_name(uint32_t index) {
   return xop_dtype_name(dtypes[index & 3]);
 }
 
-/* Sets *name; returns 1 (a slot that holds a kernel). */
-static int xop_launch_name_set(xop_launch_name_t *name, const char *base, const char *variant,
-                               const char *suffix, const char *suffix2) {
-  *name = (xop_launch_name_t){base, variant, suffix, suffix2};
-  return 1;
-}
-
 /* eltwise.cl, in either build: XOP_LAUNCH_SLOT_*. */
 static int xop_launch_eltwise_name(uint32_t slot, const char *variant, xop_launch_name_t *name) {
   const uint32_t d = slot % 4;

@@ -160,6 +160,14 @@ typedef struct xop_launch_name {
   const char *suffix2;
 } xop_launch_name_t;
 
+/* Sets *name; returns 1: a catalogue's "this slot holds a kernel". */
+static inline int xop_launch_name_set(xop_launch_name_t *name, const char *base,
+                                      const char *variant, const char *suffix,
+                                      const char *suffix2) {
+  *name = (xop_launch_name_t){base, variant, suffix, suffix2};
+  return 1;
+}
+
 #define XOP_LAUNCH_NAME_FORMAT "%s%s%s%s%s%s"
 #define XOP_LAUNCH_NAME_ARGS(n)                                                                    \
   (n)->base, (n)->variant ? (n)->variant : "", (n)->suffix ? "_" : "",                             \

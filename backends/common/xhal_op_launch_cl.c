@@ -543,12 +543,9 @@ static int32_t xop_cl_resize(const xop_plan_t *plan, xop_cl_launch_t *l, char *m
 
 /* ---- the kernels, by program and slot --------------------------------------------------- */
 
-/* Sets *name; returns 1 (a slot that holds a kernel). */
-static int xop_cl_name_set(xop_launch_name_t *name, const char *base, const char *suffix,
-                           const char *suffix2) {
-  *name = (xop_launch_name_t){base, NULL, suffix, suffix2};
-  return 1;
-}
+/* This planner's names have no variant. */
+#define xop_cl_name_set(name, base, suffix, suffix2) \
+  xop_launch_name_set(name, base, NULL, suffix, suffix2)
 
 /* conv.cl: 3 * dtype index + (0 conv, 1 transpose, 2 pool) on f32 and f16;
  * MaxPool with Indices 6 + dtype index; on u8 MaxPool 8, with Indices 9. */
@@ -733,14 +730,24 @@ void xop_cl_launch_release(xop_cl_launch_t *l) {
   l->tables = NULL;
 }
 
-int32_t xop_cl_run_copies(const xop_plan_t *plan, const xop_cl_copy_runner_t *runner) {
+int32_t xop_cl_run_plan(const xop_plan_t *plan, uint32_t group, const xop_cl_runner_t *runner) {
+  xop_cl_launch_t launch;
+  char message[256];
+  int32_t status = xop_cl_launch_plan(plan, group, &launch, message, sizeof message);
+  if (status != XHAL_STATUS_OK) return runner->report(status, message);
+  status = runner->launch(runner->context, &launch);
+  xop_cl_launch_release(&launch);
+  return status;
+}
+
+int32_t xop_cl_run_copies(const xop_plan_t *plan, const xop_cl_runner_t *runner) {
   for (uint32_t i = 0; i < plan->copy_count; ++i) {
     if (xop_view_count(&plan->copy_out[i]) == 0) continue;
     int32_t status;
     if (plan->copy_linear[i]) {
       xop_cl_launch_t launch;
       xop_cl_launch_linear(&plan->copy_out[i], &plan->copy_in[i], &launch);
-      status = runner->linear(runner->context, &launch);
+      status = runner->launch(runner->context, &launch);
       xop_cl_launch_release(&launch);
     } else {
       xop_plan_t copy;

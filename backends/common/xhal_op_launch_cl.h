@@ -238,22 +238,35 @@ void xop_cl_launch_linear(const xop_view_t *y, const xop_view_t *x, xop_cl_launc
 
 void xop_cl_launch_release(xop_cl_launch_t *launch);
 
-/* What a backend does with each copy of a data-movement plan: a linear
- * one (a reshape between layouts with no common dims) is launched as
- * xop_cl_launch_linear's launch (shape.cl's linear_<size>), any other as
- * a Copy plan (xop_copy_plan). */
-typedef struct xop_cl_copy_runner {
+/* How a backend runs this planner's launches. launch enqueues one
+ * (xop_cl_launch_plan's or xop_cl_launch_linear's); copy runs a
+ * data-movement plan's copy that is not linear, as a Copy plan
+ * (xop_copy_plan; xop_cl_run_copies only); report hands a planning
+ * failure's message to the host and returns its status (the backend's
+ * xop_backend_t report). */
+typedef struct xop_cl_runner {
   void *context;
-  int32_t (*linear)(void *context, const xop_cl_launch_t *launch);
+  int32_t (*launch)(void *context, const xop_cl_launch_t *launch);
   int32_t (*copy)(void *context, const xop_plan_t *copy);
-} xop_cl_copy_runner_t;
+  int32_t (*report)(int32_t status, const char *message);
+} xop_cl_runner_t;
+
+/* Plans a validated plan this planner owns (xop_cl_launch_owns) whose
+ * output is not empty, for programs built with OCL_GROUP group, and runs
+ * its launch; the launch's storage (Resize's tables) is kept until
+ * runner->launch has returned, then released. Returns launch's status, or
+ * report's for a planning failure. */
+int32_t xop_cl_run_plan(const xop_plan_t *plan, uint32_t group, const xop_cl_runner_t *runner);
 
 /* Runs the copies of a data-movement plan (xop_is_shape_op) in order,
  * each one kernel on the backend's in-order stream, so that a copy that
- * reads what an earlier one wrote (Tile) sees it. An empty copy (a Split
- * output of extent 0) runs nothing. Returns the first status that is not
- * XHAL_STATUS_OK (the copies after it are not run), else XHAL_STATUS_OK. */
-int32_t xop_cl_run_copies(const xop_plan_t *plan, const xop_cl_copy_runner_t *runner);
+ * reads what an earlier one wrote (Tile) sees it: a linear one (a reshape
+ * between layouts with no common dims) as xop_cl_launch_linear's launch
+ * (shape.cl's linear_<size>), any other through runner->copy. An empty
+ * copy (a Split output of extent 0) runs nothing. Returns the first
+ * status that is not XHAL_STATUS_OK (the copies after it are not run),
+ * else XHAL_STATUS_OK. */
+int32_t xop_cl_run_copies(const xop_plan_t *plan, const xop_cl_runner_t *runner);
 
 /* The kernel in slot of program: 1 with *name set, 0 (name empty) when the
  * slot holds none. The catalogue of the planner, as xop_launch_kernel_name

@@ -69,10 +69,9 @@ static uint32_t cu_op_blocks(int64_t items, int64_t per_block) {
   return blocks < 1 ? 1u : blocks > (int64_t)CU_OP_MAX_BLOCKS ? CU_OP_MAX_BLOCKS : (uint32_t)blocks;
 }
 
-typedef struct cu_op_launcher {
-  xhal_plugin_device_t *device;
-  CUstream stream;
-} cu_op_launcher_t;
+/* Where the launches go: device (context current) and stream, the same
+ * for the model programs' launches (cu_op_model_launch). */
+typedef cu_op_model_target_t cu_op_launcher_t;
 
 static int32_t cu_op_run(const cu_op_launcher_t *l, cu_kernel_id_t id, uint32_t gx, uint32_t gy,
                          uint32_t gz, void *args) {
@@ -230,11 +229,6 @@ static int32_t cu_op_reduce(const cu_op_launcher_t *l, const xop_plan_t *plan) {
 
 /* ---- data-movement ops: the plan's copies --------------------------------------------------- */
 
-static int32_t cu_op_copy_linear(void *launcher, const xop_cl_launch_t *launch) {
-  const cu_op_launcher_t *l = launcher;
-  return cu_op_model_launch(l->device, l->stream, launch);
-}
-
 static int32_t cu_op_copy(void *launcher, const xop_plan_t *copy) {
   return cu_op_eltwise(launcher, copy, cu_op_copy_kernel(copy->out.dtype));
 }
@@ -242,7 +236,7 @@ static int32_t cu_op_copy(void *launcher, const xop_plan_t *copy) {
 /* xop_cl_run_copies: a linear copy is shape.cl's linear_<size>, the others
  * the hand-written copy kernels. */
 static int32_t cu_op_copies(const cu_op_launcher_t *l, const xop_plan_t *plan) {
-  const xop_cl_copy_runner_t runner = {(void *)l, cu_op_copy_linear, cu_op_copy};
+  const xop_cl_runner_t runner = {(void *)l, cu_op_model_launch, cu_op_copy, cu_op_report};
   return xop_cl_run_copies(plan, &runner);
 }
 

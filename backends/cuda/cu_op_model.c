@@ -111,6 +111,10 @@ static int32_t cu_op_model_run(xhal_plugin_device_t *device, CUstream stream,
   return status;
 }
 
+static int32_t cu_op_model_report(int32_t status, const char *message) {
+  return cu_error(status, "%s", message);
+}
+
 int32_t cu_op_model_enqueue(xhal_plugin_device_t *device, CUstream stream,
                             const xop_plan_t *plan) {
   if (cu_op_model_row_op(plan->op)) {
@@ -121,16 +125,12 @@ int32_t cu_op_model_enqueue(xhal_plugin_device_t *device, CUstream stream,
                       plan->name);
     return cu_op_model_run_row_op(device, stream, &row);
   }
-  xop_cl_launch_t launch;
-  char message[256];
-  int32_t status = xop_cl_launch_plan(plan, CU_CL_GROUP, &launch, message, sizeof message);
-  if (status != XHAL_STATUS_OK) return cu_error(status, "%s", message);
-  status = cu_op_model_run(device, stream, &launch);
-  xop_cl_launch_release(&launch);
-  return status;
+  cu_op_model_target_t target = {device, stream};
+  const xop_cl_runner_t runner = {&target, cu_op_model_launch, NULL, cu_op_model_report};
+  return xop_cl_run_plan(plan, CU_CL_GROUP, &runner);
 }
 
-int32_t cu_op_model_launch(xhal_plugin_device_t *device, CUstream stream,
-                           const xop_cl_launch_t *launch) {
-  return cu_op_model_run(device, stream, launch);
+int32_t cu_op_model_launch(void *target, const xop_cl_launch_t *launch) {
+  const cu_op_model_target_t *t = target;
+  return cu_op_model_run(t->device, t->stream, launch);
 }

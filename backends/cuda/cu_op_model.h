@@ -25,9 +25,15 @@ int cu_op_model_owns(const xop_plan_t *plan);
 int32_t cu_op_model_enqueue(xhal_plugin_device_t *device, CUstream stream,
                             const xop_plan_t *plan);
 
+/* Where cu_op_model_launch enqueues: device (context current) and stream. */
+typedef struct cu_op_model_target {
+  xhal_plugin_device_t *device;
+  CUstream stream;
+} cu_op_model_target_t;
+
 /* Enqueues a launch of xop_cl_launch_plan or xop_cl_launch_linear (a
- * data-movement op's linear copy: shape.cl's linear_<size>). */
-int32_t cu_op_model_launch(xhal_plugin_device_t *device, CUstream stream,
-                           const xop_cl_launch_t *launch);
+ * data-movement op's linear copy: shape.cl's linear_<size>) on target (a
+ * cu_op_model_target_t): an xop_cl_runner_t's launch. */
+int32_t cu_op_model_launch(void *target, const xop_cl_launch_t *launch);
 
 #endif

@@ -271,7 +271,7 @@ static uint64_t ze_op_buffer_size(const xhal_plugin_buffer_t *buffer) {
   return buffer->size;
 }
 
-static int32_t ze_op_report(int32_t status, const char *message) {
+int32_t ze__op_report(int32_t status, const char *message) {
   return ze__error(status, "%s", message);
 }
 
@@ -280,7 +280,7 @@ static const xop_backend_t ze_op_backend = {
     .op_dtypes = xop_model_op_dtypes,
     .buffer_device = ze_op_buffer_device,
     .buffer_size = ze_op_buffer_size,
-    .report = ze_op_report,
+    .report = ze__op_report,
 };
 
 /* The launches of a validated plan, in the OpenCL backend's order: a

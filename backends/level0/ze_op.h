@@ -82,6 +82,10 @@ typedef struct ze_op_kernel_launch {
  * name the kernel, and the argument with its index and value. */
 int32_t ze__op_enqueue(const ze_op_target_t *target, const ze_op_kernel_launch_t *launch);
 
+/* Hands message to the host as the reason for status; returns status
+ * (xop_check's and the planners' report). */
+int32_t ze__op_report(int32_t status, const char *message);
+
 /* The launch of xop_launch_plan for a validated plan with a non-empty
  * output (eltwise.cl, reduce.cl, softmax.cl, matmul.cl, norm.cl's row
  * ops), enqueued. */

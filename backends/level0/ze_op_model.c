@@ -114,17 +114,7 @@ static int32_t ze_op_enqueue_cl(const ze_op_target_t *target, const xop_cl_launc
   return status;
 }
 
-int32_t ze__op_run_cl(const ze_op_target_t *target, const xop_plan_t *plan) {
-  xop_cl_launch_t launch;
-  char message[256];
-  int32_t status = xop_cl_launch_plan(plan, ZE_OP_GROUP, &launch, message, sizeof message);
-  if (status != XHAL_STATUS_OK) return ze__error(status, "%s", message);
-  status = ze_op_enqueue_cl(target, &launch);
-  xop_cl_launch_release(&launch);
-  return status;
-}
-
-static int32_t ze_op_copy_linear(void *target, const xop_cl_launch_t *launch) {
+static int32_t ze_op_cl_launch(void *target, const xop_cl_launch_t *launch) {
   return ze_op_enqueue_cl(target, launch);
 }
 
@@ -132,10 +122,15 @@ static int32_t ze_op_copy(void *target, const xop_plan_t *copy) {
   return ze__op_run_planned(target, copy);
 }
 
+int32_t ze__op_run_cl(const ze_op_target_t *target, const xop_plan_t *plan) {
+  const xop_cl_runner_t runner = {(void *)target, ze_op_cl_launch, NULL, ze__op_report};
+  return xop_cl_run_plan(plan, ZE_OP_GROUP, &runner);
+}
+
 /* xop_cl_run_copies: a linear copy is shape.spv's linear_<size>, the
  * others Copy launches of eltwise.spv; an empty one launches nothing
  * (Level Zero takes no empty group count). */
 int32_t ze__op_run_copies(const ze_op_target_t *target, const xop_plan_t *plan) {
-  const xop_cl_copy_runner_t runner = {(void *)target, ze_op_copy_linear, ze_op_copy};
+  const xop_cl_runner_t runner = {(void *)target, ze_op_cl_launch, ze_op_copy, ze__op_report};
   return xop_cl_run_copies(plan, &runner);
 }

@@ -482,26 +482,25 @@ static int32_t ocl_op_enqueue_cl(xhal_plugin_stream_t *stream, const xop_cl_laun
   return status;
 }
 
+static int32_t ocl_op_cl_launch(void *stream, const xop_cl_launch_t *launch) {
+  return ocl_op_enqueue_cl(stream, launch);
+}
+
+static int32_t ocl_op_report(int32_t status, const char *message) {
+  return ocl_error(status, "%s", message);
+}
+
 /* The ops of xop_cl_launch_plan: the normalisations, Conv, ConvTranspose
  * and the pools, unary math, the gather group, the binary group. */
 static int32_t ocl_op_run_cl(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
   OCL_RETURN_IF_ERROR(ocl_op_device_check(stream->device, plan));
   xop_launch_config_t config;
   ocl_op_launch_config(stream->device, &config);
-  xop_cl_launch_t launch;
-  char message[256];
-  int32_t status = xop_cl_launch_plan(plan, config.group, &launch, message, sizeof message);
-  if (status != XHAL_STATUS_OK) return ocl_error(status, "%s", message);
-  status = ocl_op_enqueue_cl(stream, &launch);
-  xop_cl_launch_release(&launch);
-  return status;
+  const xop_cl_runner_t runner = {stream, ocl_op_cl_launch, NULL, ocl_op_report};
+  return xop_cl_run_plan(plan, config.group, &runner);
 }
 
 /* ---- Data-movement ops: the plan's copies ------------------------------------------------ */
-
-static int32_t ocl_op_copy_linear(void *stream, const xop_cl_launch_t *launch) {
-  return ocl_op_enqueue_cl(stream, launch);
-}
 
 static int32_t ocl_op_copy(void *stream, const xop_plan_t *copy) {
   return ocl_op_run_planned(stream, copy);
@@ -509,7 +508,7 @@ static int32_t ocl_op_copy(void *stream, const xop_plan_t *copy) {
 
 /* xop_cl_run_copies: one kernel per copy on the in-order queue. */
 static int32_t ocl_op_run_copies(xhal_plugin_stream_t *stream, const xop_plan_t *plan) {
-  const xop_cl_copy_runner_t runner = {stream, ocl_op_copy_linear, ocl_op_copy};
+  const xop_cl_runner_t runner = {stream, ocl_op_cl_launch, ocl_op_copy, ocl_op_report};
   return xop_cl_run_copies(plan, &runner);
 }
 
@@ -521,10 +520,6 @@ static xhal_plugin_device_t *ocl_op_buffer_device(const xhal_plugin_buffer_t *bu
 
 static uint64_t ocl_op_buffer_size(const xhal_plugin_buffer_t *buffer) {
   return buffer->size;
-}
-
-static int32_t ocl_op_report(int32_t status, const char *message) {
-  return ocl_error(status, "%s", message);
 }
 
 static const xop_backend_t ocl_op_backend = {
